@@ -1,0 +1,664 @@
+#include "article.hpp"
+
+#include <cmark.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "text.hpp"
+
+namespace solusi {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Front matter
+
+struct Split {
+  std::string_view yaml;  ///< between the fences (empty when there is no front matter)
+  std::string_view body;  ///< everything after the closing fence
+  int body_line = 1;      ///< 1-based line of the body's first line
+  bool has_front_matter = false;
+};
+
+bool is_fence(std::string_view line, bool closing) {
+  line = text::trim(line);
+  return line == "---" || (closing && line == "...");
+}
+
+Result<Split> split_front_matter(std::string_view s, const std::string& file) {
+  Split out;
+  out.body = s;
+  const auto first_eol = s.find('\n');
+  if (!s.starts_with("---") || first_eol == std::string_view::npos ||
+      !is_fence(s.substr(0, first_eol), false))
+    return out;
+  size_t pos = first_eol + 1;
+  int line = 2;
+  while (pos <= s.size()) {
+    const auto eol = s.find('\n', pos);
+    const auto current = s.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    if (is_fence(current, true)) {
+      out.yaml = s.substr(first_eol + 1, pos - first_eol - 1);
+      out.body = eol == std::string_view::npos ? std::string_view{} : s.substr(eol + 1);
+      out.body_line = line + 1;
+      out.has_front_matter = true;
+      return out;
+    }
+    if (eol == std::string_view::npos) break;
+    pos = eol + 1;
+    ++line;
+  }
+  return fail(ErrorCode::invalid_article, "front matter opened with '---' but never closed", file, 1);
+}
+
+nlohmann::json yaml_to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return node.Scalar();
+    case YAML::NodeType::Sequence: {
+      auto arr = nlohmann::json::array();
+      for (const auto& item : node) arr.push_back(yaml_to_json(item));
+      return arr;
+    }
+    case YAML::NodeType::Map: {
+      auto obj = nlohmann::json::object();
+      for (const auto& kv : node) obj[kv.first.as<std::string>("")] = yaml_to_json(kv.second);
+      return obj;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+class FrontMatterReader {
+ public:
+  FrontMatterReader(const std::string& file, int first_line) : file_(file), first_line_(first_line) {}
+
+  int line_of(const YAML::Node& node) const { return first_line_ + node.Mark().line; }
+
+  tl::unexpected<Error> type_error(const YAML::Node& node, std::string_view field,
+                                   std::string_view expected) const {
+    return fail(ErrorCode::invalid_article,
+                "front matter field '" + std::string(field) + "' must be " + std::string(expected), file_,
+                line_of(node));
+  }
+
+  Result<std::string> scalar(const YAML::Node& node, std::string_view field) const {
+    if (node.IsNull()) return std::string();
+    if (!node.IsScalar()) return type_error(node, field, "a single value");
+    std::string value(text::trim(node.Scalar()));
+    if (!text::is_valid_utf8(value))
+      return fail(ErrorCode::invalid_article,
+                  "front matter field '" + std::string(field) + "' is not valid UTF-8", file_, line_of(node));
+    return value;
+  }
+
+  Result<std::optional<Date>> date(const YAML::Node& node, std::string_view field) const {
+    auto value = scalar(node, field);
+    if (!value) return tl::unexpected(value.error());
+    if (value->empty()) return std::optional<Date>{};
+    auto parsed = Date::parse(*value);
+    if (!parsed)
+      return fail(ErrorCode::invalid_article,
+                  "front matter field '" + std::string(field) + "': " + parsed.error().message, file_,
+                  line_of(node));
+    return std::optional<Date>(*parsed);
+  }
+
+  Result<std::vector<std::string>> list(const YAML::Node& node, std::string_view field) const {
+    std::vector<std::string> out;
+    auto add = [&](std::string_view item) {
+      std::string v = text::to_lower(text::trim(item));
+      if (!v.empty() && std::find(out.begin(), out.end(), v) == out.end()) out.push_back(std::move(v));
+    };
+    if (node.IsNull()) return out;
+    if (node.IsScalar()) {  // "a, b, c" as real-world front matter often writes it
+      const std::string s = node.Scalar();
+      size_t start = 0;
+      while (start <= s.size()) {
+        const auto comma = s.find(',', start);
+        add(std::string_view(s).substr(start,
+                                       comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      return out;
+    }
+    if (!node.IsSequence()) return type_error(node, field, "a list");
+    for (const auto& item : node) {
+      if (!item.IsScalar()) return type_error(item, field, "a list of words");
+      add(item.Scalar());
+    }
+    return out;
+  }
+
+ private:
+  const std::string& file_;
+  int first_line_;
+};
+
+// Field aliases real-world front matter uses for the review date, in order of preference.
+constexpr std::string_view review_date_keys[] = {"reviewed", "last_reviewed", "updated",
+                                                 "ms.date",  "date",          "lastmod"};
+constexpr std::string_view lang_keys[] = {"lang", "language", "locale", "ms.contentlocale"};
+constexpr std::string_view owner_keys[] = {"owner", "ms.author", "author"};
+constexpr std::string_view summary_keys[] = {"summary", "description"};
+constexpr std::string_view known_keys[] = {"title",    "tags",       "category", "review_every", "status",
+                                           "audience", "publish_at", "valid_to", "draft"};
+
+template <size_t N>
+bool in(const std::string_view (&list)[N], std::string_view key) {
+  return std::find(std::begin(list), std::end(list), key) != std::end(list);
+}
+
+Result<void> read_front_matter(Article& a, const Split& split, const ParseOptions& options) {
+  a.lang = options.default_lang;
+  if (!split.has_front_matter || text::trim(split.yaml).empty()) return {};
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(split.yaml));
+  } catch (const YAML::Exception& e) {
+    std::string message = "front matter is not valid YAML: " + e.msg;
+    if (e.msg.find("map value") != std::string::npos) message += " (put values that contain ': ' in quotes)";
+    return fail(ErrorCode::invalid_article, message, a.path, 2 + std::max(0, e.mark.line));
+  }
+  if (root.IsNull()) return {};
+  if (!root.IsMap())
+    return fail(ErrorCode::invalid_article, "front matter must be a mapping of fields", a.path, 2);
+
+  const FrontMatterReader r(a.path, 2);
+  // Find a field, trying its aliases in order.
+  auto find = [&]<size_t N>(const std::string_view(&keys)[N]) -> std::pair<YAML::Node, std::string_view> {
+    for (std::string_view k : keys) {
+      YAML::Node n = root[std::string(k)];
+      if (n.IsDefined()) return {n, k};
+    }
+    return {YAML::Node(YAML::NodeType::Undefined), {}};
+  };
+
+  try {
+    for (const auto& kv : root) {
+      if (!kv.first.IsScalar())
+        return fail(ErrorCode::invalid_article, "front matter keys must be plain words", a.path,
+                    r.line_of(kv.first));
+      const std::string key = kv.first.Scalar();
+      if (in(known_keys, key) || in(review_date_keys, key) || in(lang_keys, key) || in(owner_keys, key) ||
+          in(summary_keys, key))
+        continue;
+      a.extra[key] = yaml_to_json(kv.second);
+    }
+
+    if (auto n = root["title"]; n.IsDefined()) {
+      auto v = r.scalar(n, "title");
+      if (!v) return tl::unexpected(v.error());
+      a.title = text::collapse_whitespace(*v);
+    }
+    if (auto [n, key] = find(lang_keys); n.IsDefined()) {
+      auto v = r.scalar(n, key);
+      if (!v) return tl::unexpected(v.error());
+      if (!v->empty()) {
+        auto lang = parse_lang(*v);
+        if (!lang)
+          return fail(ErrorCode::invalid_article, "unknown lang '" + *v + "' (expected id or en)", a.path,
+                      r.line_of(n));
+        a.lang = *lang;
+      }
+    }
+    if (auto n = root["tags"]; n.IsDefined()) {
+      auto v = r.list(n, "tags");
+      if (!v) return tl::unexpected(v.error());
+      a.tags = std::move(*v);
+    }
+    if (auto n = root["category"]; n.IsDefined()) {
+      auto v = r.scalar(n, "category");
+      if (!v) return tl::unexpected(v.error());
+      a.category = text::to_lower(*v);
+    }
+    if (auto [n, key] = find(owner_keys); n.IsDefined()) {
+      auto v = r.scalar(n, key);
+      if (!v) return tl::unexpected(v.error());
+      a.owner = *v;
+    }
+    if (auto [n, key] = find(review_date_keys); n.IsDefined()) {
+      auto v = r.date(n, key);
+      if (!v) return tl::unexpected(v.error());
+      a.reviewed = *v;
+    }
+    if (auto n = root["review_every"]; n.IsDefined() && !n.IsNull()) {
+      auto v = r.scalar(n, "review_every");
+      if (!v) return tl::unexpected(v.error());
+      auto days = parse_interval_days(*v);
+      if (!days)
+        return fail(ErrorCode::invalid_article, "front matter field 'review_every': " + days.error().message,
+                    a.path, r.line_of(n));
+      a.review_every_days = *days;
+    }
+    if (auto n = root["status"]; n.IsDefined() && !n.IsNull()) {
+      auto v = r.scalar(n, "status");
+      if (!v) return tl::unexpected(v.error());
+      auto s = parse_status(*v);
+      if (!s)
+        return fail(ErrorCode::invalid_article,
+                    "unknown status '" + *v + "' (expected draft, review, published or archived)", a.path,
+                    r.line_of(n));
+      a.status = *s;
+    } else if (auto d = root["draft"]; d.IsDefined() && d.IsScalar()) {
+      const std::string v = text::to_lower(d.Scalar());
+      if (v == "true" || v == "yes") a.status = Status::draft;
+    }
+    if (auto n = root["audience"]; n.IsDefined() && !n.IsNull()) {
+      auto v = r.scalar(n, "audience");
+      if (!v) return tl::unexpected(v.error());
+      if (auto aud = parse_audience(*v)) {
+        a.audience = *aud;
+      } else {
+        // Real-world front matter uses "audience" for other things ("Admin"): keep the value, stay internal.
+        a.extra["audience"] = *v;
+        a.warnings.push_back({Diagnostic::Severity::warning, a.path, r.line_of(n), "unknown_audience",
+                              "audience '" + *v + "' is neither internal nor public; treated as internal"});
+      }
+    }
+    if (auto n = root["publish_at"]; n.IsDefined()) {
+      auto v = r.date(n, "publish_at");
+      if (!v) return tl::unexpected(v.error());
+      a.publish_at = *v;
+    }
+    if (auto n = root["valid_to"]; n.IsDefined()) {
+      auto v = r.date(n, "valid_to");
+      if (!v) return tl::unexpected(v.error());
+      a.valid_to = *v;
+    }
+    if (auto [n, key] = find(summary_keys); n.IsDefined()) {
+      auto v = r.scalar(n, key);
+      if (!v) return tl::unexpected(v.error());
+      a.summary = text::collapse_whitespace(*v);
+    }
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorCode::invalid_article, "front matter: " + e.msg, a.path, 2 + std::max(0, e.mark.line));
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+/// Removes tags from an HTML fragment and decodes the common entities: what a reader would see.
+std::string strip_html(std::string_view html) {
+  std::string out;
+  bool in_tag = false;
+  for (size_t i = 0; i < html.size(); ++i) {
+    const char c = html[i];
+    if (in_tag) {
+      if (c == '>') {
+        in_tag = false;
+        out += ' ';
+      }
+    } else if (c == '<') {
+      in_tag = true;
+    } else if (c == '&') {
+      static constexpr std::pair<std::string_view, std::string_view> entities[] = {
+          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", " "}};
+      bool done = false;
+      for (auto [name, value] : entities) {
+        if (html.substr(i, name.size()) == name) {
+          out += value;
+          i += name.size() - 1;
+          done = true;
+          break;
+        }
+      }
+      if (!done) out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/// A paragraph made of "| a | b |" lines is a table (cmark core has no tables): keep the cells' text.
+std::string flatten_table(const std::string& paragraph) {
+  const auto first = paragraph.find_first_not_of(" \t");
+  if (first == std::string::npos || paragraph[first] != '|') return paragraph;
+  std::string out;
+  size_t pos = 0;
+  while (pos < paragraph.size()) {
+    auto eol = paragraph.find('\n', pos);
+    if (eol == std::string::npos) eol = paragraph.size();
+    const std::string_view row = text::trim(std::string_view(paragraph).substr(pos, eol - pos));
+    pos = eol + 1;
+    if (row.find_first_not_of("|-: \t") == std::string_view::npos) continue;  // separator row
+    std::string cells;
+    size_t start = 0;
+    while (start < row.size()) {
+      auto bar = row.find('|', start);
+      if (bar == std::string_view::npos) bar = row.size();
+      const auto cell = text::trim(row.substr(start, bar - start));
+      if (!cell.empty()) {
+        if (!cells.empty()) cells += ", ";
+        cells += cell;
+      }
+      start = bar + 1;
+    }
+    if (!cells.empty()) out += cells + ".\n";
+  }
+  return out;
+}
+
+struct CmarkDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+  void operator()(cmark_iter* i) const { cmark_iter_free(i); }
+};
+
+void extract_markdown(Article& a) {
+  std::unique_ptr<cmark_node, CmarkDeleter> doc(cmark_parse_document(
+      a.markdown.data(), a.markdown.size(), CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8));
+  std::unique_ptr<cmark_iter, CmarkDeleter> it(cmark_iter_new(doc.get()));
+
+  std::string block;    // text of the current leaf block
+  std::string heading;  // text of the current heading
+  int heading_level = 0, heading_line = 0;
+  std::vector<Link*> open_links;  // links being read (nested images inside links)
+  std::string first_paragraph;
+
+  auto sink = [&](std::string_view s) {
+    if (heading_level > 0)
+      heading += s;
+    else
+      block += s;
+    for (Link* l : open_links) l->text += s;
+  };
+  auto line_of = [&](cmark_node* n) { return a.body_line + cmark_node_get_start_line(n) - 1; };
+
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
+    cmark_node* node = cmark_iter_get_node(it.get());
+    const bool enter = ev == CMARK_EVENT_ENTER;
+    switch (cmark_node_get_type(node)) {
+      case CMARK_NODE_TEXT:
+        sink(cmark_node_get_literal(node));
+        break;
+      case CMARK_NODE_CODE: {
+        const char* lit = cmark_node_get_literal(node);
+        sink(lit);
+        a.code += lit;
+        a.code += '\n';
+        break;
+      }
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        sink("\n");
+        break;
+      case CMARK_NODE_HTML_INLINE:
+        // Inline HTML is markup (e.g. "<a name=…></a>" anchors in headings): never indexed as words.
+        break;
+      case CMARK_NODE_HTML_BLOCK:
+        a.text += text::collapse_whitespace(strip_html(cmark_node_get_literal(node)));
+        a.text += '\n';
+        break;
+      case CMARK_NODE_CODE_BLOCK:
+        a.code += cmark_node_get_literal(node);
+        a.code += '\n';
+        break;
+      case CMARK_NODE_HEADING:
+        if (enter) {
+          heading.clear();
+          heading_level = cmark_node_get_heading_level(node);
+          heading_line = line_of(node);
+        } else {
+          std::string h = text::collapse_whitespace(heading);
+          if (!h.empty()) a.headings.push_back({heading_level, std::move(h), heading_line});
+          heading_level = 0;
+        }
+        break;
+      case CMARK_NODE_LINK:
+      case CMARK_NODE_IMAGE:
+        if (enter) {
+          Link l;
+          l.url = cmark_node_get_url(node) ? cmark_node_get_url(node) : "";
+          l.line = line_of(node);
+          l.is_image = cmark_node_get_type(node) == CMARK_NODE_IMAGE;
+          a.links.push_back(std::move(l));
+          // Only the innermost link collects text; push_back may move the vector, so never keep an older
+          // pointer.
+          open_links.clear();
+          open_links.push_back(&a.links.back());
+        } else {
+          open_links.clear();
+        }
+        break;
+      case CMARK_NODE_PARAGRAPH:
+        if (!enter) {
+          std::string p = flatten_table(block);
+          if (first_paragraph.empty()) first_paragraph = text::collapse_whitespace(p);
+          a.text += p;
+          a.text += '\n';
+          block.clear();
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  if (a.summary.empty()) a.summary = text::truncate_words(first_paragraph, 240);
+  for (auto& l : a.links) l.text = text::collapse_whitespace(l.text);
+}
+
+std::string title_from_slug(std::string_view slug) {
+  const auto slash = slug.rfind('/');
+  std::string t(slash == std::string_view::npos ? slug : slug.substr(slash + 1));
+  std::replace(t.begin(), t.end(), '-', ' ');
+  std::replace(t.begin(), t.end(), '_', ' ');
+  if (!t.empty() && t[0] >= 'a' && t[0] <= 'z') t[0] = static_cast<char>(t[0] - 'a' + 'A');
+  return t;
+}
+
+}  // namespace
+
+std::string Diagnostic::describe() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  out += severity == Severity::error ? ": error: " : ": warning: ";
+  out += message;
+  if (!code.empty()) out += " [" + code + "]";
+  return out;
+}
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::draft:
+      return "draft";
+    case Status::review:
+      return "review";
+    case Status::published:
+      return "published";
+    case Status::archived:
+      return "archived";
+  }
+  return "published";
+}
+
+std::string_view to_string(Audience a) {
+  return a == Audience::public_ ? "public" : "internal";
+}
+
+std::optional<Status> parse_status(std::string_view s) {
+  const std::string v = text::to_lower(text::trim(s));
+  if (v == "draft") return Status::draft;
+  if (v == "review" || v == "in_review" || v == "in-review") return Status::review;
+  if (v == "published" || v == "publish" || v == "live") return Status::published;
+  if (v == "archived" || v == "archive" || v == "retired") return Status::archived;
+  return std::nullopt;
+}
+
+std::optional<Audience> parse_audience(std::string_view s) {
+  const std::string v = text::to_lower(text::trim(s));
+  if (v == "internal" || v == "agents" || v == "agent") return Audience::internal;
+  if (v == "public" || v == "customers" || v == "external") return Audience::public_;
+  return std::nullopt;
+}
+
+std::string slug_from_path(std::string_view relative_path) {
+  std::string s(relative_path);
+  std::replace(s.begin(), s.end(), '\\', '/');
+  if (s.ends_with(".md"))
+    s.resize(s.size() - 3);
+  else if (s.ends_with(".markdown"))
+    s.resize(s.size() - 9);
+  return s;
+}
+
+std::optional<std::string> resolve_local_link(std::string_view from_path, std::string_view url) {
+  url = text::trim(url);
+  if (url.empty() || url.front() == '#' || url.starts_with("//")) return std::nullopt;
+  // A scheme ("https:", "mailto:", "javascript:") means not ours.
+  const auto colon = url.find(':');
+  const auto slash = url.find('/');
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash))
+    return std::nullopt;
+  if (const auto cut = url.find_first_of("#?"); cut != std::string_view::npos) url = url.substr(0, cut);
+  if (url.empty()) return std::nullopt;
+
+  std::string decoded;
+  for (size_t i = 0; i < url.size(); ++i) {
+    if (url[i] == '%' && i + 2 < url.size()) {
+      auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+      };
+      const int hi = hex(url[i + 1]), lo = hex(url[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        decoded += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    decoded += url[i];
+  }
+
+  std::vector<std::string> parts;
+  if (decoded.front() != '/') {
+    const auto dir_end = from_path.rfind('/');
+    if (dir_end != std::string_view::npos) {
+      std::string_view dir = from_path.substr(0, dir_end);
+      size_t start = 0;
+      while (start <= dir.size()) {
+        auto next = dir.find('/', start);
+        if (next == std::string_view::npos) next = dir.size();
+        if (next > start) parts.emplace_back(dir.substr(start, next - start));
+        start = next + 1;
+      }
+    }
+  }
+  size_t start = 0;
+  while (start <= decoded.size()) {
+    auto next = decoded.find('/', start);
+    if (next == std::string::npos) next = decoded.size();
+    const std::string part = decoded.substr(start, next - start);
+    start = next + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (parts.empty()) return std::nullopt;  // escapes the articles folder
+      parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  if (parts.empty()) return std::nullopt;
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += '/';
+    out += p;
+  }
+  return out;
+}
+
+Result<Article> parse_article(const std::string& path, std::string_view raw, const ParseOptions& options) {
+  Article a;
+  a.path = path;
+  a.slug = slug_from_path(path);
+
+  if (raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);  // UTF-8 byte order mark
+  if (!text::is_valid_utf8(raw)) {
+    // Find the line of the first bad byte so an editor can fix it.
+    int line = 1;
+    size_t good = 0;
+    for (size_t i = 1; i <= raw.size(); ++i)
+      if (text::is_valid_utf8(raw.substr(0, i)))
+        good = i;
+      else if (i - good > 4)
+        break;
+    for (size_t i = 0; i < good && i < raw.size(); ++i) line += raw[i] == '\n';
+    return fail(ErrorCode::invalid_article, "file is not valid UTF-8", path, line);
+  }
+  if (raw.find('\0') != std::string_view::npos)
+    return fail(ErrorCode::invalid_article, "file contains NUL bytes (binary?)", path, 1);
+
+  std::string normalized;  // CRLF and lone CR → LF, so line numbers and fences work for Windows files
+  normalized.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\r') {
+      if (i + 1 < raw.size() && raw[i + 1] == '\n') continue;
+      normalized += '\n';
+    } else {
+      normalized += raw[i];
+    }
+  }
+
+  auto split = split_front_matter(normalized, path);
+  if (!split) return tl::unexpected(split.error());
+  if (auto ok = read_front_matter(a, *split, options); !ok) return tl::unexpected(ok.error());
+
+  a.markdown = std::string(split->body);
+  a.body_line = split->body_line;
+  extract_markdown(a);
+
+  if (a.title.empty()) {
+    for (const auto& h : a.headings) {
+      if (h.level == 1) {
+        a.title = h.text;
+        break;
+      }
+    }
+  }
+  if (text::trim(a.text).empty() && text::trim(a.code).empty()) {
+    const bool only_title = !a.headings.empty();
+    return fail(ErrorCode::invalid_article,
+                only_title ? "article has headings but no body text" : "article body is empty", path,
+                a.body_line);
+  }
+  if (a.title.empty()) {
+    a.title = title_from_slug(a.slug);
+    a.warnings.push_back({Diagnostic::Severity::warning, path, 1, "missing_title",
+                          "no title in front matter and no '#' heading; using '" + a.title + "'"});
+  }
+  if (a.owner.empty())
+    a.warnings.push_back(
+        {Diagnostic::Severity::warning, path, 1, "missing_owner", "no owner: nobody is accountable"});
+  if (!a.reviewed)
+    a.warnings.push_back({Diagnostic::Severity::warning, path, 1, "missing_review_date",
+                          "no review date (reviewed): it will count as never reviewed"});
+
+  for (auto& l : a.links) {
+    auto local = resolve_local_link(path, l.url);
+    if (!local) continue;
+    const bool root_relative = text::trim(l.url).starts_with("/");
+    const auto last_slash = local->rfind('/');
+    const auto dot = local->rfind('.');
+    const bool has_extension =
+        dot != std::string::npos && (last_slash == std::string::npos || dot > last_slash);
+    if (!l.is_image && (local->ends_with(".md") || local->ends_with(".markdown"))) {
+      l.article_slug = slug_from_path(*local);
+    } else if (has_extension) {
+      l.local_file = *local;
+    } else if (!l.is_image && !root_relative) {
+      l.article_slug = *local;  // "[x](otp-tidak-masuk)": a slug written without ".md"
+    }
+    // Root-relative paths without extension ("/sharepoint/…") are site links of another system: not ours.
+  }
+  return a;
+}
+
+}  // namespace solusi

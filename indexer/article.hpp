@@ -1,0 +1,103 @@
+// An article: the parsed form of one Markdown file with YAML front matter.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "date.hpp"
+#include "error.hpp"
+#include "language.hpp"
+
+namespace solusi {
+
+/// A finding about an article that does not stop it from being indexed (missing owner, …).
+struct Diagnostic {
+  enum class Severity { warning, error };
+  Severity severity = Severity::warning;
+  std::string file;  ///< path relative to the articles folder
+  int line = 0;
+  std::string code;  ///< stable machine-readable code, e.g. "missing_owner"
+  std::string message;
+
+  std::string describe() const;
+};
+
+/// A link found in the Markdown body.
+struct Link {
+  std::string url;   ///< as written
+  std::string text;  ///< the link text
+  int line = 0;
+  /// For links to another article (a relative or root-relative "….md" path): its slug.
+  std::optional<std::string> article_slug;
+  /// For links and images pointing at a local file that is not an article: path relative to the
+  /// articles folder.
+  std::optional<std::string> local_file;
+  bool is_image = false;
+};
+
+struct Heading {
+  int level = 0;
+  std::string text;
+  int line = 0;
+};
+
+enum class Status { draft, review, published, archived };
+enum class Audience { internal, public_ };
+
+std::string_view to_string(Status s);
+std::string_view to_string(Audience a);
+std::optional<Status> parse_status(std::string_view s);
+std::optional<Audience> parse_audience(std::string_view s);
+
+struct Article {
+  std::string slug;  ///< path under the articles folder without ".md", '/' separated
+  std::string path;  ///< path relative to the articles folder, e.g. "akun/otp-tidak-masuk.md"
+
+  // Front matter (with the design's defaults applied).
+  std::string title;
+  Lang lang = Lang::id;
+  std::vector<std::string> tags;  ///< lowercased, de-duplicated, in order
+  std::string category;
+  std::string owner;
+  std::optional<Date> reviewed;
+  int review_every_days = 0;  ///< 0 = not set (the configured default applies)
+  Status status = Status::published;
+  Audience audience = Audience::internal;
+  std::optional<Date> publish_at;
+  std::optional<Date> valid_to;
+  std::string summary;  ///< front matter "summary"/"description", else the first paragraph
+  nlohmann::json extra = nlohmann::json::object();  ///< unknown front matter fields, kept as written
+
+  // Markdown body.
+  std::string markdown;  ///< the body as written (after the front matter)
+  int body_line = 1;     ///< line of the file where the body starts
+  std::vector<Heading> headings;
+  std::string text;  ///< plain text of the body: paragraphs, list items, tables, quotes
+  std::string code;  ///< text of code spans and code blocks
+  std::vector<Link> links;
+
+  std::vector<Diagnostic> warnings;  ///< non-fatal findings made while parsing
+};
+
+struct ParseOptions {
+  Lang default_lang = Lang::id;
+};
+
+/// Parses one article. @p path is relative to the articles folder and gives the slug; @p text is
+/// the file's bytes. Errors (bad YAML, wrong types, impossible dates, unknown lang, empty body, bad
+/// UTF-8) carry the file and line.
+Result<Article> parse_article(const std::string& path, std::string_view text,
+                              const ParseOptions& options = {});
+
+/// "akun/otp-tidak-masuk.md" → "akun/otp-tidak-masuk".
+std::string slug_from_path(std::string_view relative_path);
+
+/// Resolves a link URL written in the article at @p from_path to a path relative to the articles
+/// folder; nullopt for external links (scheme, "//host", "mailto:"), fragments only, or paths that
+/// escape the folder.
+std::optional<std::string> resolve_local_link(std::string_view from_path, std::string_view url);
+
+}  // namespace solusi

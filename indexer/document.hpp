@@ -1,0 +1,62 @@
+// Turning an Article into a Xapian document, and reading back what a result list shows.
+#pragma once
+
+#include <xapian.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "article.hpp"
+
+namespace solusi {
+
+/// What the index stores for a document (its data): all a result list or a report needs, so a search
+/// never reads a file.
+struct StoredArticle {
+  std::string slug;
+  std::string path;
+  std::string title;
+  std::string summary;
+  std::string lang;
+  std::vector<std::string> tags;
+  std::string category;
+  std::string owner;
+  std::string status;
+  std::string audience;
+  std::optional<std::string> reviewed;    ///< ISO date
+  int review_every_days = 0;              ///< effective interval (the default applied)
+  std::optional<std::string> review_due;  ///< ISO date
+  std::optional<std::string> updated;     ///< ISO date of the last content change
+  std::optional<std::string> publish_at;
+  std::optional<std::string> valid_to;
+  std::vector<std::string> links;  ///< slugs of linked articles
+  std::vector<std::string> files;  ///< local files (images, attachments) referenced
+  std::string text;                ///< plain body text (capped) for snippets
+  nlohmann::json extra = nlohmann::json::object();
+
+  nlohmann::json to_json() const;
+  static StoredArticle from_json(const nlohmann::json& j);
+};
+
+struct DocumentOptions {
+  int default_review_days = 90;
+  /// Date of the last content change when the front matter has none (the file's modification day).
+  std::optional<Date> modified;
+};
+
+/// Longest plain text kept in the document data for snippets (bytes).
+inline constexpr size_t stored_text_limit = 32 * 1024;
+
+/// Builds the document: terms (per the schema's field table, stemmed with the article's language),
+/// boolean filter terms, value slots and data. @p tg is reused between calls for speed.
+Xapian::Document make_document(const Article& article, const std::string& content_hash,
+                               const DocumentOptions& options, Xapian::TermGenerator& tg);
+
+StoredArticle stored_article(const Article& article, const DocumentOptions& options);
+
+/// Reads a document's data back. Throws nlohmann::json::exception on corrupt data.
+StoredArticle read_stored(const Xapian::Document& doc);
+
+}  // namespace solusi

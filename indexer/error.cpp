@@ -1,0 +1,31 @@
+#include "error.hpp"
+
+namespace solusi {
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_argument:
+      return "invalid_argument";
+    case ErrorCode::invalid_query:
+      return "invalid_query";
+    case ErrorCode::invalid_article:
+      return "invalid_article";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::conflict:
+      return "conflict";
+    case ErrorCode::index_unavailable:
+      return "index_unavailable";
+    case ErrorCode::io_error:
+      return "io_error";
+  }
+  return "unknown";
+}
+
+std::string Error::describe() const {
+  if (file.empty()) return message;
+  if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
+  return file + ": " + message;
+}
+
+}  // namespace solusi

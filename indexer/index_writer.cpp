@@ -1,0 +1,417 @@
+#include "index_writer.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+
+#include "document.hpp"
+#include "schema.hpp"
+#include "synonyms.hpp"
+#include "text.hpp"
+
+namespace fs = std::filesystem;
+
+namespace solusi {
+namespace {
+
+/// Bumped when the indexer turns the same file into a different document (new fields, new rules):
+/// part of every content hash, so such a change reindexes everything.
+constexpr int indexer_revision = 1;
+
+constexpr const char* stub_name = "XAPIANDB";
+
+/// Exclusive writer lock on the index folder, released on destruction.
+class WriterLock {
+ public:
+  static Result<WriterLock> acquire(const fs::path& dir) {
+    const fs::path path = dir / ".lock";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(ErrorCode::index_unavailable, "cannot create lock file " + path.string());
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return fail(ErrorCode::index_unavailable,
+                  "index " + dir.string() + " is being written by another process");
+    }
+    return WriterLock(fd);
+  }
+  WriterLock(WriterLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  WriterLock& operator=(WriterLock&&) = delete;
+  ~WriterLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+  }
+
+ private:
+  explicit WriterLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+Result<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::io_error, "cannot read " + path.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<void> write_file_durably(const fs::path& path, std::string_view content) {
+  const fs::path tmp = path.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(ErrorCode::io_error, "cannot write " + tmp.string());
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return fail(ErrorCode::io_error, "cannot write " + tmp.string());
+    }
+    done += static_cast<size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail(ErrorCode::io_error, "cannot replace " + path.string());
+  const int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+std::optional<std::string> read_stub_target(const fs::path& index_dir) {
+  std::ifstream in(index_dir / stub_name);
+  std::string backend, target;
+  if (!(in >> backend >> target)) return std::nullopt;
+  return target;
+}
+
+int generation_number(const std::string& name) {
+  if (!name.starts_with("gen-")) return 0;
+  try {
+    return std::stoi(name.substr(4));
+  } catch (...) {
+    return 0;
+  }
+}
+
+std::string generation_name(int n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "gen-%06d", n);
+  return buf;
+}
+
+/// Words worth offering as spelling corrections: the unprefixed terms of a document.
+template <class F>
+void for_each_spelling_word(const Xapian::Document& doc, F&& f) {
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    const std::string& t = *it;
+    if (t.size() < 3 || (t[0] >= 'A' && t[0] <= 'Z')) continue;
+    if (std::any_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    f(t);
+  }
+}
+
+/// One parsed file on its way from a parsing thread to the writer.
+struct Built {
+  enum class Kind { unchanged, failed, document } kind = Kind::unchanged;
+  std::string slug;
+  Xapian::Document doc;
+  std::optional<Diagnostic> error;
+  std::vector<Diagnostic> warnings;
+};
+
+struct Existing {
+  Xapian::docid docid;
+  std::string hash;
+};
+
+std::unordered_map<std::string, Existing> read_existing(const Xapian::Database& db) {
+  std::unordered_map<std::string, Existing> out;
+  std::unordered_map<Xapian::docid, std::string> hashes;
+  for (auto it = db.valuestream_begin(schema::slot(schema::Slot::content_hash));
+       it != db.valuestream_end(schema::slot(schema::Slot::content_hash)); ++it)
+    hashes.emplace(it.get_docid(), *it);
+  for (auto it = db.valuestream_begin(schema::slot(schema::Slot::slug));
+       it != db.valuestream_end(schema::slot(schema::Slot::slug)); ++it)
+    out.emplace(*it, Existing{it.get_docid(), hashes[it.get_docid()]});
+  return out;
+}
+
+Date modification_day(const fs::path& path) {
+  std::error_code ec;
+  const auto ftime = fs::last_write_time(path, ec);
+  if (ec) return Date::today();
+  return Date(std::chrono::floor<std::chrono::days>(std::chrono::file_clock::to_sys(ftime)));
+}
+
+}  // namespace
+
+Result<std::vector<SourceFile>> scan_articles(const fs::path& articles_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(articles_dir, ec))
+    return fail(ErrorCode::not_found,
+                "articles folder " + articles_dir.string() + " does not exist or is not a folder");
+  std::vector<SourceFile> files;
+  fs::recursive_directory_iterator it(articles_dir, fs::directory_options::skip_permission_denied, ec), end;
+  if (ec)
+    return fail(ErrorCode::io_error,
+                "cannot read articles folder " + articles_dir.string() + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec)
+      return fail(ErrorCode::io_error,
+                  "cannot read articles folder " + articles_dir.string() + ": " + ec.message());
+    const std::string name = it->path().filename().string();
+    if (name.starts_with(".")) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec)) continue;
+    if (!name.ends_with(".md") || name.starts_with("_") || name == "README.md") continue;
+    files.push_back({fs::relative(it->path(), articles_dir, ec).generic_string(), it->path()});
+  }
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.relative < b.relative; });
+  return files;
+}
+
+Result<fs::path> live_generation(const fs::path& index_dir) {
+  auto target = read_stub_target(index_dir);
+  if (!target) return fail(ErrorCode::index_unavailable, "no index at " + index_dir.string());
+  return index_dir / *target;
+}
+
+bool index_is_current(const fs::path& index_dir) {
+  try {
+    Xapian::Database db(index_dir.string());
+    return db.get_metadata(schema::meta::schema_version) == std::to_string(schema::version);
+  } catch (const Xapian::Error&) {
+    return false;
+  }
+}
+
+Result<IndexReport> index_folder(const IndexOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto files = scan_articles(options.articles_dir);
+  if (!files) return tl::unexpected(files.error());
+
+  std::error_code ec;
+  fs::create_directories(options.index_dir, ec);
+  if (ec)
+    return fail(ErrorCode::index_unavailable,
+                "cannot create index folder " + options.index_dir.string() + ": " + ec.message());
+  auto lock = WriterLock::acquire(options.index_dir);
+  if (!lock) return tl::unexpected(lock.error());
+
+  IndexReport report;
+  try {
+    // Decide between an incremental run on the live generation and a full rebuild into a new one.
+    const auto live = read_stub_target(options.index_dir);
+    bool full = options.full || !live;
+    if (live && !full) {
+      Xapian::Database current((options.index_dir / *live).string());
+      if (current.get_metadata(schema::meta::schema_version) != std::to_string(schema::version)) full = true;
+    }
+    int next_generation = 1;
+    for (const auto& entry : fs::directory_iterator(options.index_dir))
+      next_generation = std::max(next_generation, generation_number(entry.path().filename().string()) + 1);
+    const std::string generation = full ? generation_name(next_generation) : *live;
+    const fs::path db_path = options.index_dir / generation;
+
+    Xapian::WritableDatabase db(db_path.string(), full ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_OPEN);
+    const auto existing = full ? std::unordered_map<std::string, Existing>{} : read_existing(db);
+    if (!full) db.begin_transaction();  // readers keep seeing the previous revision until commit
+
+    const std::uint64_t seed =
+        text::fnv1a64(std::to_string(schema::version) + "/" + std::to_string(indexer_revision) + "/" +
+                      std::string(lang_code(options.parse.default_lang)) + "/" +
+                      std::to_string(options.default_review_days));
+
+    // Parsing threads fill a window of slots in file order; this thread writes them in the same order,
+    // so document ids (and ties in ranking) do not depend on thread timing.
+    const size_t n = files->size();
+    constexpr size_t window = 256;
+    std::vector<std::optional<Built>> slots(window);
+    std::mutex mu;
+    std::condition_variable produced, consumed;
+    size_t written = 0;
+    std::atomic<size_t> next{0};
+
+    auto work = [&] {
+      Xapian::TermGenerator tg;
+      for (;;) {
+        const size_t i = next.fetch_add(1);
+        if (i >= n) return;
+        {
+          std::unique_lock lk(mu);
+          consumed.wait(lk, [&] { return i < written + window; });
+        }
+        const SourceFile& f = (*files)[i];
+        Built b;
+        b.slug = slug_from_path(f.relative);
+        auto bytes = read_file(f.absolute);
+        if (!bytes) {
+          b.kind = Built::Kind::failed;
+          b.error =
+              Diagnostic{Diagnostic::Severity::error, f.relative, 0, "unreadable", bytes.error().message};
+        } else {
+          const std::string hash = text::to_hex(text::fnv1a64(*bytes, seed));
+          auto old = existing.find(b.slug);
+          if (old != existing.end() && old->second.hash == hash) {
+            b.kind = Built::Kind::unchanged;
+          } else if (auto article = parse_article(f.relative, *bytes, options.parse); !article) {
+            b.kind = Built::Kind::failed;
+            b.error = Diagnostic{Diagnostic::Severity::error, f.relative, article.error().line,
+                                 "invalid_article", article.error().message};
+          } else {
+            DocumentOptions dopt;
+            dopt.default_review_days = options.default_review_days;
+            dopt.modified = modification_day(f.absolute);
+            b.kind = Built::Kind::document;
+            b.doc = make_document(*article, hash, dopt, tg);
+            b.warnings = std::move(article->warnings);
+          }
+        }
+        {
+          std::lock_guard lk(mu);
+          slots[i % window] = std::move(b);
+        }
+        produced.notify_all();
+      }
+    };
+
+    const unsigned threads =
+        std::clamp(options.threads ? options.threads : std::thread::hardware_concurrency(), 1u, 8u);
+    std::vector<std::jthread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+
+    std::unordered_map<std::string, bool> seen;
+    seen.reserve(n);
+    std::exception_ptr failure;
+    for (size_t i = 0; i < n; ++i) {
+      Built b;
+      {
+        std::unique_lock lk(mu);
+        produced.wait(lk, [&] { return slots[i % window].has_value(); });
+        b = std::move(*slots[i % window]);
+        slots[i % window].reset();
+        ++written;
+      }
+      consumed.notify_all();
+      if (failure) continue;  // keep draining so the workers can finish
+      try {
+        seen[b.slug] = true;
+        switch (b.kind) {
+          case Built::Kind::unchanged:
+            ++report.unchanged;
+            break;
+          case Built::Kind::failed:
+            report.errors.push_back(std::move(*b.error));
+            break;
+          case Built::Kind::document: {
+            auto old = existing.find(b.slug);
+            if (old != existing.end()) {
+              for_each_spelling_word(db.get_document(old->second.docid),
+                                     [&](const std::string& w) { db.remove_spelling(w); });
+              db.replace_document(old->second.docid, b.doc);
+              ++report.updated;
+            } else {
+              db.add_document(b.doc);
+              ++report.added;
+            }
+            for_each_spelling_word(b.doc, [&](const std::string& w) { db.add_spelling(w); });
+            for (auto& w : b.warnings) report.warnings.push_back(std::move(w));
+            break;
+          }
+        }
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    }
+    pool.clear();  // joins
+    if (failure) std::rethrow_exception(failure);
+
+    for (const auto& [slug, old] : existing) {
+      if (seen.count(slug)) continue;
+      for_each_spelling_word(db.get_document(old.docid),
+                             [&](const std::string& w) { db.remove_spelling(w); });
+      db.delete_document(old.docid);
+      ++report.removed;
+    }
+
+    // Synonyms: replaced wholesale when the file changed.
+    const fs::path synonyms_path = options.articles_dir / synonyms_file_name;
+    std::string synonyms_text;
+    if (fs::exists(synonyms_path, ec)) {
+      auto content = read_file(synonyms_path);
+      if (!content) return tl::unexpected(content.error());
+      synonyms_text = std::move(*content);
+    }
+    const std::string synonyms_hash = text::to_hex(text::fnv1a64(synonyms_text));
+    SynonymFile synonyms = parse_synonyms(synonyms_text);
+    report.synonym_groups = synonyms.groups.size();
+    for (auto& p : synonyms.problems)
+      (p.severity == Diagnostic::Severity::error ? report.errors : report.warnings).push_back(std::move(p));
+    if (full || db.get_metadata(schema::meta::synonyms_hash) != synonyms_hash) {
+      std::vector<std::string> keys(db.synonym_keys_begin(), db.synonym_keys_end());
+      for (const auto& k : keys) db.clear_synonyms(k);
+      for (const auto& group : synonyms.groups)
+        for (const auto& key : group)
+          for (const auto& other : group)
+            if (other != key) db.add_synonym(key, other);
+      db.set_metadata(schema::meta::synonyms_hash, synonyms_hash);
+      report.synonyms_changed = true;
+    }
+
+    const bool changed = full || report.added || report.updated || report.removed || report.synonyms_changed;
+    if (changed) {
+      db.set_metadata(schema::meta::schema_version, std::to_string(schema::version));
+      db.set_metadata(schema::meta::languages, "id en");
+      db.set_metadata(schema::meta::articles_dir,
+                      fs::absolute(options.articles_dir).lexically_normal().string());
+      db.set_metadata(schema::meta::last_commit,
+                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count()));
+    }
+    if (full) {
+      db.commit();
+    } else {
+      db.commit_transaction();
+    }
+    report.documents = db.get_doccount();
+    db.close();
+
+    if (full) {
+      // Publish the new generation atomically, then drop the old ones (open readers keep their files).
+      if (auto ok = write_file_durably(options.index_dir / stub_name, "auto " + generation + "\n"); !ok)
+        return tl::unexpected(ok.error());
+      report.rebuilt = true;
+      for (const auto& entry : fs::directory_iterator(options.index_dir)) {
+        const std::string name = entry.path().filename().string();
+        if (generation_number(name) > 0 && name != generation) fs::remove_all(entry.path(), ec);
+      }
+    }
+  } catch (const Xapian::DatabaseLockError& e) {
+    return fail(ErrorCode::index_unavailable, "index is locked by another writer: " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable,
+                "index " + options.index_dir.string() + ": " + e.get_description());
+  } catch (const fs::filesystem_error& e) {
+    return fail(ErrorCode::io_error, e.what());
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace solusi

@@ -1,0 +1,60 @@
+// Building and refreshing the Xapian index from a folder of articles.
+//
+// Layout of an index folder:
+//   XAPIANDB        a Xapian stub file naming the live generation ("auto gen-000003")
+//   gen-000003/     the live glass database
+//   .lock           flock()ed by whoever writes
+// Readers open the folder (Xapian follows the stub). An incremental run updates the live generation
+// inside one transaction; a full rebuild writes a new generation and then atomically replaces the
+// stub, so a reader never sees a half-built index.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "article.hpp"
+#include "error.hpp"
+
+namespace solusi {
+
+struct SourceFile {
+  std::string relative;  ///< '/' separated path under the articles folder
+  std::filesystem::path absolute;
+};
+
+/// Lists the article files of a folder, sorted: every "*.md" below it, skipping hidden files and
+/// folders, files starting with '_', and README.md files (documentation for editors, not articles).
+Result<std::vector<SourceFile>> scan_articles(const std::filesystem::path& articles_dir);
+
+struct IndexOptions {
+  std::filesystem::path articles_dir;
+  std::filesystem::path index_dir;
+  bool full = false;  ///< rebuild every article into a fresh generation
+  ParseOptions parse;
+  int default_review_days = 90;
+  unsigned threads = 0;  ///< parsing threads; 0 = one per core
+};
+
+struct IndexReport {
+  size_t added = 0, updated = 0, removed = 0, unchanged = 0;
+  std::vector<Diagnostic> errors;    ///< articles skipped (a previously indexed version stays live)
+  std::vector<Diagnostic> warnings;  ///< articles indexed with findings
+  bool rebuilt = false;              ///< a fresh generation was written
+  bool synonyms_changed = false;
+  size_t synonym_groups = 0;
+  size_t documents = 0;  ///< documents in the index afterwards
+  double seconds = 0;
+};
+
+/// Brings the index in line with the folder. Fails only when the folder or the index cannot be used
+/// at all; a bad article is reported in the report and skipped.
+Result<IndexReport> index_folder(const IndexOptions& options);
+
+/// True when the index exists and was written with this schema version.
+bool index_is_current(const std::filesystem::path& index_dir);
+
+/// Path of the live generation of an index folder, or an error when there is none.
+Result<std::filesystem::path> live_generation(const std::filesystem::path& index_dir);
+
+}  // namespace solusi

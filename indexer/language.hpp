@@ -1,0 +1,39 @@
+// The two languages Solusi indexes and searches, with their Xapian stemmers and stop words.
+#pragma once
+
+#include <xapian.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace solusi {
+
+enum class Lang { id, en };
+
+inline constexpr std::array<Lang, 2> all_langs{Lang::id, Lang::en};
+
+/// "id" or "en".
+std::string_view lang_code(Lang lang);
+
+/// Accepts "id", "en" and the spellings real front matter uses ("id-ID", "in", "indonesian",
+/// "bahasa indonesia", "en-US", "english", …). Case-insensitive.
+std::optional<Lang> parse_lang(std::string_view text);
+
+/// Xapian's stemmer for the language ("indonesian", "english"). Thread-safe to copy, not to share.
+Xapian::Stem stemmer_for(Lang lang);
+
+/// Function words that carry no topic in the language (conservative: negations such as "tidak",
+/// "belum", "not" are kept, because "OTP tidak masuk" means something).
+const Xapian::Stopper& stopper_for(Lang lang);
+
+/// Other stems an Indonesian word may share a root with, which the Snowball stemmer keeps apart
+/// because it does not restore the consonant a prefix absorbs: "pengembalian" stems to "embali",
+/// "dikembalikan" to "kembali", "kembali" itself to "mbali"; "penarikan" to "arik", "tarik" to
+/// "tarik". Returns the candidates (the word itself, the stem with k/t/p/s restored or dropped),
+/// without the stem itself; the caller keeps those that occur in the index.
+std::vector<std::string> indonesian_root_variants(const std::string& word, const Xapian::Stem& stemmer);
+
+}  // namespace solusi

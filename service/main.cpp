@@ -1,0 +1,237 @@
+// The `solusi` command: thin wrappers around the indexer and the service's domain functions.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "index_writer.hpp"
+#include "lint.hpp"
+#include "search_json.hpp"
+#include "searcher.hpp"
+#include "text.hpp"
+
+namespace fs = std::filesystem;
+using namespace solusi;
+
+namespace {
+
+/// Exit codes: 0 done, 1 the command ran and found problems (check), 2 the command could not run.
+constexpr int exit_findings = 1;
+constexpr int exit_unusable = 2;
+
+std::string default_articles_dir() {
+  if (const char* env = std::getenv("SOLUSI_ARTICLES"); env && *env) return env;
+  return SOLUSI_DEFAULT_ARTICLES;
+}
+
+std::string default_index_dir() {
+  if (const char* env = std::getenv("SOLUSI_INDEX"); env && *env) return env;
+  return ".solusi/index";
+}
+
+nlohmann::json to_json(const Diagnostic& d) {
+  return {{"severity", d.severity == Diagnostic::Severity::error ? "error" : "warning"},
+          {"file", d.file},
+          {"line", d.line},
+          {"code", d.code},
+          {"message", d.message}};
+}
+
+int report_error(const Error& e) {
+  std::cerr << "solusi: " << e.describe() << "\n";
+  return exit_unusable;
+}
+
+/// Renders a snippet (HTML with <mark>) for a terminal: highlights in bold on a tty, «» otherwise.
+std::string terminal_snippet(const std::string& html, bool tty) {
+  std::string out;
+  for (size_t i = 0; i < html.size();) {
+    auto starts = [&](std::string_view s) { return html.compare(i, s.size(), s) == 0; };
+    if (starts("<mark>")) {
+      out += tty ? "\033[1m" : "«";
+      i += 6;
+    } else if (starts("</mark>")) {
+      out += tty ? "\033[0m" : "»";
+      i += 7;
+    } else if (starts("&amp;")) {
+      out += '&';
+      i += 5;
+    } else if (starts("&lt;")) {
+      out += '<';
+      i += 4;
+    } else if (starts("&gt;")) {
+      out += '>';
+      i += 4;
+    } else if (starts("&quot;")) {
+      out += '"';
+      i += 6;
+    } else if (starts("&#39;")) {
+      out += '\'';
+      i += 5;
+    } else {
+      out += html[i++];
+    }
+  }
+  return out;
+}
+
+int run_index(const std::string& articles, const std::string& index, bool full, bool json,
+              bool show_warnings) {
+  IndexOptions options;
+  options.articles_dir = articles;
+  options.index_dir = index;
+  options.full = full;
+  auto report = index_folder(options);
+  if (!report) return report_error(report.error());
+  if (json) {
+    auto errors = nlohmann::json::array(), warnings = nlohmann::json::array();
+    for (const auto& d : report->errors) errors.push_back(to_json(d));
+    for (const auto& d : report->warnings) warnings.push_back(to_json(d));
+    std::cout << nlohmann::json{{"added", report->added},
+                                {"updated", report->updated},
+                                {"removed", report->removed},
+                                {"unchanged", report->unchanged},
+                                {"errors", errors},
+                                {"warnings", warnings},
+                                {"rebuilt", report->rebuilt},
+                                {"synonyms_changed", report->synonyms_changed},
+                                {"synonym_groups", report->synonym_groups},
+                                {"documents", report->documents},
+                                {"seconds", report->seconds}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::cout << "indexed " << articles << " into " << index << (report->rebuilt ? " (full rebuild)" : "")
+            << " in " << report->seconds << " s\n"
+            << "  added " << report->added << ", updated " << report->updated << ", removed "
+            << report->removed << ", unchanged " << report->unchanged << ", errors " << report->errors.size()
+            << ", warnings " << report->warnings.size() << "\n"
+            << "  documents in index: " << report->documents << "; synonym groups: " << report->synonym_groups
+            << (report->synonyms_changed ? " (applied)" : " (unchanged)") << "\n";
+  for (const auto& d : report->errors) std::cout << "  " << d.describe() << "\n";
+  if (show_warnings)
+    for (const auto& d : report->warnings) std::cout << "  " << d.describe() << "\n";
+  else if (!report->warnings.empty())
+    std::cout << "  (" << report->warnings.size() << " warnings: see --warnings or `solusi check`)\n";
+  return 0;
+}
+
+int run_search(service::SearchRequest request, const std::string& index, bool json) {
+  auto searcher = service::Searcher::open(index);
+  if (!searcher) return report_error(searcher.error());
+  auto result = searcher->search(request);
+  if (!result) return report_error(result.error());
+  if (json) {
+    std::cout << service::to_json(*result).dump(2) << "\n";
+    return 0;
+  }
+  const bool tty = ::isatty(STDOUT_FILENO);
+  if (result->corrected) std::cout << "Did you mean: " << *result->corrected << "\n";
+  if (result->hits.empty()) {
+    std::cout << "No articles found for \"" << request.q << "\".\n";
+    return 0;
+  }
+  size_t rank = request.offset;
+  for (const auto& h : result->hits) {
+    std::cout << ++rank << ". " << (tty ? "\033[1m" : "") << h.title << (tty ? "\033[0m" : "") << "  ["
+              << h.slug << "]  " << h.lang << (h.audience == "internal" ? " · internal" : "") << "\n"
+              << "   " << terminal_snippet(h.snippet, tty) << "\n";
+  }
+  std::cout << "(" << result->hits.size() << " of about " << result->total_estimate << ", " << result->took_ms
+            << " ms)\n";
+  return 0;
+}
+
+int run_check(const std::string& articles, bool json, bool strict) {
+  auto report = check_folder(articles);
+  if (!report) return report_error(report.error());
+  const size_t errors = report->count(Diagnostic::Severity::error);
+  const size_t warnings = report->count(Diagnostic::Severity::warning);
+  if (json) {
+    auto findings = nlohmann::json::array();
+    for (const auto& d : report->findings) findings.push_back(to_json(d));
+    std::cout << nlohmann::json{{"articles", report->articles},
+                                {"errors", errors},
+                                {"warnings", warnings},
+                                {"findings", findings}}
+                     .dump(2)
+              << "\n";
+  } else {
+    for (const auto& d : report->findings) std::cout << d.describe() << "\n";
+    std::cout << report->articles << " articles checked: " << errors << " errors, " << warnings
+              << " warnings\n";
+  }
+  return errors > 0 || (strict && warnings > 0) ? exit_findings : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  CLI::App app{"Solusi: knowledge-base search for customer-support teams"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "solusi 0.1.0");
+
+  std::string articles = default_articles_dir();
+  std::string index = default_index_dir();
+  bool json = false;
+
+  auto* index_cmd = app.add_subcommand("index", "Build or refresh the index from a folder of articles");
+  bool full = false, show_warnings = false;
+  index_cmd->add_option("--articles", articles, "Folder of Markdown articles")->capture_default_str();
+  index_cmd->add_option("--index", index, "Index folder")->capture_default_str();
+  index_cmd->add_flag("--full", full, "Rebuild every article into a fresh index");
+  index_cmd->add_flag("--json", json, "Print the report as JSON");
+  index_cmd->add_flag("--warnings", show_warnings, "List every warning");
+
+  auto* search_cmd = app.add_subcommand("search", "Search the index");
+  service::SearchRequest request;
+  std::vector<std::string> words;
+  std::string lang;
+  std::string category;
+  search_cmd->add_option("query", words, "Search words")->required();
+  search_cmd->add_option("--index", index, "Index folder")->capture_default_str();
+  search_cmd->add_option("--lang", lang, "Only articles in this language")
+      ->check(CLI::IsMember({"id", "en"}));
+  search_cmd->add_option("--limit", request.limit, "Number of hits")
+      ->check(CLI::Range(1, 50))
+      ->capture_default_str();
+  search_cmd->add_option("--offset", request.offset, "Hits to skip")->check(CLI::Range(0, 999));
+  search_cmd->add_option("--tag", request.tags, "Only articles with this tag (repeatable)");
+  search_cmd->add_option("--category", category, "Only articles in this category");
+  search_cmd->add_flag("--public", request.public_only, "Only articles whose audience is public");
+  search_cmd->add_flag("--facets", request.facets, "Count tags and categories (with --json)");
+  search_cmd->add_flag("--json", json, "Print the result as JSON");
+
+  auto* check_cmd = app.add_subcommand("check", "Lint a folder of articles");
+  bool strict = false;
+  check_cmd->add_option("--articles", articles, "Folder of Markdown articles")->capture_default_str();
+  check_cmd->add_flag("--json", json, "Print the findings as JSON");
+  check_cmd->add_flag("--strict", strict, "Fail on warnings too");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : exit_unusable;
+  }
+
+  if (*index_cmd) return run_index(articles, index, full, json, show_warnings);
+  if (*search_cmd) {
+    for (const auto& w : words) {
+      if (!request.q.empty()) request.q += ' ';
+      request.q += w;
+    }
+    if (!lang.empty()) request.lang = parse_lang(lang);
+    if (!category.empty()) request.category = category;
+    return run_search(request, index, json);
+  }
+  if (*check_cmd) return run_check(articles, json, strict);
+  return exit_unusable;
+} catch (const std::exception& e) {
+  std::cerr << "solusi: internal error: " << e.what() << "\n";
+  return exit_unusable;
+}

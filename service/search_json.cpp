@@ -1,0 +1,49 @@
+#include "search_json.hpp"
+
+namespace solusi::service {
+namespace {
+
+nlohmann::json optional_string(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json();
+}
+
+nlohmann::json facets(const std::vector<FacetCount>& counts) {
+  auto arr = nlohmann::json::array();
+  for (const auto& c : counts) arr.push_back({{"value", c.value}, {"count", c.count}});
+  return arr;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Hit& h) {
+  return {{"slug", h.slug},
+          {"title", h.title},
+          {"summary", h.summary},
+          {"snippet", h.snippet},
+          {"lang", h.lang},
+          {"tags", h.tags},
+          {"category", h.category},
+          {"owner", h.owner},
+          {"status", h.status},
+          {"audience", h.audience},
+          {"updated", optional_string(h.updated)},
+          {"reviewed", optional_string(h.reviewed)},
+          {"review_due", optional_string(h.review_due)},
+          {"score", h.score},
+          {"percent", h.percent}};
+}
+
+nlohmann::json to_json(const SearchResult& r) {
+  auto hits = nlohmann::json::array();
+  for (const auto& h : r.hits) hits.push_back(to_json(h));
+  nlohmann::json j{
+      {"hits", hits},
+      {"total_estimate", r.total_estimate},
+      {"corrected", optional_string(r.corrected)},
+      {"query_language", r.query_language ? nlohmann::json(lang_code(*r.query_language)) : nlohmann::json()},
+      {"took_ms", r.took_ms}};
+  j["facets"] = {{"tags", facets(r.tag_facets)}, {"categories", facets(r.category_facets)}};
+  return j;
+}
+
+}  // namespace solusi::service

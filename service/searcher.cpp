@@ -1,0 +1,387 @@
+#include "searcher.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include "index_writer.hpp"
+#include "schema.hpp"
+#include "synonyms.hpp"
+#include "text.hpp"
+
+namespace fs = std::filesystem;
+
+namespace solusi::service {
+namespace {
+
+/// Weight of a synonym relative to the word the user typed.
+constexpr double synonym_weight = 0.7;
+/// Terms a trailing partial word may expand to (the most frequent ones win).
+constexpr Xapian::termcount partial_expansion = 40;
+constexpr size_t snippet_bytes = 240;
+/// Weight of an Indonesian root variant relative to the stem of the word typed.
+constexpr double variant_weight = 0.5;
+/// Weight of the articles in the other language when the query's language is clear.
+constexpr double other_language_weight = 0.6;
+/// Postings of a query word looked at to see which language uses it.
+constexpr int language_sample = 64;
+
+std::string read_generation(const fs::path& index_dir) {
+  std::ifstream in(index_dir / "XAPIANDB");
+  std::string backend, target;
+  in >> backend >> target;
+  return target;
+}
+
+/// Counts each tag of a document (tags are '\n'-joined in one value slot).
+class TagCountSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string v = doc.get_value(schema::slot(schema::Slot::tags));
+    size_t start = 0;
+    while (start < v.size()) {
+      auto nl = v.find('\n', start);
+      if (nl == std::string::npos) nl = v.size();
+      ++counts_[v.substr(start, nl - start)];
+      start = nl + 1;
+    }
+  }
+  const std::map<std::string, Xapian::doccount>& counts() const { return counts_; }
+
+ private:
+  std::map<std::string, Xapian::doccount> counts_;
+};
+
+std::vector<FacetCount> sorted_facets(const std::map<std::string, Xapian::doccount>& counts) {
+  std::vector<FacetCount> out;
+  for (const auto& [value, count] : counts) out.push_back({value, count});
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+  return out;
+}
+
+std::string serialise_day(const Date& d) {
+  return Xapian::sortable_serialise(static_cast<double>(d.days_since_epoch()));
+}
+
+}  // namespace
+
+Result<void> validate(const SearchRequest& r) {
+  if (text::trim(r.q).empty()) return fail(ErrorCode::invalid_argument, "parameter 'q' is empty");
+  if (r.q.size() > max_query_bytes)
+    return fail(ErrorCode::invalid_argument,
+                "parameter 'q' is longer than " + std::to_string(max_query_bytes) + " bytes");
+  if (!text::is_valid_utf8(r.q)) return fail(ErrorCode::invalid_argument, "parameter 'q' is not valid UTF-8");
+  if (r.q.find('\0') != std::string::npos)
+    return fail(ErrorCode::invalid_argument, "parameter 'q' contains a NUL byte");
+  if (r.limit < 1 || r.limit > max_limit)
+    return fail(ErrorCode::invalid_argument,
+                "parameter 'limit' must be between 1 and " + std::to_string(max_limit));
+  if (r.offset + r.limit > max_window)
+    return fail(ErrorCode::invalid_argument, "parameters 'offset' + 'limit' must not exceed " +
+                                                 std::to_string(max_window) + " (result window)");
+  return {};
+}
+
+Searcher::Searcher(fs::path index_dir, Xapian::Database db, std::string generation)
+    : index_dir_(std::move(index_dir)), db_(std::move(db)), generation_(std::move(generation)) {
+  for (Lang lang : all_langs) {
+    auto& qp = parsers_[static_cast<int>(lang)];
+    qp.set_stemmer(stemmer_for(lang));
+    qp.set_stopper(&stopper_for(lang));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(Xapian::Query::OP_OR);
+    qp.set_max_expansion(partial_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                         Xapian::QueryParser::FLAG_PARTIAL);
+    for (const auto& f : schema::fields) {
+      if (f.kind == schema::FieldKind::boolean)
+        qp.add_boolean_prefix(std::string(f.name), std::string(f.prefix));
+      else
+        qp.add_prefix(std::string(f.name), std::string(f.prefix));
+    }
+  }
+}
+
+Result<Searcher> Searcher::open(const fs::path& index_dir) {
+  try {
+    Xapian::Database db(index_dir.string());
+    const std::string version = db.get_metadata(schema::meta::schema_version);
+    if (version != std::to_string(schema::version))
+      return fail(ErrorCode::index_unavailable,
+                  "index " + index_dir.string() + " has schema version '" + version + "', this build needs " +
+                      std::to_string(schema::version) + ": run `solusi index --full`");
+    Searcher searcher(index_dir, std::move(db), read_generation(index_dir));
+    searcher.load_languages();
+    return searcher;
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable, "cannot open index " + index_dir.string() + " (" + e.get_msg() +
+                                                  "): run `solusi index` first");
+  }
+}
+
+Xapian::rev Searcher::revision() const {
+  try {
+    return db_.get_revision();
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
+
+Result<bool> Searcher::refresh() {
+  try {
+    const std::string generation = read_generation(index_dir_);
+    if (!generation.empty() && generation != generation_) {
+      db_ = Xapian::Database(index_dir_.string());
+      generation_ = generation;
+      load_languages();
+      return true;
+    }
+    const bool changed = db_.reopen();
+    if (changed) load_languages();
+    return changed;
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable, "cannot reopen index: " + e.get_msg());
+  }
+}
+
+void Searcher::load_languages() {
+  doc_lang_.assign(db_.get_lastdocid() + 1, 0);
+  for (Lang lang : all_langs) {
+    const std::string term = schema::term(schema::prefix::lang, lang_code(lang));
+    Xapian::doccount n = 0;
+    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it, ++n)
+      if (*it < doc_lang_.size()) doc_lang_[*it] = static_cast<std::uint8_t>(1 + static_cast<int>(lang));
+    lang_docs_[static_cast<int>(lang)] = n;
+  }
+}
+
+std::optional<Lang> Searcher::guess_language(const std::string& q) const {
+  const double n_id = lang_docs_[static_cast<int>(Lang::id)], n_en = lang_docs_[static_cast<int>(Lang::en)];
+  if (n_id == 0 || n_en == 0) return std::nullopt;
+  // Sum over the words of log(rate among Indonesian articles / rate among English ones), each rate
+  // estimated from the word's first postings. Words no article uses say nothing.
+  double evidence = 0;
+  for (const auto& w : text::words(q)) {
+    int count[2] = {0, 0}, seen = 0;
+    for (auto it = db_.postlist_begin(w); it != db_.postlist_end(w) && seen < language_sample; ++it, ++seen) {
+      if (*it < doc_lang_.size() && doc_lang_[*it]) ++count[doc_lang_[*it] - 1];
+    }
+    if (seen == 0) continue;
+    evidence += std::log((count[0] + 0.5) / n_id) - std::log((count[1] + 0.5) / n_en);
+  }
+  if (evidence > 1.0) return Lang::id;
+  if (evidence < -1.0) return Lang::en;
+  return std::nullopt;
+}
+
+Xapian::Query Searcher::text_query(const std::string& q, Lang lang, unsigned flags, std::string* corrected) {
+  auto& qp = parsers_[static_cast<int>(lang)];
+  qp.set_database(db_);
+  try {
+    Xapian::Query parsed = qp.parse_query(q, flags);
+    if (corrected) *corrected = qp.get_corrected_query_string();
+    return parsed;
+  } catch (const Xapian::QueryParserError&) {
+    // Pasted text with stray operators ("error (code", "AND"): read it as plain words.
+    Xapian::Query parsed = qp.parse_query(
+        q, flags & (Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_SPELLING_CORRECTION));
+    if (corrected) *corrected = qp.get_corrected_query_string();
+    return parsed;
+  }
+}
+
+Xapian::Query Searcher::indonesian_variant_query(const std::string& q) {
+  static const Xapian::Stem stemmer = stemmer_for(Lang::id);
+  std::vector<Xapian::Query> variants;
+  for (const auto& word : text::words(q)) {
+    for (const auto& v : indonesian_root_variants(word, stemmer)) {
+      const std::string term = schema::term(schema::prefix::stemmed, v);
+      if (db_.term_exists(term)) variants.emplace_back(term);
+    }
+  }
+  if (variants.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(Xapian::Query::OP_OR, variants.begin(), variants.end()), variant_weight);
+}
+
+Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang) {
+  // Words the user did not exclude; synonyms come from Xapian's synonym table, keyed by lowercase
+  // words and phrases (see synonyms.txt). Longest phrase first, each word used once.
+  std::vector<std::string> words;
+  {
+    size_t start = 0;
+    while (start < q.size()) {
+      auto end = q.find_first_of(" \t\n", start);
+      if (end == std::string::npos) end = q.size();
+      std::string_view token(q.data() + start, end - start);
+      if (!token.empty() && token.front() != '-' && token.find(':') == std::string_view::npos)
+        for (auto& w : text::words(token)) words.push_back(std::move(w));
+      start = end + 1;
+    }
+  }
+  auto& qp = parsers_[static_cast<int>(lang)];
+  std::vector<Xapian::Query> expansions;
+  std::vector<bool> used(words.size(), false);
+  for (size_t n = std::min<size_t>(3, words.size()); n >= 1; --n) {
+    for (size_t i = 0; i + n <= words.size(); ++i) {
+      if (std::any_of(used.begin() + static_cast<long>(i), used.begin() + static_cast<long>(i + n),
+                      [](bool b) { return b; }))
+        continue;
+      std::string key = words[i];
+      for (size_t k = 1; k < n; ++k) key += " " + words[i + k];
+      std::vector<Xapian::Query> alternatives;
+      for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
+        qp.set_default_op(Xapian::Query::OP_AND);  // "pengembalian dana" needs both words
+        Xapian::Query alt = qp.parse_query(*it, 0);
+        qp.set_default_op(Xapian::Query::OP_OR);
+        if (!alt.empty()) alternatives.push_back(alt);
+      }
+      if (alternatives.empty()) continue;
+      std::fill(used.begin() + static_cast<long>(i), used.begin() + static_cast<long>(i + n), true);
+      expansions.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+    }
+  }
+  if (expansions.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(Xapian::Query::OP_OR, expansions.begin(), expansions.end()),
+                       synonym_weight);
+}
+
+Result<SearchResult> Searcher::search(const SearchRequest& request) {
+  if (auto ok = validate(request); !ok) return tl::unexpected(ok.error());
+  try {
+    return run(request);
+  } catch (const Xapian::DatabaseModifiedError&) {
+    // The writer moved on under us: reopen at the newest revision and try once more.
+    try {
+      if (auto r = refresh(); !r) return tl::unexpected(r.error());
+      return run(request);
+    } catch (const Xapian::Error& e) {
+      return fail(ErrorCode::index_unavailable, "index changed during the search: " + e.get_msg());
+    }
+  } catch (const Xapian::QueryParserError& e) {
+    return fail(ErrorCode::invalid_query, "cannot parse query: " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable, "search failed: " + e.get_description());
+  }
+}
+
+Result<SearchResult> Searcher::run(const SearchRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string q(text::trim(request.q));
+  const bool partial = request.partial_last_word && !request.q.empty() && request.q.back() != ' ' &&
+                       request.q.back() != '\t' && request.q.back() != '"';
+
+  unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
+                   Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+  if (partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
+
+  std::vector<Lang> langs;
+  if (request.lang)
+    langs.push_back(*request.lang);
+  else
+    langs.assign(all_langs.begin(), all_langs.end());
+  const std::optional<Lang> query_language = guess_language(q);
+
+  // Each language's parse only scores that language's articles: stems never meet another stemmer's.
+  std::vector<Xapian::Query> per_lang;
+  std::string corrected;
+  for (Lang lang : langs) {
+    std::string lang_corrected;
+    std::vector<Xapian::Query> parts{text_query(q, lang, flags, &lang_corrected)};
+    if (corrected.empty()) corrected = lang_corrected;
+    if (!corrected.empty() && corrected != q)
+      parts.push_back(
+          text_query(corrected, lang, flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION, nullptr));
+    const std::string& effective = corrected.empty() ? q : corrected;
+    if (auto syn = synonym_query(effective, lang); !syn.empty()) parts.push_back(syn);
+    if (lang == Lang::id)
+      if (auto variants = indonesian_variant_query(effective); !variants.empty()) parts.push_back(variants);
+    Xapian::Query text(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    if (!request.lang && request.prefer_query_language && query_language && *query_language != lang)
+      text = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, text, other_language_weight);
+    per_lang.emplace_back(Xapian::Query::OP_FILTER, text,
+                          Xapian::Query(schema::term(schema::prefix::lang, lang_code(lang))));
+  }
+  Xapian::Query query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
+
+  // Filters: visibility, lifecycle, tags, category.
+  std::vector<Xapian::Query> filters;
+  if (!request.include_unpublished)
+    filters.emplace_back(schema::term(schema::prefix::status, "published"));
+  else
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                          Xapian::Query(schema::term(schema::prefix::status, "archived")));
+  if (request.public_only) filters.emplace_back(schema::term(schema::prefix::audience, "public"));
+  for (const auto& tag : request.tags)
+    filters.emplace_back(schema::term(schema::prefix::tag, text::to_lower(tag)));
+  if (request.category)
+    filters.emplace_back(schema::term(schema::prefix::category, text::to_lower(*request.category)));
+  for (const auto& f : filters) query = Xapian::Query(Xapian::Query::OP_FILTER, query, f);
+  if (!request.include_unpublished) {
+    const Date today = request.today.value_or(Date::today());
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                          Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(schema::Slot::publish_at),
+                                        serialise_day(today.plus_days(1))));
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                          Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::slot(schema::Slot::valid_to),
+                                        serialise_day(today.plus_days(-1))));
+  }
+
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  TagCountSpy tag_spy;
+  Xapian::ValueCountMatchSpy category_spy(schema::slot(schema::Slot::category));
+  if (request.facets) {
+    enquire.add_matchspy(&tag_spy);
+    enquire.add_matchspy(&category_spy);
+  }
+  const Xapian::doccount check_at_least = request.facets ? db_.get_doccount() : 0;
+  Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                       static_cast<Xapian::doccount>(request.limit), check_at_least);
+
+  SearchResult result;
+  result.total_estimate = mset.get_matches_estimated();
+  result.query_language = query_language;
+  if (!corrected.empty() && corrected != q) result.corrected = corrected;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const Xapian::Document doc = it.get_document();
+    StoredArticle s = read_stored(doc);
+    Hit h;
+    const Lang lang = parse_lang(s.lang).value_or(Lang::id);
+    h.snippet = mset.snippet(s.text, snippet_bytes, stemmer_for(lang),
+                             Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                                 Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
+                             "<mark>", "</mark>", "…");
+    if (h.snippet.empty()) h.snippet = text::html_escape(text::truncate_words(s.summary, snippet_bytes));
+    h.slug = std::move(s.slug);
+    h.title = std::move(s.title);
+    h.summary = std::move(s.summary);
+    h.lang = std::move(s.lang);
+    h.tags = std::move(s.tags);
+    h.category = std::move(s.category);
+    h.owner = std::move(s.owner);
+    h.status = std::move(s.status);
+    h.audience = std::move(s.audience);
+    h.updated = std::move(s.updated);
+    h.reviewed = std::move(s.reviewed);
+    h.review_due = std::move(s.review_due);
+    h.score = it.get_weight();
+    h.percent = it.get_percent();
+    result.hits.push_back(std::move(h));
+  }
+  if (request.facets) {
+    result.tag_facets = sorted_facets(tag_spy.counts());
+    std::map<std::string, Xapian::doccount> categories;
+    for (auto v = category_spy.values_begin(); v != category_spy.values_end(); ++v)
+      categories[*v] = v.get_termfreq();
+    result.category_facets = sorted_facets(categories);
+  }
+  result.took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace solusi::service

@@ -1,0 +1,115 @@
+// Searching the index: the one code path behind `solusi search` and GET /v1/search.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "date.hpp"
+#include "document.hpp"
+#include "error.hpp"
+#include "language.hpp"
+
+namespace solusi::service {
+
+/// Longest query accepted, in bytes.
+inline constexpr size_t max_query_bytes = 1024;
+/// Largest page and deepest result window.
+inline constexpr size_t max_limit = 50;
+inline constexpr size_t max_window = 1000;
+
+struct SearchRequest {
+  std::string q;
+  std::optional<Lang> lang;       ///< nullopt: both languages, each article with its own stemmer
+  std::vector<std::string> tags;  ///< every tag must match
+  std::optional<std::string> category;
+  size_t limit = 10;
+  size_t offset = 0;
+  bool public_only = false;          ///< only audience: public articles
+  bool include_unpublished = false;  ///< drafts and review copies too (editors)
+  bool facets = false;               ///< count tags and categories over the whole match set
+  /// With no @c lang, articles in the language the query seems to be written in rank a little higher.
+  bool prefer_query_language = true;
+  /// Treat the last word as a prefix (as-you-type). Off when the query ends with a space.
+  bool partial_last_word = true;
+  std::optional<Date> today;  ///< for publish_at / valid_to; default: the real today
+};
+
+struct Hit {
+  std::string slug;
+  std::string title;
+  std::string summary;
+  std::string snippet;  ///< HTML: matches wrapped in <mark>, everything else escaped
+  std::string lang;
+  std::vector<std::string> tags;
+  std::string category;
+  std::string owner;
+  std::string status;
+  std::string audience;
+  std::optional<std::string> updated;
+  std::optional<std::string> reviewed;
+  std::optional<std::string> review_due;
+  double score = 0;
+  int percent = 0;
+};
+
+struct FacetCount {
+  std::string value;
+  Xapian::doccount count = 0;
+};
+
+struct SearchResult {
+  std::vector<Hit> hits;
+  Xapian::doccount total_estimate = 0;
+  /// The query with misspelled words corrected, when the index suggests a correction. The hits already
+  /// include matches for the corrected words.
+  std::optional<std::string> corrected;
+  std::vector<FacetCount> tag_facets;
+  std::vector<FacetCount> category_facets;
+  std::optional<Lang> query_language;  ///< the language the query seems to be in, if clear
+  double took_ms = 0;
+};
+
+/// A reader of one index folder. Not thread-safe: each thread owns its Searcher.
+class Searcher {
+ public:
+  static Result<Searcher> open(const std::filesystem::path& index_dir);
+
+  Result<SearchResult> search(const SearchRequest& request);
+
+  /// Picks up a newer revision or generation written by another process. Returns true if it changed.
+  Result<bool> refresh();
+
+  Xapian::doccount document_count() const { return db_.get_doccount(); }
+  Xapian::rev revision() const;
+  const Xapian::Database& database() const { return db_; }
+
+ private:
+  Searcher(std::filesystem::path index_dir, Xapian::Database db, std::string generation);
+  Result<SearchResult> run(const SearchRequest& request);
+  Xapian::Query text_query(const std::string& q, Lang lang, unsigned flags, std::string* corrected);
+  Xapian::Query synonym_query(const std::string& q, Lang lang);
+  /// Indonesian stems that share a root with the query's words but not a stem (see
+  /// indonesian_root_variants), those that occur in the index.
+  Xapian::Query indonesian_variant_query(const std::string& q);
+  /// Which language the query's words come from, judged by the articles that use them.
+  std::optional<Lang> guess_language(const std::string& q) const;
+  void load_languages();
+
+  std::filesystem::path index_dir_;
+  Xapian::Database db_;
+  std::string generation_;
+  Xapian::QueryParser parsers_[2];
+  /// Language of each document by docid (0 = unknown, 1 + Lang), for guess_language().
+  std::vector<std::uint8_t> doc_lang_;
+  Xapian::doccount lang_docs_[2] = {0, 0};
+};
+
+/// Checks a request's values; the error names the bad parameter.
+Result<void> validate(const SearchRequest& request);
+
+}  // namespace solusi::service
