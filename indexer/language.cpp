@@ -55,6 +55,72 @@ const Xapian::Stopper& stopper_for(Lang lang) {
   return lang == Lang::id ? id : en;
 }
 
+std::string_view indonesian_chat_word(std::string_view word) {
+  // Abbreviations and colloquial spellings common in Indonesian chat and tickets. Function words map
+  // to their standard form too, so stop words and language detection see them.
+  static constexpr std::pair<std::string_view, std::string_view> table[] = {
+      {"aja", "saja"},
+      {"bgt", "banget"},
+      {"blm", "belum"},
+      {"blom", "belum"},
+      {"bln", "bulan"},
+      {"brp", "berapa"},
+      {"bs", "bisa"},
+      {"bsa", "bisa"},
+      {"dah", "sudah"},
+      {"dgn", "dengan"},
+      {"dmn", "dimana"},
+      {"dr", "dari"},
+      {"engga", "tidak"},
+      {"enggak", "tidak"},
+      {"ga", "tidak"},
+      {"gaada", "tidak ada"},
+      {"gabisa", "tidak bisa"},
+      {"gak", "tidak"},
+      {"gakbisa", "tidak bisa"},
+      {"gk", "tidak"},
+      {"gmn", "gimana"},
+      {"gue", "saya"},
+      {"gw", "saya"},
+      {"hrs", "harus"},
+      {"jd", "jadi"},
+      {"kagak", "tidak"},
+      {"kalo", "kalau"},
+      {"knp", "kenapa"},
+      {"kpn", "kapan"},
+      {"krn", "karena"},
+      {"lg", "lagi"},
+      {"msh", "masih"},
+      {"ngga", "tidak"},
+      {"nggak", "tidak"},
+      {"org", "orang"},
+      {"pake", "pakai"},
+      {"pakek", "pakai"},
+      {"sdh", "sudah"},
+      {"sm", "sama"},
+      {"sy", "saya"},
+      {"tdk", "tidak"},
+      {"tgl", "tanggal"},
+      {"thn", "tahun"},
+      {"tp", "tapi"},
+      {"tpi", "tapi"},
+      {"trs", "terus"},
+      {"udah", "sudah"},
+      {"udh", "sudah"},
+      {"utk", "untuk"},
+      {"yg", "yang"},
+      {"nyampe", "sampai"},
+      {"nyampai", "sampai"},
+      {"dateng", "datang"},
+      {"nunggu", "menunggu"},
+      {"cepet", "cepat"},
+      {"bener", "benar"},
+  };
+  for (const auto& [from, to] : table)
+    if (from == word) return to;
+  return {};
+}
+
 std::vector<std::string> indonesian_root_variants(const std::string& word, const Xapian::Stem& stemmer) {
   auto is_vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; };
   auto absorbed = [](char c) { return c == 'k' || c == 't' || c == 'p' || c == 's'; };

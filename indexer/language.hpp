@@ -29,6 +29,10 @@ Xapian::Stem stemmer_for(Lang lang);
 /// "belum", "not" are kept, because "OTP tidak masuk" means something).
 const Xapian::Stopper& stopper_for(Lang lang);
 
+/// The standard spelling of an Indonesian chat abbreviation or colloquial form ("blm" → "belum",
+/// "gabisa" → "tidak bisa", "pake" → "pakai"); empty when @p word (lowercase) is not one.
+std::string_view indonesian_chat_word(std::string_view word);
+
 /// Other stems an Indonesian word may share a root with, which the Snowball stemmer keeps apart
 /// because it does not restore the consonant a prefix absorbs: "pengembalian" stems to "embali",
 /// "dikembalikan" to "kembali", "kembali" itself to "mbali"; "penarikan" to "arik", "tarik" to

@@ -130,6 +130,7 @@ int run_search(service::SearchRequest request, const std::string& index, bool js
     return 0;
   }
   const bool tty = ::isatty(STDOUT_FILENO);
+  if (request.explain) std::cout << "Query: " << result->explanation << "\n";
   if (result->corrected) std::cout << "Did you mean: " << *result->corrected << "\n";
   if (result->hits.empty()) {
     std::cout << "No articles found for \"" << request.q << "\".\n";
@@ -205,6 +206,7 @@ int main(int argc, char** argv) try {
   search_cmd->add_flag("--public", request.public_only, "Only articles whose audience is public");
   search_cmd->add_flag("--facets", request.facets, "Count tags and categories (with --json)");
   search_cmd->add_flag("--json", json, "Print the result as JSON");
+  search_cmd->add_flag("--explain", request.explain, "Show the query Xapian ran");
 
   auto* check_cmd = app.add_subcommand("check", "Lint a folder of articles");
   bool strict = false;

@@ -42,6 +42,7 @@ nlohmann::json to_json(const SearchResult& r) {
       {"corrected", optional_string(r.corrected)},
       {"query_language", r.query_language ? nlohmann::json(lang_code(*r.query_language)) : nlohmann::json()},
       {"took_ms", r.took_ms}};
+  if (!r.explanation.empty()) j["explanation"] = r.explanation;
   j["facets"] = {{"tags", facets(r.tag_facets)}, {"categories", facets(r.category_facets)}};
   return j;
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "date.hpp"
@@ -37,6 +38,7 @@ struct SearchRequest {
   /// Treat the last word as a prefix (as-you-type). Off when the query ends with a space.
   bool partial_last_word = true;
   std::optional<Date> today;  ///< for publish_at / valid_to; default: the real today
+  bool explain = false;       ///< fill SearchResult::explanation with the Xapian query
 };
 
 struct Hit {
@@ -71,6 +73,7 @@ struct SearchResult {
   std::vector<FacetCount> tag_facets;
   std::vector<FacetCount> category_facets;
   std::optional<Lang> query_language;  ///< the language the query seems to be in, if clear
+  std::string explanation;             ///< the Xapian query that ran (when asked to explain)
   double took_ms = 0;
 };
 
@@ -91,14 +94,21 @@ class Searcher {
  private:
   Searcher(std::filesystem::path index_dir, Xapian::Database db, std::string generation);
   Result<SearchResult> run(const SearchRequest& request);
-  Xapian::Query text_query(const std::string& q, Lang lang, unsigned flags, std::string* corrected);
+  Xapian::Query text_query(const std::string& q, Lang lang, unsigned flags);
   Xapian::Query synonym_query(const std::string& q, Lang lang);
   /// Indonesian stems that share a root with the query's words but not a stem (see
   /// indonesian_root_variants), those that occur in the index.
   Xapian::Query indonesian_variant_query(const std::string& q);
+  /// Rewrites Indonesian chat spellings to the words the articles use (see indonesian_chat_word;
+  /// "batalin" → "batalkan" and "ngamuk" → "mengamuk" when the index knows only the standard form).
+  std::string normalize_chat(const std::string& q) const;
+  /// The query with each word the index does not know replaced by its spelling suggestion;
+  /// empty when nothing needs correcting.
+  std::string correct_spelling(const std::string& q, bool partial) const;
   /// Which language the query's words come from, judged by the articles that use them.
   std::optional<Lang> guess_language(const std::string& q) const;
-  void load_languages();
+  /// Reads what the searcher caches from the database: languages by docid, synonym words.
+  void load_caches();
 
   std::filesystem::path index_dir_;
   Xapian::Database db_;
@@ -107,6 +117,8 @@ class Searcher {
   /// Language of each document by docid (0 = unknown, 1 + Lang), for guess_language().
   std::vector<std::uint8_t> doc_lang_;
   Xapian::doccount lang_docs_[2] = {0, 0};
+  /// Every word of every synonym key: real words, never "corrected".
+  std::unordered_set<std::string> synonym_words_;
 };
 
 /// Checks a request's values; the error names the bad parameter.
