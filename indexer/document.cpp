@@ -48,7 +48,6 @@ nlohmann::json StoredArticle::to_json() const {
                    {"review_every_days", review_every_days},
                    {"links", links},
                    {"files", files},
-                   {"text", text},
                    {"extra", extra}};
   put_optional(j, "reviewed", reviewed);
   put_optional(j, "review_due", review_due);
@@ -73,7 +72,6 @@ StoredArticle StoredArticle::from_json(const nlohmann::json& j) {
   s.review_every_days = j.value("review_every_days", 0);
   s.links = j.value("links", std::vector<std::string>{});
   s.files = j.value("files", std::vector<std::string>{});
-  s.text = j.value("text", "");
   if (auto it = j.find("extra"); it != j.end()) s.extra = *it;
   get_optional(j, "reviewed", s.reviewed);
   get_optional(j, "review_due", s.review_due);
@@ -113,11 +111,15 @@ StoredArticle stored_article(const Article& a, const DocumentOptions& options) {
   std::string text = text::collapse_whitespace(a.text);
   s.text = text.size() > stored_text_limit ? text::truncate_words(text, stored_text_limit) : std::move(text);
   s.extra = a.extra;
+  s.markdown = a.markdown;
   return s;
 }
 
-StoredArticle read_stored(const Xapian::Document& doc) {
-  return StoredArticle::from_json(nlohmann::json::parse(doc.get_data()));
+StoredArticle read_stored(const Xapian::Document& doc, unsigned parts) {
+  StoredArticle s = StoredArticle::from_json(nlohmann::json::parse(doc.get_data()));
+  if (parts & stored_text) s.text = doc.get_value(schema::slot(schema::Slot::text));
+  if (parts & stored_markdown) s.markdown = doc.get_value(schema::slot(schema::Slot::markdown));
+  return s;
 }
 
 Xapian::Document make_document(const Article& a, const std::string& content_hash,
@@ -172,6 +174,8 @@ Xapian::Document make_document(const Article& a, const std::string& content_hash
   if (a.publish_at) doc.add_value(schema::slot(schema::Slot::publish_at), serialise_date(*a.publish_at));
   if (a.valid_to) doc.add_value(schema::slot(schema::Slot::valid_to), serialise_date(*a.valid_to));
 
+  doc.add_value(schema::slot(schema::Slot::text), stored.text);
+  doc.add_value(schema::slot(schema::Slot::markdown), stored.markdown);
   doc.set_data(stored.to_json().dump());
   return doc;
 }

@@ -34,6 +34,7 @@ struct StoredArticle {
   std::vector<std::string> links;  ///< slugs of linked articles
   std::vector<std::string> files;  ///< local files (images, attachments) referenced
   std::string text;                ///< plain body text (capped) for snippets
+  std::string markdown;            ///< the Markdown body as written, for the article view
   nlohmann::json extra = nlohmann::json::object();
 
   nlohmann::json to_json() const;
@@ -46,7 +47,7 @@ struct DocumentOptions {
   std::optional<Date> modified;
 };
 
-/// Longest plain text kept in the document data for snippets (bytes).
+/// Longest plain text kept for snippets (bytes).
 inline constexpr size_t stored_text_limit = 32 * 1024;
 
 /// Builds the document: terms (per the schema's field table, stemmed with the article's language),
@@ -56,7 +57,11 @@ Xapian::Document make_document(const Article& article, const std::string& conten
 
 StoredArticle stored_article(const Article& article, const DocumentOptions& options);
 
-/// Reads a document's data back. Throws nlohmann::json::exception on corrupt data.
-StoredArticle read_stored(const Xapian::Document& doc);
+/// Parts of a stored article beyond the metadata, which live in their own value slots.
+enum StoredParts : unsigned { stored_meta = 0, stored_text = 1, stored_markdown = 2, stored_all = 3 };
+
+/// Reads a document back: the metadata from its data, and the @p parts asked for from their slots.
+/// Throws nlohmann::json::exception on corrupt data.
+StoredArticle read_stored(const Xapian::Document& doc, unsigned parts = stored_all);
 
 }  // namespace solusi

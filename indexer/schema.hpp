@@ -52,6 +52,8 @@ enum class Slot : Xapian::valueno {
   category = 6,      ///< category, as text (for facet counts)
   publish_at = 7,    ///< sortable_serialise(days) before which the article is not live; absent if none
   valid_to = 8,      ///< sortable_serialise(days) after which the article is not live; absent if none
+  text = 9,          ///< plain body text (capped), for snippets: kept out of the data so hits parse less
+  markdown = 10,     ///< the Markdown body as written, for the article view
 };
 
 inline constexpr Xapian::valueno slot(Slot s) {

@@ -1,4 +1,6 @@
 // The `solusi` command: thin wrappers around the indexer and the service's domain functions.
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -6,11 +8,15 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "auth.hpp"
+#include "config.hpp"
 #include "index_writer.hpp"
 #include "lint.hpp"
 #include "search_json.hpp"
 #include "searcher.hpp"
+#include "server.hpp"
 #include "text.hpp"
 
 namespace fs = std::filesystem;
@@ -169,6 +175,87 @@ int run_check(const std::string& articles, bool json, bool strict) {
   return errors > 0 || (strict && warnings > 0) ? exit_findings : 0;
 }
 
+struct ServeOptions {
+  std::string config_file;
+  std::string listen;
+  std::optional<std::string> articles, index;
+  unsigned threads = 0;
+  bool no_index = false;
+};
+
+int run_serve(const ServeOptions& o, const std::string& default_articles, const std::string& default_index) {
+  // Block the stop signals in every thread; one thread waits for them and stops the server gracefully.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  service::Config config;
+  config.articles_dir = default_articles;
+  config.index_dir = default_index;
+  if (!o.config_file.empty()) {
+    auto loaded = service::load_config(o.config_file, config);
+    if (!loaded) return report_error(loaded.error());
+    config = std::move(*loaded);
+  }
+  if (o.articles) config.articles_dir = *o.articles;
+  if (o.index) config.index_dir = *o.index;
+  if (o.threads) config.threads = o.threads;
+  if (!o.listen.empty())
+    if (auto ok = service::parse_listen(o.listen, config); !ok) return report_error(ok.error());
+
+  if (!o.no_index) {
+    // Bring the index in line with the folder first: cheap when nothing changed (content hashes).
+    IndexOptions options;
+    options.articles_dir = config.articles_dir;
+    options.index_dir = config.index_dir;
+    options.parse.default_lang = config.default_lang;
+    options.default_review_days = config.default_review_days;
+    auto report = index_folder(options);
+    if (!report) {
+      if (!index_is_current(config.index_dir)) return report_error(report.error());
+      std::cerr << "solusi: warning: " << report.error().describe() << "; serving the existing index\n";
+    } else {
+      std::cerr << "solusi: index " << config.index_dir.string() << ": " << report->documents
+                << " articles (added " << report->added << ", updated " << report->updated << ", removed "
+                << report->removed << ", errors " << report->errors.size() << ")\n";
+      for (const auto& d : report->errors) std::cerr << "  " << d.describe() << "\n";
+    }
+  }
+
+  service::Server server(config);
+  auto port = server.start();
+  if (!port) return report_error(port.error());
+  const std::string base = "http://" + config.host + ":" + std::to_string(*port);
+  std::cerr << "solusi: serving on " << base << " (" << config.threads << " threads"
+            << (config.tokens.empty() ? ", no tokens: open reads on loopback" : "") << ")\n"
+            << "  try: curl '" << base << "/v1/search?q=refund+belum+masuk'\n";
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::cerr << "solusi: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": finishing requests in flight\n";
+  server.stop();
+  std::cerr << "solusi: stopped\n";
+  return 0;
+}
+
+int run_token(const std::string& name, const std::string& role) {
+  if (!service::parse_role(role)) {
+    std::cerr << "solusi: role must be agent, ticket-system, editor, lead or public\n";
+    return exit_unusable;
+  }
+  const std::string token = service::generate_token();
+  std::cout << "token:  " << token << "\n"
+            << "sha256: " << service::sha256_hex(token) << "\n\n"
+            << "Give the token to " << name << "; put only the hash in the config file:\n"
+            << "tokens:\n"
+            << "  - name: " << name << "\n"
+            << "    role: " << role << "\n"
+            << "    sha256: " << service::sha256_hex(token) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -214,6 +301,21 @@ int main(int argc, char** argv) try {
   check_cmd->add_flag("--json", json, "Print the findings as JSON");
   check_cmd->add_flag("--strict", strict, "Fail on warnings too");
 
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the index over HTTP (indexes the articles first)");
+  ServeOptions serve;
+  serve_cmd->add_option("--config", serve.config_file, "YAML config file")->check(CLI::ExistingFile);
+  serve_cmd->add_option("--listen", serve.listen, "host:port to listen on (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--articles", serve.articles, "Folder of Markdown articles");
+  serve_cmd->add_option("--index", serve.index, "Index folder");
+  serve_cmd->add_option("--threads", serve.threads, "Worker threads")->check(CLI::Range(1, 256));
+  serve_cmd->add_flag("--no-index", serve.no_index, "Serve the existing index without refreshing it first");
+
+  auto* token_cmd = app.add_subcommand("token", "Print a new API token and the hash for the config file");
+  std::string token_name = "someone", token_role = "agent";
+  token_cmd->add_option("--name", token_name, "Who the token is for (a person or a system)");
+  token_cmd->add_option("--role", token_role, "agent, ticket-system, editor, lead or public")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -232,6 +334,8 @@ int main(int argc, char** argv) try {
     return run_search(request, index, json);
   }
   if (*check_cmd) return run_check(articles, json, strict);
+  if (*serve_cmd) return run_serve(serve, default_articles_dir(), default_index_dir());
+  if (*token_cmd) return run_token(token_name, token_role);
   return exit_unusable;
 } catch (const std::exception& e) {
   std::cerr << "solusi: internal error: " << e.what() << "\n";

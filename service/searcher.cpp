@@ -436,7 +436,7 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
   if (!corrected.empty()) result.corrected = corrected;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document doc = it.get_document();
-    StoredArticle s = read_stored(doc);
+    StoredArticle s = read_stored(doc, stored_text);
     Hit h;
     const Lang lang = parse_lang(s.lang).value_or(Lang::id);
     h.snippet = mset.snippet(s.text, snippet_bytes, stemmer_for(lang),

@@ -1,0 +1,68 @@
+// The HTTP API as plain values: a request struct in, a response struct out. Only server.cpp touches
+// cpp-httplib; handlers here are unit-testable without a socket.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth.hpp"
+#include "error.hpp"
+
+namespace solusi::service {
+
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> params;  ///< decoded query parameters, in order
+  std::vector<std::string> path_args;                       ///< captures of the route pattern
+  std::string body;
+  Principal principal;
+
+  /// The value of a parameter given once; an error if it is given more than once.
+  Result<std::optional<std::string>> single(const std::string& name) const;
+  std::vector<std::string> all(const std::string& name) const;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static ApiResponse json(const nlohmann::json& j, int status = 200);
+};
+
+/// A handler answers with a response or a domain error (mapped to an HTTP status by the adapter).
+using Handler = std::function<Result<ApiResponse>(const ApiRequest&)>;
+
+enum class Access {
+  open,  ///< no token needed, ever (health probes, metrics)
+  read,  ///< agent, lead, editor, ticket-system, public
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;  ///< ECMAScript regex over the path
+  std::string name;     ///< label in metrics and logs
+  Access access;
+  std::vector<std::string> params;  ///< accepted query parameter names; others are a 400
+  Handler handler;
+};
+
+/// HTTP status for a domain error code.
+int http_status(ErrorCode code);
+
+/// {"error":{"code":…,"message":…}}
+nlohmann::json error_body(std::string_view code, std::string_view message);
+
+/// Parses a non-negative integer parameter in [min, max]; the error names the parameter.
+Result<size_t> parse_count(const std::string& name, const std::string& value, size_t min, size_t max);
+
+/// Parses "true"/"false"/"1"/"0".
+Result<bool> parse_flag(const std::string& name, const std::string& value);
+
+}  // namespace solusi::service

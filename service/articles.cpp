@@ -1,0 +1,100 @@
+#include "articles.hpp"
+
+#include <cmark.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "schema.hpp"
+#include "text.hpp"
+
+namespace solusi::service {
+namespace {
+
+Xapian::Query visibility_filter(Xapian::Query query, const Visibility& v) {
+  if (!v.include_unpublished)
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(schema::term(schema::prefix::status, "published")));
+  if (v.public_only)
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(schema::term(schema::prefix::audience, "public")));
+  return query;
+}
+
+}  // namespace
+
+Result<void> validate_slug(std::string_view slug) {
+  auto bad = [&](std::string why) { return fail(ErrorCode::invalid_argument, "invalid slug: " + why); };
+  if (slug.empty()) return bad("empty");
+  if (slug.size() > max_slug_bytes) return bad("longer than " + std::to_string(max_slug_bytes) + " bytes");
+  if (slug.front() == '/' || slug.back() == '/') return bad("must not start or end with '/'");
+  size_t start = 0;
+  while (start <= slug.size()) {
+    auto end = slug.find('/', start);
+    if (end == std::string_view::npos) end = slug.size();
+    const auto segment = slug.substr(start, end - start);
+    if (segment.empty()) return bad("empty path segment");
+    if (segment.front() == '.') return bad("segments must not start with '.'");
+    for (char c : segment) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+                      (c >= 'A' && c <= 'Z');
+      if (!ok) return bad("only letters, digits, '-', '_', '.' and '/' are allowed");
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
+Result<StoredArticle> find_article(const Xapian::Database& db, std::string_view slug,
+                                   const Visibility& visibility) {
+  if (auto ok = validate_slug(slug); !ok) return tl::unexpected(ok.error());
+  const std::string id = schema::term(schema::prefix::id, slug);
+  auto it = db.postlist_begin(id);
+  if (it == db.postlist_end(id)) return fail(ErrorCode::not_found, "no article '" + std::string(slug) + "'");
+  StoredArticle a = read_stored(db.get_document(*it));
+  const bool hidden = (!visibility.include_unpublished && a.status != "published") ||
+                      (visibility.public_only && a.audience != "public");
+  // Hidden articles are reported exactly like missing ones, so their existence does not leak.
+  if (hidden) return fail(ErrorCode::not_found, "no article '" + std::string(slug) + "'");
+  return a;
+}
+
+Result<ArticleList> list_articles(const Xapian::Database& db, const ArticleFilter& f,
+                                  const Visibility& visibility) {
+  Xapian::Query query = Xapian::Query::MatchAll;
+  auto filter = [&](std::string_view prefix, const std::optional<std::string>& value) {
+    if (value)
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                            Xapian::Query(schema::term(prefix, text::to_lower(*value))));
+  };
+  filter(schema::prefix::tag, f.tag);
+  filter(schema::prefix::category, f.category);
+  filter(schema::prefix::owner, f.owner);
+  filter(schema::prefix::lang, f.lang);
+  filter(schema::prefix::status, f.status);
+  query = visibility_filter(query, visibility);
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_sort_by_value(schema::slot(schema::Slot::slug), false);
+  Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(f.offset),
+                                       static_cast<Xapian::doccount>(f.limit), db.get_doccount());
+  ArticleList out;
+  out.total = mset.get_matches_estimated();
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    StoredArticle a = read_stored(it.get_document(), stored_meta);
+    out.articles.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::string render_markdown(std::string_view markdown) {
+  // cmark 0.30 is safe by default: without CMARK_OPT_UNSAFE raw HTML and dangerous URLs are removed.
+  std::unique_ptr<char, decltype(&std::free)> html(
+      cmark_markdown_to_html(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8),
+      &std::free);
+  return html ? std::string(html.get()) : std::string();
+}
+
+}  // namespace solusi::service

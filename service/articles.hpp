@@ -1,0 +1,50 @@
+// Reading articles back from the index: one article by slug, and filtered listings.
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "document.hpp"
+#include "error.hpp"
+
+namespace solusi::service {
+
+/// Longest slug accepted (bytes).
+inline constexpr size_t max_slug_bytes = 200;
+
+/// Checks a slug from a request: lowercase letters, digits, '-', '_', '.', '/' between segments; no
+/// "..", no leading or trailing '/', no hidden segments, no NUL, at most max_slug_bytes.
+Result<void> validate_slug(std::string_view slug);
+
+/// Who is reading: decides which lifecycle states and audiences are visible.
+struct Visibility {
+  bool public_only = false;          ///< only audience: public
+  bool include_unpublished = false;  ///< drafts, review copies and archived articles too
+};
+
+/// The article with this slug, if it exists and is visible.
+Result<StoredArticle> find_article(const Xapian::Database& db, std::string_view slug,
+                                   const Visibility& visibility);
+
+struct ArticleFilter {
+  std::optional<std::string> tag, category, owner, lang, status;
+  size_t limit = 50;
+  size_t offset = 0;
+};
+
+struct ArticleList {
+  std::vector<StoredArticle> articles;  ///< sorted by slug; text and markdown left empty
+  Xapian::doccount total = 0;
+};
+
+Result<ArticleList> list_articles(const Xapian::Database& db, const ArticleFilter& filter,
+                                  const Visibility& visibility);
+
+/// Markdown to HTML with cmark's safe mode: raw HTML is dropped and javascript:/vbscript:/file:/data:
+/// links are emptied.
+std::string render_markdown(std::string_view markdown);
+
+}  // namespace solusi::service

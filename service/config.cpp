@@ -1,0 +1,143 @@
+#include "config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+
+#include "text.hpp"
+
+namespace solusi::service {
+
+std::string_view to_string(Role role) {
+  switch (role) {
+    case Role::agent:
+      return "agent";
+    case Role::ticket_system:
+      return "ticket-system";
+    case Role::editor:
+      return "editor";
+    case Role::lead:
+      return "lead";
+    case Role::public_:
+      return "public";
+  }
+  return "agent";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+  if (s == "agent") return Role::agent;
+  if (s == "ticket-system" || s == "ticket_system") return Role::ticket_system;
+  if (s == "editor") return Role::editor;
+  if (s == "lead") return Role::lead;
+  if (s == "public") return Role::public_;
+  return std::nullopt;
+}
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
+Result<void> parse_listen(std::string_view listen, Config& config) {
+  std::string_view host = listen, port;
+  if (listen.starts_with("[")) {  // "[::1]:8080"
+    const auto close = listen.find(']');
+    if (close == std::string_view::npos)
+      return fail(ErrorCode::invalid_argument, "bad listen address '" + std::string(listen) + "'");
+    host = listen.substr(1, close - 1);
+    if (close + 1 < listen.size()) {
+      if (listen[close + 1] != ':')
+        return fail(ErrorCode::invalid_argument, "bad listen address '" + std::string(listen) + "'");
+      port = listen.substr(close + 2);
+    }
+  } else if (const auto colon = listen.rfind(':');
+             colon != std::string_view::npos && listen.find(':') == colon) {
+    host = listen.substr(0, colon);  // "127.0.0.1:8080" or ":8080"
+    port = listen.substr(colon + 1);
+  }
+  if (!port.empty()) {
+    int p = 0;
+    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc() || ptr != port.data() + port.size() || p < 0 || p > 65535)
+      return fail(ErrorCode::invalid_argument, "bad port in listen address '" + std::string(listen) + "'");
+    config.port = p;
+  }
+  if (!host.empty()) config.host = std::string(host);
+  return {};
+}
+
+Result<Config> load_config(const std::filesystem::path& path, Config c) {
+  const std::string file = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    return fail(ErrorCode::not_found, "cannot read config file " + file);
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorCode::invalid_argument, "config is not valid YAML: " + e.msg, file, e.mark.line + 1);
+  }
+  if (root.IsNull()) return c;
+  if (!root.IsMap()) return fail(ErrorCode::invalid_argument, "config must be a mapping", file, 1);
+  auto bad = [&](const YAML::Node& n, const std::string& message) {
+    return fail(ErrorCode::invalid_argument, message, file, n.Mark().line + 1);
+  };
+  try {
+    for (const auto& kv : root) {
+      const std::string key = kv.first.as<std::string>();
+      const YAML::Node& v = kv.second;
+      if (key == "listen") {
+        if (auto ok = parse_listen(v.as<std::string>(), c); !ok) return bad(v, ok.error().message);
+      } else if (key == "articles") {
+        c.articles_dir = v.as<std::string>();
+      } else if (key == "index") {
+        c.index_dir = v.as<std::string>();
+      } else if (key == "threads") {
+        const int t = v.as<int>();
+        if (t < 1 || t > 256) return bad(v, "threads must be between 1 and 256");
+        c.threads = static_cast<unsigned>(t);
+      } else if (key == "max_body_bytes") {
+        const long n = v.as<long>();
+        if (n < 1024) return bad(v, "max_body_bytes must be at least 1024");
+        c.max_body_bytes = static_cast<size_t>(n);
+      } else if (key == "default_lang") {
+        auto lang = parse_lang(v.as<std::string>());
+        if (!lang) return bad(v, "default_lang must be id or en");
+        c.default_lang = *lang;
+      } else if (key == "review_every_days") {
+        c.default_review_days = v.as<int>();
+      } else if (key == "cors_origins") {
+        c.cors_origins = v.as<std::vector<std::string>>();
+      } else if (key == "access_log") {
+        c.access_log = v.as<bool>();
+      } else if (key == "index_poll_ms") {
+        c.index_poll_ms = v.as<int>();
+        if (c.index_poll_ms < 10) return bad(v, "index_poll_ms must be at least 10");
+      } else if (key == "tokens") {
+        if (!v.IsSequence()) return bad(v, "tokens must be a list");
+        c.tokens.clear();
+        for (const auto& t : v) {
+          if (!t.IsMap()) return bad(t, "each token needs name, role and sha256");
+          TokenEntry e;
+          e.name = t["name"].as<std::string>("");
+          const std::string role = t["role"].as<std::string>("");
+          e.sha256 = text::to_lower(t["sha256"].as<std::string>(""));
+          auto r = parse_role(role);
+          if (e.name.empty()) return bad(t, "token without a name");
+          if (!r)
+            return bad(t,
+                       "token '" + e.name + "': role must be agent, ticket-system, editor, lead or public");
+          if (e.sha256.size() != 64 || e.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+            return bad(t, "token '" + e.name + "': sha256 must be 64 hex digits (see `solusi token`)");
+          e.role = *r;
+          c.tokens.push_back(std::move(e));
+        }
+      } else {
+        return bad(kv.first, "unknown config key '" + key + "'");
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorCode::invalid_argument, "config: " + e.msg, file, e.mark.line + 1);
+  }
+  return c;
+}
+
+}  // namespace solusi::service

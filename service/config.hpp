@@ -1,0 +1,51 @@
+// Configuration of `solusi serve`: a YAML file, every field optional.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.hpp"
+#include "language.hpp"
+
+namespace solusi::service {
+
+enum class Role { agent, ticket_system, editor, lead, public_ };
+
+std::string_view to_string(Role role);
+std::optional<Role> parse_role(std::string_view s);
+
+/// An API token as configured: only the SHA-256 of the secret is stored.
+struct TokenEntry {
+  std::string name;  ///< a person or a system; shows in logs and revision history
+  Role role = Role::agent;
+  std::string sha256;  ///< lowercase hex of SHA-256(token)
+};
+
+struct Config {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::filesystem::path articles_dir;
+  std::filesystem::path index_dir = ".solusi/index";
+  unsigned threads = 8;
+  size_t max_body_bytes = 1 << 20;  ///< larger request bodies get 413
+  Lang default_lang = Lang::id;
+  int default_review_days = 90;
+  std::vector<std::string> cors_origins;  ///< "*" allows any origin
+  std::vector<TokenEntry> tokens;
+  bool access_log = true;
+  /// How often the service checks the index for a newer revision (milliseconds).
+  int index_poll_ms = 100;
+};
+
+/// Reads a config file. Unknown keys and wrong types are errors with the line.
+Result<Config> load_config(const std::filesystem::path& path, Config defaults);
+
+/// Parses "host:port", "host" or ":port" into @p config.
+Result<void> parse_listen(std::string_view listen, Config& config);
+
+/// True for 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback(std::string_view host);
+
+}  // namespace solusi::service

@@ -1,0 +1,525 @@
+#include "server.hpp"
+
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <regex>
+#include <thread>
+#include <unordered_map>
+
+#include "api.hpp"
+#include "articles.hpp"
+#include "metrics.hpp"
+#include "schema.hpp"
+#include "search_json.hpp"
+#include "searcher.hpp"
+#include "text.hpp"
+
+namespace solusi::service {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string iso_now() {
+  const auto now = std::chrono::system_clock::now();
+  const auto t = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+/// True when every '%' in the raw request target starts a valid "%XX" escape.
+bool valid_percent_encoding(std::string_view target) {
+  auto hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  for (size_t i = 0; i < target.size(); ++i)
+    if (target[i] == '%' && (i + 2 >= target.size() || !hex(target[i + 1]) || !hex(target[i + 2])))
+      return false;
+  return true;
+}
+
+nlohmann::json article_json(const StoredArticle& a) {
+  nlohmann::json j = a.to_json();
+  return j;
+}
+
+/// Signature of the index on disk: changes with every commit and every new generation.
+std::string index_signature(const std::filesystem::path& index_dir) {
+  std::ifstream in(index_dir / "XAPIANDB");
+  std::string backend, generation;
+  in >> backend >> generation;
+  struct stat st {};
+  if (generation.empty() || ::stat((index_dir / generation / "iamglass").c_str(), &st) != 0)
+    return generation;
+  return generation + "/" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) +
+         "/" + std::to_string(st.st_size);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Config config;
+  httplib::Server http;
+  Metrics metrics;
+  std::vector<Route> routes;
+  std::thread listener;
+  std::thread watcher;
+  std::mutex mu;
+  std::condition_variable wake;
+  bool stopping = false;
+  bool started = false;
+  std::atomic<std::uint64_t> index_epoch{1};
+  const Clock::time_point started_at = Clock::now();
+
+  struct Reader {
+    std::optional<Searcher> searcher;
+    std::uint64_t epoch = 0;
+  };
+
+  explicit Impl(Config c) : config(std::move(c)) { build_routes(); }
+
+  /// This worker thread's own reader, reopened when the index moved on.
+  Result<Searcher*> reader() {
+    thread_local std::unordered_map<const Impl*, Reader> readers;
+    Reader& r = readers[this];
+    const std::uint64_t epoch = index_epoch.load(std::memory_order_acquire);
+    if (!r.searcher) {
+      auto s = Searcher::open(config.index_dir);
+      if (!s) return tl::unexpected(s.error());
+      r.searcher.emplace(std::move(*s));
+      r.epoch = epoch;
+    } else if (r.epoch != epoch) {
+      if (auto ok = r.searcher->refresh(); !ok) {
+        r.searcher.reset();
+        return tl::unexpected(ok.error());
+      }
+      r.epoch = epoch;
+    }
+    return &*r.searcher;
+  }
+
+  void watch_index() {
+    std::string last = index_signature(config.index_dir);
+    std::unique_lock lk(mu);
+    while (!stopping) {
+      wake.wait_for(lk, std::chrono::milliseconds(config.index_poll_ms));
+      if (stopping) break;
+      lk.unlock();
+      std::string now = index_signature(config.index_dir);
+      if (now != last) {
+        last = std::move(now);
+        index_epoch.fetch_add(1, std::memory_order_acq_rel);
+      }
+      lk.lock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Handlers
+
+  Result<ApiResponse> search(const ApiRequest& r) {
+    SearchRequest s;
+    auto q = r.single("q");
+    if (!q) return tl::unexpected(q.error());
+    if (!*q) return fail(ErrorCode::invalid_argument, "parameter 'q' is required");
+    s.q = **q;
+    if (auto v = r.single("lang"); !v) {
+      return tl::unexpected(v.error());
+    } else if (*v && !(*v)->empty()) {
+      if (**v != "id" && **v != "en")
+        return fail(ErrorCode::invalid_argument, "parameter 'lang' must be id or en (got '" + **v + "')");
+      s.lang = parse_lang(**v);
+    }
+    s.tags = r.all("tag");
+    if (auto v = r.single("category"); !v)
+      return tl::unexpected(v.error());
+    else if (*v)
+      s.category = **v;
+    if (auto v = r.single("limit"); !v)
+      return tl::unexpected(v.error());
+    else if (*v) {
+      auto n = parse_count("limit", **v, 1, max_limit);
+      if (!n) return tl::unexpected(n.error());
+      s.limit = *n;
+    }
+    if (auto v = r.single("offset"); !v)
+      return tl::unexpected(v.error());
+    else if (*v) {
+      auto n = parse_count("offset", **v, 0, max_window - 1);
+      if (!n) return tl::unexpected(n.error());
+      s.offset = *n;
+    }
+    s.facets = true;
+    if (auto v = r.single("facets"); !v)
+      return tl::unexpected(v.error());
+    else if (*v) {
+      auto f = parse_flag("facets", **v);
+      if (!f) return tl::unexpected(f.error());
+      s.facets = *f;
+    }
+    if (auto v = r.single("audience"); !v)
+      return tl::unexpected(v.error());
+    else if (*v) {
+      if (**v != "public" && **v != "all")
+        return fail(ErrorCode::invalid_argument,
+                    "parameter 'audience' must be public or all (got '" + **v + "')");
+      s.public_only = **v == "public";
+    }
+    if (r.principal.role == Role::public_) s.public_only = true;
+
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    auto result = (*searcher)->search(s);
+    if (!result) return tl::unexpected(result.error());
+    nlohmann::json j = to_json(*result);
+    j["query"] = s.q;
+    j["offset"] = s.offset;
+    j["limit"] = s.limit;
+    return ApiResponse::json(j);
+  }
+
+  Visibility visibility_for(const Principal& p) const {
+    Visibility v;
+    v.public_only = p.role == Role::public_;
+    return v;
+  }
+
+  Result<ApiResponse> article(const ApiRequest& r) {
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    auto a = find_article((*searcher)->database(), r.path_args.at(0), visibility_for(r.principal));
+    if (!a) return tl::unexpected(a.error());
+    nlohmann::json j = article_json(*a);
+    j["markdown"] = a->markdown;
+    j["html"] = render_markdown(a->markdown);
+    return ApiResponse::json(j);
+  }
+
+  Result<ApiResponse> list(const ApiRequest& r) {
+    ArticleFilter f;
+    for (auto [name, field] : {std::pair{"tag", &f.tag}, std::pair{"category", &f.category},
+                               std::pair{"owner", &f.owner}, std::pair{"lang", &f.lang}}) {
+      auto v = r.single(name);
+      if (!v) return tl::unexpected(v.error());
+      if (*v && !(*v)->empty()) *field = **v;
+    }
+    if (auto v = r.single("limit"); !v)
+      return tl::unexpected(v.error());
+    else if (*v) {
+      auto n = parse_count("limit", **v, 1, 200);
+      if (!n) return tl::unexpected(n.error());
+      f.limit = *n;
+    }
+    if (auto v = r.single("offset"); !v)
+      return tl::unexpected(v.error());
+    else if (*v) {
+      auto n = parse_count("offset", **v, 0, 1000000);
+      if (!n) return tl::unexpected(n.error());
+      f.offset = *n;
+    }
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    auto list = list_articles((*searcher)->database(), f, visibility_for(r.principal));
+    if (!list) return tl::unexpected(list.error());
+    auto items = nlohmann::json::array();
+    for (const auto& a : list->articles) items.push_back(article_json(a));
+    return ApiResponse::json(
+        {{"articles", items}, {"total", list->total}, {"offset", f.offset}, {"limit", f.limit}});
+  }
+
+  Result<ApiResponse> ready(const ApiRequest&) {
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    return ApiResponse::json({{"status", "ready"},
+                              {"documents", (*searcher)->document_count()},
+                              {"revision", (*searcher)->revision()}});
+  }
+
+  Result<ApiResponse> metrics_text(const ApiRequest&) {
+    std::string gauges;
+    auto gauge = [&](const char* name, const char* help, double value) {
+      gauges += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " +
+                std::to_string(value) + "\n";
+    };
+    gauge("solusi_uptime_seconds", "Seconds since the service started.",
+          std::chrono::duration<double>(Clock::now() - started_at).count());
+    if (auto searcher = reader()) {
+      const auto& db = (*searcher)->database();
+      gauge("solusi_index_documents", "Documents in the index.", static_cast<double>(db.get_doccount()));
+      gauge("solusi_index_revision", "Revision of the live index generation.",
+            static_cast<double>((*searcher)->revision()));
+      const std::string last = db.get_metadata(schema::meta::last_commit);
+      if (!last.empty()) {
+        const double age = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                   std::chrono::system_clock::now().time_since_epoch())
+                                                   .count()) -
+                           std::stod(last);
+        gauge("solusi_index_last_commit_age_seconds", "Seconds since the last index commit.", age);
+      }
+    } else {
+      gauge("solusi_index_documents", "Documents in the index.", 0);
+    }
+    ApiResponse res;
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = metrics.render(gauges);
+    return res;
+  }
+
+  void build_routes() {
+    auto bind = [this](auto method) {
+      return [this, method](const ApiRequest& r) { return (this->*method)(r); };
+    };
+    routes = {
+        {"GET",
+         R"(/healthz)",
+         "healthz",
+         Access::open,
+         {},
+         [](const ApiRequest&) -> Result<ApiResponse> {
+           return ApiResponse::json({{"status", "ok"}});
+         }},
+        {"GET", R"(/readyz)", "readyz", Access::open, {}, bind(&Impl::ready)},
+        {"GET", R"(/metrics)", "metrics", Access::open, {}, bind(&Impl::metrics_text)},
+        {"GET",
+         R"(/v1/search)",
+         "search",
+         Access::read,
+         {"q", "lang", "tag", "category", "limit", "offset", "facets", "audience"},
+         bind(&Impl::search)},
+        {"GET",
+         R"(/v1/articles)",
+         "articles",
+         Access::read,
+         {"tag", "category", "owner", "lang", "limit", "offset"},
+         bind(&Impl::list)},
+        {"GET", R"(/v1/articles/(.+))", "article", Access::read, {}, bind(&Impl::article)},
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The adapter: cpp-httplib in, plain structs to the handlers, JSON errors out.
+
+  void add_cors(const httplib::Request& req, httplib::Response& res) const {
+    const std::string origin = req.get_header_value("Origin");
+    if (origin.empty() || config.cors_origins.empty()) return;
+    for (const auto& allowed : config.cors_origins) {
+      if (allowed == "*" || allowed == origin) {
+        res.set_header("Access-Control-Allow-Origin", allowed == "*" ? "*" : origin);
+        res.set_header("Vary", "Origin");
+        return;
+      }
+    }
+  }
+
+  void log_access(const httplib::Request& req, const std::string& route, int status, double seconds,
+                  size_t bytes, const std::string& who) const {
+    if (!config.access_log) return;
+    nlohmann::json line{{"time", iso_now()}, {"method", req.method}, {"path", req.path},
+                        {"route", route},    {"status", status},     {"duration_ms", seconds * 1000.0},
+                        {"bytes", bytes},    {"principal", who}};
+    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::cerr << text << std::flush;
+  }
+
+  void respond_error(httplib::Response& res, int status, std::string_view code,
+                     std::string_view message) const {
+    res.status = status;
+    res.set_content(error_body(code, message).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                    "application/json");
+  }
+
+  void dispatch(const Route& route, const httplib::Request& req, httplib::Response& res) {
+    const auto t0 = Clock::now();
+    std::string who = "anonymous";
+    [&] {
+      if (!valid_percent_encoding(req.target)) {
+        respond_error(res, 400, "invalid_argument", "malformed percent-encoding in the request URL");
+        return;
+      }
+      ApiRequest r;
+      r.method = req.method;
+      r.path = req.path;
+      r.body = req.body;
+      for (size_t i = 1; i < req.matches.size(); ++i) r.path_args.push_back(req.matches[i].str());
+      for (const auto& [k, v] : req.params) {
+        if (std::find(route.params.begin(), route.params.end(), k) == route.params.end()) {
+          std::string accepted;
+          for (const auto& p : route.params) accepted += (accepted.empty() ? "" : ", ") + p;
+          respond_error(
+              res, 400, "invalid_argument",
+              "unknown parameter '" + k + "'" + (accepted.empty() ? "" : " (accepted: " + accepted + ")"));
+          return;
+        }
+        r.params.emplace_back(k, v);
+      }
+      if (route.access != Access::open && !config.tokens.empty()) {
+        const std::string auth = req.get_header_value("Authorization");
+        std::optional<Principal> p;
+        if (auth.starts_with("Bearer "))
+          p = find_token(config.tokens, text::trim(std::string_view(auth).substr(7)));
+        if (!p) {
+          res.set_header("WWW-Authenticate", "Bearer realm=\"solusi\"");
+          respond_error(
+              res, 401, "unauthorized",
+              auth.empty() ? "this route needs an API token: Authorization: Bearer …" : "unknown API token");
+          return;
+        }
+        r.principal = *p;
+        who = p->name;
+      }
+      Result<ApiResponse> out = route.handler(r);
+      if (!out) {
+        respond_error(res, http_status(out.error().code), to_string(out.error().code), out.error().message);
+        return;
+      }
+      res.status = out->status;
+      for (const auto& [k, v] : out->headers) res.set_header(k, v);
+      res.set_content(std::move(out->body), out->content_type);
+    }();
+    add_cors(req, res);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    metrics.record(route.name, req.method, res.status, seconds);
+    log_access(req, route.name, res.status, seconds, res.body.size(), who);
+  }
+
+  void configure() {
+    const unsigned threads = config.threads;
+    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http.set_payload_max_length(config.max_body_bytes);
+    http.set_read_timeout(5, 0);
+    http.set_write_timeout(5, 0);
+    http.set_keep_alive_timeout(5);
+    http.set_keep_alive_max_count(10000);
+    http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}});
+
+    for (const auto& route : routes) {
+      auto handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
+        dispatch(route, req, res);
+      };
+      if (route.method == "GET") http.Get(route.pattern, handler);
+    }
+    // A known path with another method is a 405 (naming what is allowed); anything else a 404.
+    auto other = [this](const httplib::Request& req, httplib::Response& res) {
+      const auto t0 = Clock::now();
+      std::string allowed;
+      for (const auto& route : routes)
+        if (std::regex_match(req.path, std::regex(route.pattern)))
+          allowed += (allowed.empty() ? "" : ", ") + route.method;
+      if (req.method == "OPTIONS" && !config.cors_origins.empty()) {
+        res.status = 204;
+        res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+        res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
+        res.set_header("Access-Control-Max-Age", "600");
+      } else if (!allowed.empty()) {
+        res.set_header("Allow", allowed);
+        respond_error(res, 405, "method_not_allowed",
+                      req.method + " is not allowed on " + req.path + " (allowed: " + allowed + ")");
+      } else {
+        respond_error(res, 404, "not_found", "no such route: " + req.method + " " + req.path);
+      }
+      add_cors(req, res);
+      const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      metrics.record("unmatched", req.method, res.status, seconds);
+      log_access(req, "unmatched", res.status, seconds, res.body.size(), "anonymous");
+    };
+    http.Post(".*", other);
+    http.Put(".*", other);
+    http.Delete(".*", other);
+    http.Patch(".*", other);
+    http.Options(".*", other);
+
+    // Errors cpp-httplib produces itself (unknown GET path, 413, malformed requests): JSON bodies.
+    http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      switch (res.status) {
+        case 404:
+          respond_error(res, 404, "not_found", "no such route: " + req.method + " " + req.path);
+          break;
+        case 413:
+          respond_error(res, 413, "payload_too_large",
+                        "request body is larger than " + std::to_string(config.max_body_bytes) + " bytes");
+          break;
+        case 414:
+          respond_error(res, 414, "uri_too_long", "request URL is too long");
+          break;
+        case 431:
+        case 400:
+          respond_error(res, res.status, "bad_request", "malformed HTTP request");
+          break;
+        default:
+          respond_error(res, res.status, "error", "HTTP error " + std::to_string(res.status));
+          break;
+      }
+      add_cors(req, res);
+      metrics.record("unmatched", req.method.empty() ? "-" : req.method, res.status, 0);
+      log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
+    });
+    http.set_exception_handler(
+        [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+          try {
+            if (ep) std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            std::cerr << "solusi: internal error on " << req.method << " " << req.path << ": " << e.what()
+                      << "\n";
+          } catch (...) {
+            std::cerr << "solusi: internal error on " << req.method << " " << req.path << "\n";
+          }
+          respond_error(res, 500, "internal", "internal error");
+        });
+  }
+};
+
+Server::Server(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Server::~Server() {
+  stop();
+}
+
+Result<int> Server::start() {
+  Impl& s = *impl_;
+  if (s.started) return fail(ErrorCode::invalid_argument, "server already started");
+  if (s.config.tokens.empty() && !is_loopback(s.config.host))
+    return fail(ErrorCode::invalid_argument,
+                "refusing to listen on " + s.config.host +
+                    " without API tokens: configure tokens, or listen on 127.0.0.1");
+  s.configure();
+  int port = s.config.port;
+  if (port == 0) {
+    port = s.http.bind_to_any_port(s.config.host);
+    if (port <= 0) return fail(ErrorCode::invalid_argument, "cannot bind " + s.config.host);
+  } else if (!s.http.bind_to_port(s.config.host, port)) {
+    return fail(ErrorCode::invalid_argument, "cannot listen on " + s.config.host + ":" +
+                                                 std::to_string(port) + " (in use or not permitted)");
+  }
+  s.started = true;
+  s.listener = std::thread([&s] { s.http.listen_after_bind(); });
+  s.watcher = std::thread([&s] { s.watch_index(); });
+  while (!s.http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return port;
+}
+
+void Server::stop() {
+  Impl& s = *impl_;
+  {
+    std::lock_guard lk(s.mu);
+    if (s.stopping || !s.started) return;
+    s.stopping = true;
+  }
+  s.wake.notify_all();
+  s.http.stop();  // stops accepting; the thread pool finishes the requests it has, then joins
+  if (s.listener.joinable()) s.listener.join();
+  if (s.watcher.joinable()) s.watcher.join();
+}
+
+}  // namespace solusi::service
