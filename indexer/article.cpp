@@ -581,16 +581,9 @@ Result<Article> parse_article(const std::string& path, std::string_view raw, con
   a.slug = slug_from_path(path);
 
   if (raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);  // UTF-8 byte order mark
-  if (!text::is_valid_utf8(raw)) {
-    // Find the line of the first bad byte so an editor can fix it.
-    int line = 1;
-    size_t good = 0;
-    for (size_t i = 1; i <= raw.size(); ++i)
-      if (text::is_valid_utf8(raw.substr(0, i)))
-        good = i;
-      else if (i - good > 4)
-        break;
-    for (size_t i = 0; i < good && i < raw.size(); ++i) line += raw[i] == '\n';
+  if (const size_t bad = text::first_invalid_utf8(raw); bad != std::string_view::npos) {
+    const int line =
+        1 + static_cast<int>(std::count(raw.begin(), raw.begin() + static_cast<long>(bad), '\n'));
     return fail(ErrorCode::invalid_article, "file is not valid UTF-8", path, line);
   }
   if (raw.find('\0') != std::string_view::npos)

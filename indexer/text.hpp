@@ -8,8 +8,14 @@
 
 namespace solusi::text {
 
-/// True when @p s is well-formed UTF-8 (no overlongs, no surrogates, no code points past U+10FFFF).
-bool is_valid_utf8(std::string_view s);
+/// Offset of the first byte that is not well-formed UTF-8 (overlongs, surrogates and code points past
+/// U+10FFFF are not), or std::string_view::npos when all of @p s is.
+size_t first_invalid_utf8(std::string_view s);
+
+/// True when @p s is well-formed UTF-8.
+inline bool is_valid_utf8(std::string_view s) {
+  return first_invalid_utf8(s) == std::string_view::npos;
+}
 
 std::string_view trim(std::string_view s);
 

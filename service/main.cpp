@@ -288,7 +288,10 @@ int main(int argc, char** argv) try {
       ->check(CLI::Range(1, 50))
       ->capture_default_str();
   search_cmd->add_option("--offset", request.offset, "Hits to skip")->check(CLI::Range(0, 999));
-  search_cmd->add_option("--tag", request.tags, "Only articles with this tag (repeatable)");
+  search_cmd->add_option("--tag", request.tags, "Only articles with this tag (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)  // "--tag refund dana kode": one tag, two query words
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   search_cmd->add_option("--category", category, "Only articles in this category");
   search_cmd->add_flag("--public", request.public_only, "Only articles whose audience is public");
   search_cmd->add_flag("--facets", request.facets, "Count tags and categories (with --json)");

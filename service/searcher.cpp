@@ -65,22 +65,66 @@ std::vector<FacetCount> sorted_facets(const std::map<std::string, Xapian::doccou
   return out;
 }
 
-/// Indonesian writes reduplication as "word2" ("nyampe2", "berkali2" for "berkali-kali"): read the word.
-std::string normalize_query(std::string_view q) {
-  std::string out;
-  out.reserve(q.size());
-  for (size_t i = 0; i < q.size(); ++i) {
-    const char c = q[i];
-    const bool at_word_end =
-        i + 1 == q.size() || q[i + 1] == ' ' || q[i + 1] == '\t' || q[i + 1] == ',' || q[i + 1] == '.';
-    if (c == '2' && at_word_end && i >= 3) {
-      size_t letters = 0;
-      for (size_t k = i; k-- > 0 && ((q[k] >= 'a' && q[k] <= 'z') || (q[k] >= 'A' && q[k] <= 'Z'));)
-        ++letters;
-      const bool word_start = letters == i || q[i - letters - 1] == ' ' || q[i - letters - 1] == '\t';
-      if (letters >= 3 && word_start) continue;
+/// What a query asks for, as far as expansions (synonyms, root variants) are concerned.
+struct QueryTerms {
+  std::string positive;               ///< the words and phrases the user wants, space-separated
+  std::vector<std::string> excluded;  ///< "-word" / "-\"a phrase\"" / "NOT word", without the marker
+  std::vector<std::string> fields;    ///< "name:value" tokens naming a schema field
+};
+
+bool is_field_token(std::string_view token) {
+  const auto colon = token.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  const auto name = token.substr(0, colon);
+  return std::any_of(schema::fields.begin(), schema::fields.end(),
+                     [&](const auto& f) { return f.name == name; });
+}
+
+QueryTerms analyse(std::string_view q) {
+  QueryTerms out;
+  bool negate_next = false;
+  size_t i = 0;
+  while (i < q.size()) {
+    while (i < q.size() && (q[i] == ' ' || q[i] == '\t' || q[i] == '\n')) ++i;
+    if (i >= q.size()) break;
+    bool negated = negate_next;
+    negate_next = false;
+    if (q[i] == '-' || q[i] == '+') {
+      negated = negated || q[i] == '-';
+      ++i;
     }
-    out += c;
+    size_t end;
+    if (i < q.size() && q[i] == '"') {
+      end = q.find('"', i + 1);
+      end = end == std::string_view::npos ? q.size() : end + 1;
+    } else {
+      end = i;
+      while (end < q.size() && q[end] != ' ' && q[end] != '\t' && q[end] != '\n') {
+        if (q[end] == '"') {  // field:"a phrase"
+          const auto close = q.find('"', end + 1);
+          end = close == std::string_view::npos ? q.size() : close + 1;
+        } else {
+          ++end;
+        }
+      }
+    }
+    std::string_view token = q.substr(i, end - i);
+    i = end;
+    if (token.empty()) continue;
+    if (token == "NOT") {
+      negate_next = true;
+      continue;
+    }
+    if (token == "AND" || token == "OR" || token == "XOR") continue;
+    std::string text(token);
+    if (is_field_token(token)) {
+      out.fields.push_back(std::move(text));
+    } else if (negated) {
+      out.excluded.push_back(std::move(text));
+    } else {
+      if (!out.positive.empty()) out.positive += ' ';
+      out.positive += text;
+    }
   }
   return out;
 }
@@ -102,7 +146,7 @@ Result<void> validate(const SearchRequest& r) {
   if (r.limit < 1 || r.limit > max_limit)
     return fail(ErrorCode::invalid_argument,
                 "parameter 'limit' must be between 1 and " + std::to_string(max_limit));
-  if (r.offset + r.limit > max_window)
+  if (r.offset > max_window || r.offset + r.limit > max_window)
     return fail(ErrorCode::invalid_argument, "parameters 'offset' + 'limit' must not exceed " +
                                                  std::to_string(max_window) + " (result window)");
   return {};
@@ -212,7 +256,11 @@ std::string Searcher::normalize_chat(const std::string& q) const {
     start = end + 1;
     const auto words = text::words(token);
     if (words.size() == 1 && words.front().size() == token.size()) {
-      const std::string& w = words.front();
+      std::string w = words.front();
+      // "nyampe2", "berkali2": Indonesian reduplication written with a 2, unless the index knows the word.
+      if (w.size() >= 4 && w.back() == '2' && !db_.term_exists(w) &&
+          std::all_of(w.begin(), w.end() - 1, [](char c) { return c >= 'a' && c <= 'z'; }))
+        token = w = w.substr(0, w.size() - 1);
       if (auto standard = indonesian_chat_word(w); !standard.empty()) {
         token = standard;
       } else if (w.size() > 5 && !db_.term_exists(w)) {
@@ -292,20 +340,9 @@ Xapian::Query Searcher::indonesian_variant_query(const std::string& q) {
 }
 
 Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang) {
-  // Words the user did not exclude; synonyms come from Xapian's synonym table, keyed by lowercase
-  // words and phrases (see synonyms.txt). Longest phrase first, each word used once.
-  std::vector<std::string> words;
-  {
-    size_t start = 0;
-    while (start < q.size()) {
-      auto end = q.find_first_of(" \t\n", start);
-      if (end == std::string::npos) end = q.size();
-      std::string_view token(q.data() + start, end - start);
-      if (!token.empty() && token.front() != '-' && token.find(':') == std::string_view::npos)
-        for (auto& w : text::words(token)) words.push_back(std::move(w));
-      start = end + 1;
-    }
-  }
+  // Synonyms come from Xapian's synonym table, keyed by lowercase words and phrases (see
+  // synonyms.txt). Longest phrase first, each word used once.
+  const std::vector<std::string> words = text::words(q);
   auto& qp = parsers_[static_cast<int>(lang)];
   std::vector<Xapian::Query> expansions;
   std::vector<bool> used(words.size(), false);
@@ -355,7 +392,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& request) {
 
 Result<SearchResult> Searcher::run(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string q = normalize_chat(normalize_query(text::trim(request.q)));
+  const std::string q = normalize_chat(std::string(text::trim(request.q)));
   const bool partial = request.partial_last_word && !request.q.empty() && request.q.back() != ' ' &&
                        request.q.back() != '\t' && request.q.back() != '"';
 
@@ -371,19 +408,32 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
   const std::string corrected = correct_spelling(q, partial);
   const std::optional<Lang> query_language = guess_language(q);
 
+  // Expansions (synonyms, Indonesian root variants) come from the words the user wants, and obey the
+  // same exclusions and field filters as the query itself.
+  std::vector<QueryTerms> analysed{analyse(q)};
+  if (!corrected.empty()) analysed.push_back(analyse(corrected));
+
   // Each language's parse only scores that language's articles: stems never meet another stemmer's.
   std::vector<Xapian::Query> per_lang;
   for (Lang lang : langs) {
     std::vector<Xapian::Query> parts{text_query(q, lang, flags)};
-    std::vector<const std::string*> texts{&q};
-    if (!corrected.empty()) {
-      parts.push_back(text_query(corrected, lang, flags));
-      texts.push_back(&corrected);
-    }
-    for (const std::string* t : texts) {
-      if (auto syn = synonym_query(*t, lang); !syn.empty()) parts.push_back(syn);
+    if (!corrected.empty()) parts.push_back(text_query(corrected, lang, flags));
+    std::vector<Xapian::Query> expansions;
+    for (const QueryTerms& terms : analysed) {
+      if (auto syn = synonym_query(terms.positive, lang); !syn.empty()) expansions.push_back(syn);
       if (lang == Lang::id)
-        if (auto variants = indonesian_variant_query(*t); !variants.empty()) parts.push_back(variants);
+        if (auto variants = indonesian_variant_query(terms.positive); !variants.empty())
+          expansions.push_back(variants);
+    }
+    if (!expansions.empty()) {
+      Xapian::Query e(Xapian::Query::OP_OR, expansions.begin(), expansions.end());
+      for (const auto& x : analysed.front().excluded)
+        if (auto nq = text_query(x, lang, 0); !nq.empty())
+          e = Xapian::Query(Xapian::Query::OP_AND_NOT, e, nq);
+      for (const auto& f : analysed.front().fields)
+        if (auto fq = text_query(f, lang, Xapian::QueryParser::FLAG_PHRASE); !fq.empty())
+          e = Xapian::Query(Xapian::Query::OP_FILTER, e, fq);
+      parts.push_back(e);
     }
     Xapian::Query text(Xapian::Query::OP_OR, parts.begin(), parts.end());
     if (!request.lang && request.prefer_query_language && query_language && *query_language != lang)
