@@ -119,6 +119,10 @@ StoredArticle read_stored(const Xapian::Document& doc, unsigned parts) {
   StoredArticle s = StoredArticle::from_json(nlohmann::json::parse(doc.get_data()));
   if (parts & stored_text) s.text = doc.get_value(schema::slot(schema::Slot::text));
   if (parts & stored_markdown) s.markdown = doc.get_value(schema::slot(schema::Slot::markdown));
+  if (parts & stored_extra) {
+    const std::string extra = doc.get_value(schema::slot(schema::Slot::extra));
+    if (!extra.empty()) s.extra = nlohmann::json::parse(extra);
+  }
   return s;
 }
 
@@ -176,7 +180,10 @@ Xapian::Document make_document(const Article& a, const std::string& content_hash
 
   doc.add_value(schema::slot(schema::Slot::text), stored.text);
   doc.add_value(schema::slot(schema::Slot::markdown), stored.markdown);
-  doc.set_data(stored.to_json().dump());
+  nlohmann::json data = stored.to_json();
+  data.erase("extra");  // only the article view needs it: its own slot keeps search hits' JSON small
+  if (!stored.extra.empty()) doc.add_value(schema::slot(schema::Slot::extra), stored.extra.dump());
+  doc.set_data(data.dump());
   return doc;
 }
 

@@ -58,7 +58,13 @@ Xapian::Document make_document(const Article& article, const std::string& conten
 StoredArticle stored_article(const Article& article, const DocumentOptions& options);
 
 /// Parts of a stored article beyond the metadata, which live in their own value slots.
-enum StoredParts : unsigned { stored_meta = 0, stored_text = 1, stored_markdown = 2, stored_all = 3 };
+enum StoredParts : unsigned {
+  stored_meta = 0,
+  stored_text = 1,
+  stored_markdown = 2,
+  stored_extra = 4,
+  stored_all = 7
+};
 
 /// Reads a document back: the metadata from its data, and the @p parts asked for from their slots.
 /// Throws nlohmann::json::exception on corrupt data.

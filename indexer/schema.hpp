@@ -54,6 +54,7 @@ enum class Slot : Xapian::valueno {
   valid_to = 8,      ///< sortable_serialise(days) after which the article is not live; absent if none
   text = 9,          ///< plain body text (capped), for snippets: kept out of the data so hits parse less
   markdown = 10,     ///< the Markdown body as written, for the article view
+  extra = 11,        ///< JSON object of unknown front matter fields (article view only)
 };
 
 inline constexpr Xapian::valueno slot(Slot s) {
