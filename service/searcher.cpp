@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "highlight.hpp"
 #include "index_writer.hpp"
 #include "schema.hpp"
 #include "synonyms.hpp"
@@ -25,8 +26,6 @@ constexpr double synonym_weight = 0.7;
 /// Terms a trailing partial word may expand to (the most frequent ones win).
 constexpr Xapian::termcount partial_expansion = 40;
 constexpr size_t snippet_bytes = 240;
-/// Text searched for the best passage (bytes from the start of the body).
-constexpr size_t snippet_text_bytes = 16 * 1024;
 /// Weight of an Indonesian root variant relative to the stem of the word typed.
 constexpr double variant_weight = 0.5;
 /// Weight of the articles in the other language when the query's language is clear.
@@ -327,13 +326,16 @@ Xapian::Query Searcher::text_query(const std::string& q, Lang lang, unsigned fla
   }
 }
 
-Xapian::Query Searcher::indonesian_variant_query(const std::string& q) {
+Xapian::Query Searcher::indonesian_variant_query(const std::string& q, std::vector<std::string>* stems) {
   static const Xapian::Stem stemmer = stemmer_for(Lang::id);
   std::vector<Xapian::Query> variants;
   for (const auto& word : text::words(q)) {
     for (const auto& v : indonesian_root_variants(word, stemmer)) {
       const std::string term = schema::term(schema::prefix::stemmed, v);
-      if (db_.term_exists(term)) variants.emplace_back(term);
+      if (db_.term_exists(term)) {
+        variants.emplace_back(term);
+        if (stems) stems->push_back(v);
+      }
     }
   }
   if (variants.empty()) return Xapian::Query();
@@ -341,7 +343,7 @@ Xapian::Query Searcher::indonesian_variant_query(const std::string& q) {
                        Xapian::Query(Xapian::Query::OP_OR, variants.begin(), variants.end()), variant_weight);
 }
 
-Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang) {
+Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang, std::vector<std::string>* matched) {
   // Synonyms come from Xapian's synonym table, keyed by lowercase words and phrases (see
   // synonyms.txt). Longest phrase first, each word used once.
   const std::vector<std::string> words = text::words(q);
@@ -361,6 +363,8 @@ Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang) {
         Xapian::Query alt = qp.parse_query(*it, 0);
         qp.set_default_op(Xapian::Query::OP_OR);
         if (!alt.empty()) alternatives.push_back(alt);
+        if (matched)
+          for (auto& w : text::words(*it)) matched->push_back(std::move(w));
       }
       if (alternatives.empty()) continue;
       std::fill(used.begin() + static_cast<long>(i), used.begin() + static_cast<long>(i + n), true);
@@ -417,14 +421,16 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
 
   // Each language's parse only scores that language's articles: stems never meet another stemmer's.
   std::vector<Xapian::Query> per_lang;
+  std::vector<std::string> expansion_words[2];  // synonym words and root variants, for highlighting
   for (Lang lang : langs) {
     std::vector<Xapian::Query> parts{text_query(q, lang, flags)};
     if (!corrected.empty()) parts.push_back(text_query(corrected, lang, flags));
     std::vector<Xapian::Query> expansions;
+    auto& expanded = expansion_words[static_cast<int>(lang)];
     for (const QueryTerms& terms : analysed) {
-      if (auto syn = synonym_query(terms.positive, lang); !syn.empty()) expansions.push_back(syn);
+      if (auto syn = synonym_query(terms.positive, lang, &expanded); !syn.empty()) expansions.push_back(syn);
       if (lang == Lang::id)
-        if (auto variants = indonesian_variant_query(terms.positive); !variants.empty())
+        if (auto variants = indonesian_variant_query(terms.positive, &expanded); !variants.empty())
           expansions.push_back(variants);
     }
     if (!expansions.empty()) {
@@ -481,6 +487,33 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
   Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                        static_cast<Xapian::doccount>(request.limit), check_at_least);
 
+  // What a snippet marks, per language: the wanted words, their stems, the prefix being typed.
+  SnippetTerms snippet_terms[2];
+  const Xapian::Stem stemmers[2] = {stemmer_for(Lang::id), stemmer_for(Lang::en)};
+  for (Lang lang : all_langs) {
+    SnippetTerms& t = snippet_terms[static_cast<int>(lang)];
+    for (const QueryTerms& terms : analysed)
+      for (const auto& w : text::words(terms.positive)) {
+        if (stopper_for(lang)(w)) continue;
+        std::string stem = stemmers[static_cast<int>(lang)](w);
+        if (stem.size() >= 2 && std::find(t.stems.begin(), t.stems.end(), stem) == t.stems.end())
+          t.stems.push_back(stem);
+        if (std::find(t.words.begin(), t.words.end(), w) == t.words.end()) t.words.push_back(w);
+      }
+    for (const auto& w : expansion_words[static_cast<int>(lang)]) {
+      if (stopper_for(lang)(w)) continue;
+      std::string stem = stemmers[static_cast<int>(lang)](w);
+      if (stem.size() >= 2 && std::find(t.stems.begin(), t.stems.end(), stem) == t.stems.end())
+        t.stems.push_back(stem);
+      if (std::find(t.stems.begin(), t.stems.end(), w) == t.stems.end())
+        t.stems.push_back(w);  // variants are stems
+    }
+    if (partial) {
+      const auto words = text::words(analysed.front().positive);
+      if (!words.empty() && words.back().size() >= 2) t.prefix = words.back();
+    }
+  }
+
   SearchResult result;
   result.total_estimate = mset.get_matches_estimated();
   result.query_language = query_language;
@@ -491,11 +524,8 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
     StoredArticle s = read_stored(doc, stored_text);
     Hit h;
     const Lang lang = parse_lang(s.lang).value_or(Lang::id);
-    // Early-stopping snippets over at most snippet_text_bytes: exhaustive evaluation with a background
-    // model stemmed and scored every word of the text and took over half of a search's time.
-    const std::string_view text = std::string_view(s.text).substr(0, snippet_text_bytes);
-    h.snippet = mset.snippet(std::string(text), snippet_bytes, stemmer_for(lang),
-                             Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH, "<mark>", "</mark>", "…");
+    h.snippet = highlight(s.text, snippet_terms[static_cast<int>(lang)], stemmers[static_cast<int>(lang)],
+                          snippet_bytes);
     if (h.snippet.empty()) h.snippet = text::html_escape(text::truncate_words(s.summary, snippet_bytes));
     h.slug = std::move(s.slug);
     h.title = std::move(s.title);

@@ -95,10 +95,10 @@ class Searcher {
   Searcher(std::filesystem::path index_dir, Xapian::Database db, std::string generation);
   Result<SearchResult> run(const SearchRequest& request);
   Xapian::Query text_query(const std::string& q, Lang lang, unsigned flags);
-  Xapian::Query synonym_query(const std::string& q, Lang lang);
+  Xapian::Query synonym_query(const std::string& q, Lang lang, std::vector<std::string>* words = nullptr);
   /// Indonesian stems that share a root with the query's words but not a stem (see
   /// indonesian_root_variants), those that occur in the index.
-  Xapian::Query indonesian_variant_query(const std::string& q);
+  Xapian::Query indonesian_variant_query(const std::string& q, std::vector<std::string>* stems = nullptr);
   /// Rewrites Indonesian chat spellings to the words the articles use (see indonesian_chat_word;
   /// "batalin" → "batalkan" and "ngamuk" → "mengamuk" when the index knows only the standard form).
   std::string normalize_chat(const std::string& q) const;
