@@ -18,6 +18,17 @@ Xapian::Query visibility_filter(Xapian::Query query, const Visibility& v) {
   if (v.public_only)
     query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                           Xapian::Query(schema::term(schema::prefix::audience, "public")));
+  if (v.today) {  // the publish_at / valid_to window, exactly as search applies it
+    auto day = [](const Date& d) {
+      return Xapian::sortable_serialise(static_cast<double>(d.days_since_epoch()));
+    };
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                          Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(schema::Slot::publish_at),
+                                        day(v.today->plus_days(1))));
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                          Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::slot(schema::Slot::valid_to),
+                                        day(v.today->plus_days(-1))));
+  }
   return query;
 }
 
@@ -52,8 +63,11 @@ Result<StoredArticle> find_article(const Xapian::Database& db, std::string_view 
   auto it = db.postlist_begin(id);
   if (it == db.postlist_end(id)) return fail(ErrorCode::not_found, "no article '" + std::string(slug) + "'");
   StoredArticle a = read_stored(db.get_document(*it));
+  const std::string today = visibility.today ? visibility.today->iso() : std::string();
+  const bool out_of_window =
+      visibility.today && ((a.publish_at && *a.publish_at > today) || (a.valid_to && *a.valid_to < today));
   const bool hidden = (!visibility.include_unpublished && a.status != "published") ||
-                      (visibility.public_only && a.audience != "public");
+                      (visibility.public_only && a.audience != "public") || out_of_window;
   // Hidden articles are reported exactly like missing ones, so their existence does not leak.
   if (hidden) return fail(ErrorCode::not_found, "no article '" + std::string(slug) + "'");
   return a;
@@ -61,7 +75,9 @@ Result<StoredArticle> find_article(const Xapian::Database& db, std::string_view 
 
 Result<ArticleList> list_articles(const Xapian::Database& db, const ArticleFilter& f,
                                   const Visibility& visibility) {
-  Xapian::Query query = Xapian::Query::MatchAll;
+  // Not Xapian::Query::MatchAll: copying that shared static from several threads races on its
+  // (non-atomic) reference count. The empty term matches every document too.
+  Xapian::Query query{std::string()};
   auto filter = [&](std::string_view prefix, const std::optional<std::string>& value) {
     if (value)
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "date.hpp"
 #include "document.hpp"
 #include "error.hpp"
 
@@ -23,6 +24,9 @@ Result<void> validate_slug(std::string_view slug);
 struct Visibility {
   bool public_only = false;          ///< only audience: public
   bool include_unpublished = false;  ///< drafts, review copies and archived articles too
+  /// Hide articles whose publish_at is after this day or whose valid_to is before it (as search does);
+  /// nullopt: no date window (editors).
+  std::optional<Date> today;
 };
 
 /// The article with this slug, if it exists and is visible.

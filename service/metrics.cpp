@@ -31,11 +31,14 @@ std::string Metrics::render(const std::string& gauges) const {
   }
   out << "# HELP solusi_http_errors_total HTTP responses with a 4xx or 5xx status by route and status.\n"
       << "# TYPE solusi_http_errors_total counter\n";
+  std::map<std::pair<std::string, int>, unsigned long> errors;  // one series per (route, status)
   for (const auto& [key, n] : requests_) {
     const auto& [route, method, status] = key;
-    if (status >= 400)
-      out << "solusi_http_errors_total{route=\"" << route << "\",status=\"" << status << "\"} " << n << "\n";
+    if (status >= 400) errors[{route, status}] += n;
   }
+  for (const auto& [key, n] : errors)
+    out << "solusi_http_errors_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} " << n
+        << "\n";
   out << "# HELP solusi_http_request_duration_seconds Time from request to response, by route.\n"
       << "# TYPE solusi_http_request_duration_seconds histogram\n";
   for (const auto& [route, h] : latency_) {

@@ -154,7 +154,10 @@ Result<void> validate(const SearchRequest& r) {
 }
 
 Searcher::Searcher(fs::path index_dir, Xapian::Database db, std::string generation)
-    : index_dir_(std::move(index_dir)), db_(std::move(db)), generation_(std::move(generation)) {
+    : index_dir_(std::move(index_dir)),
+      db_(std::move(db)),
+      generation_(std::move(generation)),
+      stemmers_{stemmer_for(Lang::id), stemmer_for(Lang::en)} {
   for (Lang lang : all_langs) {
     auto& qp = parsers_[static_cast<int>(lang)];
     qp.set_stemmer(stemmer_for(lang));
@@ -219,6 +222,11 @@ void Searcher::load_caches() {
   for (auto it = db_.synonym_keys_begin(); it != db_.synonym_keys_end(); ++it)
     for (auto& w : text::words(*it)) synonym_words_.insert(std::move(w));
   doc_lang_.assign(db_.get_lastdocid() + 1, 0);
+  doc_flags_.assign(db_.get_lastdocid() + 1, 0);
+  for (const auto& [term, bit] : {std::pair{schema::term(schema::prefix::status, "published"), 1},
+                                  std::pair{schema::term(schema::prefix::audience, "public"), 2}})
+    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it)
+      if (*it < doc_flags_.size()) doc_flags_[*it] = static_cast<std::uint8_t>(doc_flags_[*it] | bit);
   for (Lang lang : all_langs) {
     const std::string term = schema::term(schema::prefix::lang, lang_code(lang));
     Xapian::doccount n = 0;
@@ -280,7 +288,17 @@ std::string Searcher::normalize_chat(const std::string& q) const {
   return out;
 }
 
-std::string Searcher::correct_spelling(const std::string& q, bool partial) const {
+bool Searcher::visible_somewhere(const std::string& term, const SearchRequest& request) const {
+  int seen = 0;
+  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term) && seen < 1000; ++it, ++seen) {
+    const std::uint8_t flags = *it < doc_flags_.size() ? doc_flags_[*it] : 0;
+    if ((request.include_unpublished || (flags & 1)) && (!request.public_only || (flags & 2))) return true;
+  }
+  return false;
+}
+
+std::string Searcher::correct_spelling(const std::string& q, bool partial,
+                                       const SearchRequest& request) const {
   // Xapian's own FLAG_SPELLING_CORRECTION also "corrects" real words that have a more frequent
   // neighbour ("isi" → "ini"); only words no article contains are corrected here.
   std::string out;
@@ -302,7 +320,8 @@ std::string Searcher::correct_spelling(const std::string& q, bool partial) const
                          synonym_words_.count(w) > 0;
       if (w.size() >= 3 && !has_digit && !is_prefix && !known) {
         const std::string suggestion = db_.get_spelling_suggestion(w, w.size() <= 4 ? 1 : 2);
-        if (!suggestion.empty()) {
+        // The spelling table holds every article's words: never suggest one the reader cannot see.
+        if (!suggestion.empty() && visible_somewhere(suggestion, request)) {
           token = suggestion;
           changed = true;
         }
@@ -327,7 +346,8 @@ Xapian::Query Searcher::text_query(const std::string& q, Lang lang, unsigned fla
 }
 
 Xapian::Query Searcher::indonesian_variant_query(const std::string& q, std::vector<std::string>* stems) {
-  static const Xapian::Stem stemmer = stemmer_for(Lang::id);
+  // Xapian::Stem keeps state while stemming: one per Searcher (per thread), never a shared static.
+  const Xapian::Stem& stemmer = stemmers_[static_cast<int>(Lang::id)];
   std::vector<Xapian::Query> variants;
   for (const auto& word : text::words(q)) {
     for (const auto& v : indonesian_root_variants(word, stemmer)) {
@@ -411,12 +431,15 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
     langs.push_back(*request.lang);
   else
     langs.assign(all_langs.begin(), all_langs.end());
-  const std::string corrected = correct_spelling(q, partial);
+  const std::string corrected = correct_spelling(q, partial, request);
   const std::optional<Lang> query_language = guess_language(q);
 
   // Expansions (synonyms, Indonesian root variants) come from the words the user wants, and obey the
   // same exclusions and field filters as the query itself.
   std::vector<QueryTerms> analysed{analyse(q)};
+  if (analysed.front().positive.empty() && analysed.front().fields.empty() &&
+      !analysed.front().excluded.empty())
+    return fail(ErrorCode::invalid_query, "the query only excludes words (-word): add a word to search for");
   if (!corrected.empty()) analysed.push_back(analyse(corrected));
 
   // Each language's parse only scores that language's articles: stems never meet another stemmer's.
@@ -489,7 +512,7 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
 
   // What a snippet marks, per language: the wanted words, their stems, the prefix being typed.
   SnippetTerms snippet_terms[2];
-  const Xapian::Stem stemmers[2] = {stemmer_for(Lang::id), stemmer_for(Lang::en)};
+  const Xapian::Stem(&stemmers)[2] = stemmers_;
   for (Lang lang : all_langs) {
     SnippetTerms& t = snippet_terms[static_cast<int>(lang)];
     for (const QueryTerms& terms : analysed)

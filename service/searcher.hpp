@@ -104,7 +104,9 @@ class Searcher {
   std::string normalize_chat(const std::string& q) const;
   /// The query with each word the index does not know replaced by its spelling suggestion;
   /// empty when nothing needs correcting.
-  std::string correct_spelling(const std::string& q, bool partial) const;
+  std::string correct_spelling(const std::string& q, bool partial, const SearchRequest& request) const;
+  /// True when some article the request may see contains @p term.
+  bool visible_somewhere(const std::string& term, const SearchRequest& request) const;
   /// Which language the query's words come from, judged by the articles that use them.
   std::optional<Lang> guess_language(const std::string& q) const;
   /// Reads what the searcher caches from the database: languages by docid, synonym words.
@@ -114,8 +116,12 @@ class Searcher {
   Xapian::Database db_;
   std::string generation_;
   Xapian::QueryParser parsers_[2];
+  /// Stemmers by Lang for snippets and root variants. Xapian::Stem is not safe to share between threads.
+  Xapian::Stem stemmers_[2];
   /// Language of each document by docid (0 = unknown, 1 + Lang), for guess_language().
   std::vector<std::uint8_t> doc_lang_;
+  /// Per docid: bit 0 published, bit 1 audience public (what spelling suggestions may reveal).
+  std::vector<std::uint8_t> doc_flags_;
   Xapian::doccount lang_docs_[2] = {0, 0};
   /// Every word of every synonym key: real words, never "corrected".
   std::unordered_set<std::string> synonym_words_;

@@ -49,6 +49,53 @@ bool valid_percent_encoding(std::string_view target) {
   return true;
 }
 
+/// Header count and total size a request may have (cpp-httplib only limits each line).
+constexpr size_t max_header_count = 100;
+constexpr size_t max_header_bytes = 64 * 1024;
+
+/// Why a request's framing is unacceptable (status, message), if it is: too many or too large
+/// headers, or a Content-Length that is not one plain number (RFC 9112 6.3).
+std::optional<std::pair<int, std::string>> framing_problem(const httplib::Request& req) {
+  size_t bytes = 0;
+  for (const auto& [k, v] : req.headers) bytes += k.size() + v.size() + 4;
+  if (req.headers.size() > max_header_count || bytes > max_header_bytes)
+    return std::pair{431, "request headers are too large (at most " + std::to_string(max_header_count) +
+                              " headers, " + std::to_string(max_header_bytes) + " bytes)"};
+  if (req.get_header_value_count("Content-Length") > 1)
+    return std::pair{400, std::string("more than one Content-Length header")};
+  if (req.has_header("Content-Length")) {
+    const std::string cl = req.get_header_value("Content-Length");
+    if (cl.empty() || cl.size() > 18 || cl.find_first_not_of("0123456789") != std::string::npos)
+      return std::pair{400, "invalid Content-Length '" + cl + "'"};
+    if (req.has_header("Transfer-Encoding"))
+      return std::pair{400, std::string("both Content-Length and Transfer-Encoding")};
+  }
+  return std::nullopt;
+}
+
+/// Decoded query parameters of the raw request target, every occurrence kept (cpp-httplib merges
+/// identical name=value pairs, which would hide a repeated parameter).
+std::vector<std::pair<std::string, std::string>> query_params(std::string_view target) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  std::string_view rest = target.substr(q + 1);
+  if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
+  size_t start = 0;
+  while (start <= rest.size()) {
+    auto amp = rest.find('&', start);
+    if (amp == std::string_view::npos) amp = rest.size();
+    const std::string_view pair = rest.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    const std::string name(pair.substr(0, eq));
+    const std::string value(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    out.emplace_back(httplib::detail::decode_url(name, true), httplib::detail::decode_url(value, true));
+  }
+  return out;
+}
+
 nlohmann::json article_json(const StoredArticle& a) {
   nlohmann::json j = a.to_json();
   return j;
@@ -192,6 +239,7 @@ struct Server::Impl {
   Visibility visibility_for(const Principal& p) const {
     Visibility v;
     v.public_only = p.role == Role::public_;
+    v.today = Date::today();
     return v;
   }
 
@@ -339,6 +387,22 @@ struct Server::Impl {
                     "application/json");
   }
 
+  /// Runs a handler; a reader that fell behind the writer (DatabaseModifiedError) is refreshed and the
+  /// handler tried once more; any other Xapian error is a 503, never a crash.
+  Result<ApiResponse> call(const Route& route, const ApiRequest& r) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return route.handler(r);
+      } catch (const Xapian::DatabaseModifiedError& e) {
+        if (attempt > 0)
+          return fail(ErrorCode::index_unavailable, "index changed during the request: " + e.get_msg());
+        if (auto searcher = reader(); searcher) (void)(*searcher)->refresh();
+      } catch (const Xapian::Error& e) {
+        return fail(ErrorCode::index_unavailable, "index error: " + e.get_msg());
+      }
+    }
+  }
+
   void dispatch(const Route& route, const httplib::Request& req, httplib::Response& res) {
     const auto t0 = Clock::now();
     std::string who = "anonymous";
@@ -352,7 +416,7 @@ struct Server::Impl {
       r.path = req.path;
       r.body = req.body;
       for (size_t i = 1; i < req.matches.size(); ++i) r.path_args.push_back(req.matches[i].str());
-      for (const auto& [k, v] : req.params) {
+      for (const auto& [k, v] : query_params(req.target)) {
         if (std::find(route.params.begin(), route.params.end(), k) == route.params.end()) {
           std::string accepted;
           for (const auto& p : route.params) accepted += (accepted.empty() ? "" : ", ") + p;
@@ -366,7 +430,8 @@ struct Server::Impl {
       if (route.access != Access::open && !config.tokens.empty()) {
         const std::string auth = req.get_header_value("Authorization");
         std::optional<Principal> p;
-        if (auth.starts_with("Bearer "))
+        if (auth.size() > 7 &&
+            text::to_lower(auth.substr(0, 7)) == "bearer ")  // the scheme is case-insensitive
           p = find_token(config.tokens, text::trim(std::string_view(auth).substr(7)));
         if (!p) {
           res.set_header("WWW-Authenticate", "Bearer realm=\"solusi\"");
@@ -378,7 +443,7 @@ struct Server::Impl {
         r.principal = *p;
         who = p->name;
       }
-      Result<ApiResponse> out = route.handler(r);
+      Result<ApiResponse> out = call(route, r);
       if (!out) {
         respond_error(res, http_status(out.error().code), to_string(out.error().code), out.error().message);
         return;
@@ -399,7 +464,24 @@ struct Server::Impl {
     http.set_payload_max_length(config.max_body_bytes);
     http.set_read_timeout(5, 0);
     http.set_write_timeout(5, 0);
-    http.set_keep_alive_timeout(5);
+    // cpp-httplib 0.11.4 waits out the keep-alive timeout of an idle connection before stop() can join
+    // its worker, and an idle connection holds a worker meanwhile: keep it short.
+    http.set_keep_alive_timeout(1);
+    // Without it Nagle holds each response's body until the client's delayed ACK: ~40 ms per request
+    // on a kept-alive connection.
+    http.set_tcp_nodelay(true);
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (auto problem = framing_problem(req)) {
+        respond_error(res, problem->first, problem->first == 431 ? "headers_too_large" : "bad_request",
+                      problem->second);
+        res.set_header("Connection", "close");
+        add_cors(req, res);
+        metrics.record("unmatched", req.method, res.status, 0);
+        log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     http.set_keep_alive_max_count(10000);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}});
 
