@@ -294,14 +294,18 @@ TEST_F(Cli, ExclusionInsideOneQuotedArgument) {
   build_index();
   auto r = run({"search", "--index", index(), "--json", "dana -pengembalian"});
   ASSERT_EQ(r.exit_code, 0) << output(r);
-  for (const auto& h : nlohmann::json::parse(r.out)["hits"]) EXPECT_NE(h["slug"], "pembayaran/refund");
+  const auto body =
+      nlohmann::json::parse(r.out);  // a loop over parse(...)["hits"] would read a destroyed temporary
+  for (const auto& h : body["hits"]) EXPECT_NE(h["slug"], "pembayaran/refund");
 }
 
 TEST_F(Cli, ExclusionCanBeTypedAfterDoubleDash) {
   build_index();
   auto r = run({"search", "--index", index(), "--json", "--", "dana", "-pengembalian"});
   ASSERT_EQ(r.exit_code, 0) << output(r);
-  for (const auto& h : nlohmann::json::parse(r.out)["hits"]) EXPECT_NE(h["slug"], "pembayaran/refund");
+  const auto body =
+      nlohmann::json::parse(r.out);  // a loop over parse(...)["hits"] would read a destroyed temporary
+  for (const auto& h : body["hits"]) EXPECT_NE(h["slug"], "pembayaran/refund");
 }
 
 }  // namespace
