@@ -136,9 +136,9 @@ TEST_F(Concurrency, SearchesSwitchToEachNewRevisionWithoutErrors) {
   EXPECT_EQ(tally.failures.load(), 0)
       << tally.failures << " of " << tally.requests << " requests failed, e.g.:\n"
       << joined(tally.examples);
-  // Few because of the keep-alive delay (see Connections.KeepAliveAnswersAreNotDelayed): ~20 per second
-  // and thread with it, thousands without.
-  EXPECT_GT(tally.requests.load(), 40) << "the clients hardly ran";
+  // Measured: ~28,000 requests in the normal build, ~3,400 under ASan; ~300 when Nagle delayed every
+  // kept-alive answer by 40 ms (see Connections.KeepAliveAnswersAreNotDelayed).
+  EXPECT_GT(tally.requests.load(), 500) << "the clients hardly ran";
   const auto ready = get_ok("/readyz");
   EXPECT_EQ(ready["documents"], testing::fixture_articles().size());
   RecordProperty("requests", static_cast<int>(tally.requests.load()));

