@@ -18,6 +18,10 @@ std::string_view to_string(ErrorCode code) {
       return "index_unavailable";
     case ErrorCode::io_error:
       return "io_error";
+    case ErrorCode::unsupported_media_type:
+      return "unsupported_media_type";
+    case ErrorCode::forbidden:
+      return "forbidden";
   }
   return "unknown";
 }

@@ -9,13 +9,15 @@ namespace solusi {
 
 /// Domain error codes. HTTP statuses are chosen once, in the HTTP adapter.
 enum class ErrorCode {
-  invalid_argument,   ///< a caller-supplied value is malformed or out of range
-  invalid_query,      ///< the search query cannot be parsed
-  invalid_article,    ///< front matter or Markdown of an article is unusable
-  not_found,          ///< no such article, file or folder
-  conflict,           ///< a concurrent change got there first
-  index_unavailable,  ///< the index cannot be opened or read
-  io_error,           ///< reading or writing a file failed
+  invalid_argument,        ///< a caller-supplied value is malformed or out of range
+  invalid_query,           ///< the search query cannot be parsed
+  invalid_article,         ///< front matter or Markdown of an article is unusable
+  not_found,               ///< no such article, file or folder
+  conflict,                ///< a concurrent change got there first
+  index_unavailable,       ///< the index cannot be opened or read
+  io_error,                ///< reading or writing a file failed
+  unsupported_media_type,  ///< a request body in a format the route does not take
+  forbidden,               ///< the caller's role may not do this
 };
 
 std::string_view to_string(ErrorCode code);

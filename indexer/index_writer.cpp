@@ -135,6 +135,7 @@ struct Built {
 struct Existing {
   Xapian::docid docid;
   std::string hash;
+  std::string learned;  ///< fingerprint of the learned terms
 };
 
 std::unordered_map<std::string, Existing> read_existing(const Xapian::Database& db) {
@@ -143,10 +144,33 @@ std::unordered_map<std::string, Existing> read_existing(const Xapian::Database& 
   for (auto it = db.valuestream_begin(schema::slot(schema::Slot::content_hash));
        it != db.valuestream_end(schema::slot(schema::Slot::content_hash)); ++it)
     hashes.emplace(it.get_docid(), *it);
+  std::unordered_map<Xapian::docid, std::string> learned;
+  for (auto it = db.valuestream_begin(schema::slot(schema::Slot::learned));
+       it != db.valuestream_end(schema::slot(schema::Slot::learned)); ++it)
+    learned.emplace(it.get_docid(), *it);
   for (auto it = db.valuestream_begin(schema::slot(schema::Slot::slug));
        it != db.valuestream_end(schema::slot(schema::Slot::slug)); ++it)
-    out.emplace(*it, Existing{it.get_docid(), hashes[it.get_docid()]});
+    out.emplace(*it, Existing{it.get_docid(), hashes[it.get_docid()], learned[it.get_docid()]});
   return out;
+}
+
+/// Copies the learned terms (and their fingerprint) of @p from into @p to.
+void keep_learned_terms(const Xapian::Document& from, Xapian::Document& to) {
+  const std::string prefix = learned_term("");
+  for (auto it = from.termlist_begin(); it != from.termlist_end(); ++it) {
+    it.skip_to(prefix);
+    if (it == from.termlist_end() || !(*it).starts_with(prefix)) break;
+    to.add_term(*it, it.get_wdf());
+  }
+  const std::string fp = from.get_value(schema::slot(schema::Slot::learned));
+  if (!fp.empty()) to.add_value(schema::slot(schema::Slot::learned), fp);
+}
+
+void set_last_commit(Xapian::WritableDatabase& db) {
+  db.set_metadata(schema::meta::last_commit,
+                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count()));
 }
 
 Date modification_day(const fs::path& path) {
@@ -197,6 +221,34 @@ bool index_is_current(const fs::path& index_dir) {
     return db.get_metadata(schema::meta::schema_version) == std::to_string(schema::version);
   } catch (const Xapian::Error&) {
     return false;
+  }
+}
+
+Result<size_t> update_learned(const fs::path& index_dir, const LearnedTerms& learned) {
+  auto lock = WriterLock::acquire(index_dir);
+  if (!lock) return tl::unexpected(lock.error());
+  const auto live = read_stub_target(index_dir);
+  if (!live) return fail(ErrorCode::index_unavailable, "no index at " + index_dir.string());
+  try {
+    Xapian::WritableDatabase db((index_dir / *live).string(), Xapian::DB_OPEN);
+    size_t changed = 0;
+    for (const auto& [slug, terms] : learned) {
+      const std::string id = schema::term(schema::prefix::id, slug);
+      auto post = db.postlist_begin(id);
+      if (post == db.postlist_end(id)) continue;
+      Xapian::Document doc = db.get_document(*post);
+      if (doc.get_value(schema::slot(schema::Slot::learned)) == learned_fingerprint(terms)) continue;
+      set_learned_terms(doc, terms);
+      db.replace_document(*post, doc);
+      ++changed;
+    }
+    if (changed) {
+      set_last_commit(db);
+      db.commit();
+    }
+    return changed;
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable, "index " + index_dir.string() + ": " + e.get_description());
   }
 }
 
@@ -279,6 +331,10 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
             dopt.modified = modification_day(f.absolute);
             b.kind = Built::Kind::document;
             b.doc = make_document(*article, hash, dopt, tg);
+            if (options.learned) {
+              const auto l = options.learned->find(b.slug);
+              if (l != options.learned->end()) set_learned_terms(b.doc, l->second);
+            }
             b.warnings = std::move(article->warnings);
           }
         }
@@ -312,17 +368,30 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
       try {
         seen[b.slug] = true;
         switch (b.kind) {
-          case Built::Kind::unchanged:
+          case Built::Kind::unchanged: {
             ++report.unchanged;
+            if (!options.learned) break;
+            const auto& old = existing.at(b.slug);
+            const auto l = options.learned->find(b.slug);
+            static const std::vector<LearnedTerm> none;
+            const auto& terms = l == options.learned->end() ? none : l->second;
+            if (learned_fingerprint(terms) != old.learned) {
+              Xapian::Document doc = db.get_document(old.docid);
+              set_learned_terms(doc, terms);
+              db.replace_document(old.docid, doc);
+              ++report.learned_updated;
+            }
             break;
+          }
           case Built::Kind::failed:
             report.errors.push_back(std::move(*b.error));
             break;
           case Built::Kind::document: {
             auto old = existing.find(b.slug);
             if (old != existing.end()) {
-              for_each_spelling_word(db.get_document(old->second.docid),
-                                     [&](const std::string& w) { db.remove_spelling(w); });
+              const Xapian::Document previous = db.get_document(old->second.docid);
+              if (!options.learned) keep_learned_terms(previous, b.doc);
+              for_each_spelling_word(previous, [&](const std::string& w) { db.remove_spelling(w); });
               db.replace_document(old->second.docid, b.doc);
               ++report.updated;
             } else {
@@ -373,16 +442,14 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
       report.synonyms_changed = true;
     }
 
-    const bool changed = full || report.added || report.updated || report.removed || report.synonyms_changed;
+    const bool changed = full || report.added || report.updated || report.removed ||
+                         report.synonyms_changed || report.learned_updated;
     if (changed) {
       db.set_metadata(schema::meta::schema_version, std::to_string(schema::version));
       db.set_metadata(schema::meta::languages, "id en");
       db.set_metadata(schema::meta::articles_dir,
                       fs::absolute(options.articles_dir).lexically_normal().string());
-      db.set_metadata(schema::meta::last_commit,
-                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count()));
+      set_last_commit(db);
     }
     if (full) {
       db.commit();

@@ -15,6 +15,7 @@
 
 #include "article.hpp"
 #include "error.hpp"
+#include "learned.hpp"
 
 namespace solusi {
 
@@ -34,6 +35,9 @@ struct IndexOptions {
   ParseOptions parse;
   int default_review_days = 90;
   unsigned threads = 0;  ///< parsing threads; 0 = one per core
+  /// Terms learned from resolved tickets, by slug (from events.db). Every article gets exactly its
+  /// entry (none when absent), also when its file did not change. nullptr: keep what the index has.
+  const LearnedTerms* learned = nullptr;
 };
 
 struct IndexReport {
@@ -43,13 +47,19 @@ struct IndexReport {
   bool rebuilt = false;              ///< a fresh generation was written
   bool synonyms_changed = false;
   size_t synonym_groups = 0;
-  size_t documents = 0;  ///< documents in the index afterwards
+  size_t learned_updated = 0;  ///< unchanged articles whose learned terms were replaced
+  size_t documents = 0;        ///< documents in the index afterwards
   double seconds = 0;
 };
 
 /// Brings the index in line with the folder. Fails only when the folder or the index cannot be used
 /// at all; a bad article is reported in the report and skipped.
 Result<IndexReport> index_folder(const IndexOptions& options);
+
+/// Replaces the learned terms of the articles named in @p learned (slugs not in the index are
+/// ignored) in the live generation, in one commit. Returns how many documents changed. Fails with
+/// index_unavailable while another process writes the index; the caller retries later.
+Result<size_t> update_learned(const std::filesystem::path& index_dir, const LearnedTerms& learned);
 
 /// True when the index exists and was written with this schema version.
 bool index_is_current(const std::filesystem::path& index_dir);

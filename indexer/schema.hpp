@@ -55,6 +55,7 @@ enum class Slot : Xapian::valueno {
   text = 9,          ///< plain body text (capped), for snippets: kept out of the data so hits parse less
   markdown = 10,     ///< the Markdown body as written, for the article view
   extra = 11,        ///< JSON object of unknown front matter fields (article view only)
+  learned = 12,      ///< fingerprint of the learned ticket terms (see learned.hpp); absent if none
 };
 
 inline constexpr Xapian::valueno slot(Slot s) {

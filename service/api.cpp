@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "text.hpp"
+
 namespace solusi::service {
 
 Result<std::optional<std::string>> ApiRequest::single(const std::string& name) const {
@@ -29,6 +31,51 @@ ApiResponse ApiResponse::json(const nlohmann::json& j, int status) {
   return r;
 }
 
+bool allowed(Access access, Role role) {
+  switch (access) {
+    case Access::open:
+    case Access::read:
+      return true;
+    case Access::ticket:
+      return role != Role::public_;
+  }
+  return false;
+}
+
+Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<std::string>& accepted) {
+  const std::string type = text::to_lower(text::trim(r.content_type.substr(0, r.content_type.find(';'))));
+  if (type != "application/json")
+    return fail(ErrorCode::unsupported_media_type,
+                "the request body must be JSON (Content-Type: application/json)" +
+                    (r.content_type.empty() ? std::string() : ", got '" + r.content_type + "'"));
+  if (!text::is_valid_utf8(r.body))
+    return fail(ErrorCode::invalid_argument, "the request body is not valid UTF-8");
+  nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded()) return fail(ErrorCode::invalid_argument, "the request body is not valid JSON");
+  if (!j.is_object()) return fail(ErrorCode::invalid_argument, "the request body must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(accepted.begin(), accepted.end(), key) != accepted.end()) continue;
+    std::string list;
+    for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+    return fail(ErrorCode::invalid_argument, "unknown field '" + key + "' (accepted: " + list + ")");
+  }
+  return j;
+}
+
+Result<std::optional<std::string>> string_member(const nlohmann::json& object, const std::string& name,
+                                                 size_t max_bytes) {
+  const auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return std::optional<std::string>{};
+  if (!it->is_string()) return fail(ErrorCode::invalid_argument, "field '" + name + "' must be a string");
+  std::string v = it->get<std::string>();
+  if (v.size() > max_bytes)
+    return fail(ErrorCode::invalid_argument,
+                "field '" + name + "' is longer than " + std::to_string(max_bytes) + " bytes");
+  if (v.find('\0') != std::string::npos)
+    return fail(ErrorCode::invalid_argument, "field '" + name + "' contains a NUL byte");
+  return std::optional<std::string>(std::move(v));
+}
+
 int http_status(ErrorCode code) {
   switch (code) {
     case ErrorCode::invalid_argument:
@@ -40,6 +87,10 @@ int http_status(ErrorCode code) {
       return 409;
     case ErrorCode::invalid_article:
       return 422;
+    case ErrorCode::unsupported_media_type:
+      return 415;
+    case ErrorCode::forbidden:
+      return 403;
     case ErrorCode::index_unavailable:
       return 503;
     case ErrorCode::io_error:

@@ -20,6 +20,7 @@ struct ApiRequest {
   std::vector<std::pair<std::string, std::string>> params;  ///< decoded query parameters, in order
   std::vector<std::string> path_args;                       ///< captures of the route pattern
   std::string body;
+  std::string content_type;  ///< the Content-Type header, as sent
   Principal principal;
 
   /// The value of a parameter given once; an error if it is given more than once.
@@ -40,9 +41,13 @@ struct ApiResponse {
 using Handler = std::function<Result<ApiResponse>(const ApiRequest&)>;
 
 enum class Access {
-  open,  ///< no token needed, ever (health probes, metrics)
-  read,  ///< agent, lead, editor, ticket-system, public
+  open,    ///< no token needed, ever (health probes, metrics)
+  read,    ///< agent, lead, editor, ticket-system, public
+  ticket,  ///< suggestions and feedback: agent, ticket-system, editor, lead (not public)
 };
+
+/// True when @p role may use a route with @p access.
+bool allowed(Access access, Role role);
 
 struct Route {
   std::string method;
@@ -61,6 +66,14 @@ nlohmann::json error_body(std::string_view code, std::string_view message);
 
 /// Parses a non-negative integer parameter in [min, max]; the error names the parameter.
 Result<size_t> parse_count(const std::string& name, const std::string& value, size_t min, size_t max);
+
+/// The request body as a JSON object: 415 unless the Content-Type is JSON, 400 when it does not
+/// parse or is not an object, or when it has a member not in @p accepted (named in the message).
+Result<nlohmann::json> json_object_body(const ApiRequest& request, const std::vector<std::string>& accepted);
+
+/// A string member: absent → nullopt; wrong type, invalid UTF-8, NUL bytes or over @p max_bytes → 400.
+Result<std::optional<std::string>> string_member(const nlohmann::json& object, const std::string& name,
+                                                 size_t max_bytes);
 
 /// Parses "true"/"false"/"1"/"0".
 Result<bool> parse_flag(const std::string& name, const std::string& value);

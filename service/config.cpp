@@ -111,6 +111,12 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
       } else if (key == "index_poll_ms") {
         c.index_poll_ms = v.as<int>();
         if (c.index_poll_ms < 10) return bad(v, "index_poll_ms must be at least 10");
+      } else if (key == "events") {
+        c.events_path = v.as<std::string>();
+      } else if (key == "suggest_threshold") {
+        c.suggest_threshold = v.as<double>();
+        if (!(c.suggest_threshold >= 0 && c.suggest_threshold <= 1))
+          return bad(v, "suggest_threshold must be between 0 and 1");
       } else if (key == "tokens") {
         if (!v.IsSequence()) return bad(v, "tokens must be a list");
         c.tokens.clear();
@@ -138,6 +144,12 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
     return fail(ErrorCode::invalid_argument, "config: " + e.msg, file, e.mark.line + 1);
   }
   return c;
+}
+
+std::filesystem::path default_events_path(const std::filesystem::path& index_dir) {
+  const auto normal = index_dir.lexically_normal();
+  const auto parent = (normal.has_filename() ? normal : normal.parent_path()).parent_path();
+  return parent / "events.db";
 }
 
 }  // namespace solusi::service

@@ -28,6 +28,8 @@ struct Config {
   int port = 8080;
   std::filesystem::path articles_dir;
   std::filesystem::path index_dir = ".solusi/index";
+  /// events.db (feedback, tickets, suggestions); empty: "events.db" next to the index folder.
+  std::filesystem::path events_path;
   unsigned threads = 8;
   size_t max_body_bytes = 1 << 20;  ///< larger request bodies get 413
   Lang default_lang = Lang::id;
@@ -37,7 +39,12 @@ struct Config {
   bool access_log = true;
   /// How often the service checks the index for a newer revision (milliseconds).
   int index_poll_ms = 100;
+  /// Confidence under which /v1/suggest suggests nothing and logs a content gap.
+  double suggest_threshold = 0.45;
 };
+
+/// Where events.db lives for an index folder when not configured: next to it.
+std::filesystem::path default_events_path(const std::filesystem::path& index_dir);
 
 /// Reads a config file. Unknown keys and wrong types are errors with the line.
 Result<Config> load_config(const std::filesystem::path& path, Config defaults);

@@ -12,11 +12,13 @@
 
 #include "auth.hpp"
 #include "config.hpp"
+#include "events.hpp"
 #include "index_writer.hpp"
 #include "lint.hpp"
 #include "search_json.hpp"
 #include "searcher.hpp"
 #include "server.hpp"
+#include "suggest.hpp"
 #include "text.hpp"
 
 namespace fs = std::filesystem;
@@ -84,12 +86,26 @@ std::string terminal_snippet(const std::string& html, bool tty) {
   return out;
 }
 
-int run_index(const std::string& articles, const std::string& index, bool full, bool json,
-              bool show_warnings) {
+std::string events_path_for(const std::string& events, const std::string& index) {
+  return events.empty() ? service::default_events_path(index).string() : events;
+}
+
+/// What the articles learned from resolved tickets, from events.db (empty when there is none yet).
+Result<LearnedTerms> load_learned(const std::string& events_path) {
+  auto store = service::EventStore::open(events_path, /*read_only=*/true);
+  if (!store) return tl::unexpected(store.error());
+  return (*store)->learned_terms();
+}
+
+int run_index(const std::string& articles, const std::string& index, const std::string& events, bool full,
+              bool json, bool show_warnings) {
   IndexOptions options;
   options.articles_dir = articles;
   options.index_dir = index;
   options.full = full;
+  auto learned = load_learned(events_path_for(events, index));
+  if (!learned) return report_error(learned.error());
+  options.learned = &*learned;
   auto report = index_folder(options);
   if (!report) return report_error(report.error());
   if (json) {
@@ -105,6 +121,7 @@ int run_index(const std::string& articles, const std::string& index, bool full, 
                                 {"rebuilt", report->rebuilt},
                                 {"synonyms_changed", report->synonyms_changed},
                                 {"synonym_groups", report->synonym_groups},
+                                {"learned_updated", report->learned_updated},
                                 {"documents", report->documents},
                                 {"seconds", report->seconds}}
                      .dump(2)
@@ -118,6 +135,8 @@ int run_index(const std::string& articles, const std::string& index, bool full, 
             << ", warnings " << report->warnings.size() << "\n"
             << "  documents in index: " << report->documents << "; synonym groups: " << report->synonym_groups
             << (report->synonyms_changed ? " (applied)" : " (unchanged)") << "\n";
+  if (report->learned_updated)
+    std::cout << "  learned ticket words refreshed on " << report->learned_updated << " articles\n";
   for (const auto& d : report->errors) std::cout << "  " << d.describe() << "\n";
   if (show_warnings)
     for (const auto& d : report->warnings) std::cout << "  " << d.describe() << "\n";
@@ -153,6 +172,68 @@ int run_search(service::SearchRequest request, const std::string& index, bool js
   return 0;
 }
 
+/// Reads a ticket from a text: optional "Subject:" (or "Subjek:") header lines first, then the body.
+service::SuggestRequest read_ticket_text(const std::string& text) {
+  service::SuggestRequest r;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string line(text::trim(std::string_view(text).substr(pos, nl - pos)));
+    const std::string lower = text::to_lower(line);
+    if (lower.starts_with("subject:") || lower.starts_with("subjek:")) {
+      r.subject = std::string(text::trim(std::string_view(line).substr(line.find(':') + 1)));
+      pos = nl + 1;
+      continue;
+    }
+    break;
+  }
+  r.body = pos < text.size() ? text.substr(pos) : std::string();
+  return r;
+}
+
+int run_suggest(service::SuggestRequest request, const std::string& index, const std::string& events,
+                bool json) {
+  std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  service::SuggestRequest ticket = read_ticket_text(input);
+  if (request.subject.empty()) request.subject = ticket.subject;
+  request.body = ticket.body;
+  auto store = service::EventStore::open(events_path_for(events, index), /*read_only=*/true);
+  if (!store) return report_error(store.error());
+  request.negative_votes = [&](const std::string& slug) { return (*store)->negative_votes(slug); };
+  auto searcher = service::Searcher::open(index);
+  if (!searcher) return report_error(searcher.error());
+  auto result = searcher->suggest(request);
+  if (!result) return report_error(result.error());
+  if (json) {
+    std::cout << service::to_json(*result).dump(2) << "\n";
+    return 0;
+  }
+  const bool tty = ::isatty(STDOUT_FILENO);
+  std::string terms;
+  for (const auto& t : result->terms) terms += (terms.empty() ? "" : ", ") + t.word;
+  std::cout << "Ticket language: " << lang_code(result->language)
+            << (result->language_detected ? " (detected)" : "") << "; telling words: " << terms << "\n";
+  if (result->suggestions.empty()) {
+    std::cout << "No confident suggestion (threshold " << result->threshold << ")";
+    if (result->best)
+      std::cout << "; best candidate: " << result->best->slug << " at " << result->best->confidence;
+    std::cout << ".\n";
+    return 0;
+  }
+  int rank = 0;
+  for (const auto& s : result->suggestions) {
+    char conf[16];
+    std::snprintf(conf, sizeof conf, "%.2f", s.confidence);
+    std::cout << ++rank << ". " << conf << "  " << (tty ? "\033[1m" : "") << s.title << (tty ? "\033[0m" : "")
+              << "  [" << s.slug << "]\n"
+              << "   " << s.reason << "\n"
+              << "   " << terminal_snippet(s.snippet, tty) << "\n";
+  }
+  std::cout << "(" << result->took_ms << " ms)\n";
+  return 0;
+}
+
 int run_check(const std::string& articles, bool json, bool strict) {
   auto report = check_folder(articles);
   if (!report) return report_error(report.error());
@@ -178,7 +259,7 @@ int run_check(const std::string& articles, bool json, bool strict) {
 struct ServeOptions {
   std::string config_file;
   std::string listen;
-  std::optional<std::string> articles, index;
+  std::optional<std::string> articles, index, events;
   unsigned threads = 0;
   bool no_index = false;
 };
@@ -202,6 +283,11 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   }
   if (o.articles) config.articles_dir = *o.articles;
   if (o.index) config.index_dir = *o.index;
+  if (o.events) config.events_path = *o.events;
+  if (config.events_path.empty()) config.events_path = service::default_events_path(config.index_dir);
+  // Open (create, migrate) events.db before anything else: a broken one stops the start, loudly.
+  auto store = service::EventStore::open(config.events_path);
+  if (!store) return report_error(store.error());
   if (o.threads) config.threads = o.threads;
   if (!o.listen.empty())
     if (auto ok = service::parse_listen(o.listen, config); !ok) return report_error(ok.error());
@@ -213,6 +299,9 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
     options.index_dir = config.index_dir;
     options.parse.default_lang = config.default_lang;
     options.default_review_days = config.default_review_days;
+    auto learned = (*store)->learned_terms();
+    if (!learned) return report_error(learned.error());
+    options.learned = &*learned;
     auto report = index_folder(options);
     if (!report) {
       if (!index_is_current(config.index_dir)) return report_error(report.error());
@@ -225,6 +314,7 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
     }
   }
 
+  store->reset();
   service::Server server(config);
   auto port = server.start();
   if (!port) return report_error(port.error());
@@ -271,6 +361,10 @@ int main(int argc, char** argv) try {
   bool full = false, show_warnings = false;
   index_cmd->add_option("--articles", articles, "Folder of Markdown articles")->capture_default_str();
   index_cmd->add_option("--index", index, "Index folder")->capture_default_str();
+  std::string index_events;
+  index_cmd->add_option(
+      "--events", index_events,
+      "events.db whose learned ticket words go into the index (default: next to the index)");
   index_cmd->add_flag("--full", full, "Rebuild every article into a fresh index");
   index_cmd->add_flag("--json", json, "Print the report as JSON");
   index_cmd->add_flag("--warnings", show_warnings, "List every warning");
@@ -298,6 +392,25 @@ int main(int argc, char** argv) try {
   search_cmd->add_flag("--json", json, "Print the result as JSON");
   search_cmd->add_flag("--explain", request.explain, "Show the query Xapian ran");
 
+  auto* suggest_cmd = app.add_subcommand("suggest", "Suggest articles for a ticket read from standard input");
+  service::SuggestRequest suggest;
+  std::string suggest_lang, audience = "internal", events;
+  suggest_cmd->add_option("--index", index, "Index folder")->capture_default_str();
+  suggest_cmd->add_option("--events", events, "events.db (default: next to the index folder)");
+  suggest_cmd->add_option("--subject", suggest.subject, "Ticket subject (else a leading 'Subject:' line)");
+  suggest_cmd->add_option("--lang", suggest_lang, "Ticket language (default: detected)")
+      ->check(CLI::IsMember({"id", "en"}));
+  suggest_cmd->add_option("--limit", suggest.limit, "Most suggestions")
+      ->check(CLI::Range(1, static_cast<int>(service::max_suggestions)))
+      ->capture_default_str();
+  suggest_cmd->add_option("--audience", audience, "internal (all articles) or public (self-service only)")
+      ->check(CLI::IsMember({"internal", "public"}))
+      ->capture_default_str();
+  suggest_cmd->add_option("--threshold", suggest.threshold, "Confidence under which nothing is suggested")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  suggest_cmd->add_flag("--json", json, "Print the result as JSON");
+
   auto* check_cmd = app.add_subcommand("check", "Lint a folder of articles");
   bool strict = false;
   check_cmd->add_option("--articles", articles, "Folder of Markdown articles")->capture_default_str();
@@ -310,6 +423,7 @@ int main(int argc, char** argv) try {
   serve_cmd->add_option("--listen", serve.listen, "host:port to listen on (default 127.0.0.1:8080)");
   serve_cmd->add_option("--articles", serve.articles, "Folder of Markdown articles");
   serve_cmd->add_option("--index", serve.index, "Index folder");
+  serve_cmd->add_option("--events", serve.events, "events.db (default: next to the index folder)");
   serve_cmd->add_option("--threads", serve.threads, "Worker threads")->check(CLI::Range(1, 256));
   serve_cmd->add_flag("--no-index", serve.no_index, "Serve the existing index without refreshing it first");
 
@@ -326,7 +440,12 @@ int main(int argc, char** argv) try {
     return code == 0 ? 0 : exit_unusable;
   }
 
-  if (*index_cmd) return run_index(articles, index, full, json, show_warnings);
+  if (*index_cmd) return run_index(articles, index, index_events, full, json, show_warnings);
+  if (*suggest_cmd) {
+    if (!suggest_lang.empty()) suggest.lang = parse_lang(suggest_lang);
+    suggest.public_only = audience == "public";
+    return run_suggest(suggest, index, events, json);
+  }
   if (*search_cmd) {
     for (const auto& w : words) {
       if (!request.q.empty()) request.q += ' ';

@@ -47,4 +47,32 @@ nlohmann::json to_json(const SearchResult& r) {
   return j;
 }
 
+nlohmann::json to_json(const Suggestion& s) {
+  return {{"slug", s.slug},         {"title", s.title},           {"lang", s.lang},
+          {"audience", s.audience}, {"confidence", s.confidence}, {"coverage", s.coverage},
+          {"score", s.score},       {"snippet", s.snippet},       {"matched", s.matched},
+          {"learned", s.learned},   {"reason", s.reason}};
+}
+
+nlohmann::json to_json(const SuggestResult& r) {
+  auto suggestions = nlohmann::json::array();
+  for (const auto& s : r.suggestions) suggestions.push_back(to_json(s));
+  auto terms = nlohmann::json::array();
+  auto unknown = nlohmann::json::array();
+  for (const auto& t : r.terms) (t.weight > 0 ? terms : unknown).push_back(t.word);
+  nlohmann::json j{{"suggestions", suggestions},
+                   {"language", lang_code(r.language)},
+                   {"language_detected", r.language_detected},
+                   {"key_terms", terms},
+                   {"unknown_words", unknown},
+                   {"codes", r.codes},
+                   {"gap", r.gap},
+                   {"threshold", r.threshold},
+                   {"took_ms", r.took_ms}};
+  if (r.gap && r.best)
+    j["best_below_threshold"] = {
+        {"slug", r.best->slug}, {"title", r.best->title}, {"confidence", r.best->confidence}};
+  return j;
+}
+
 }  // namespace solusi::service

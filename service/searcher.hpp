@@ -17,6 +17,10 @@
 
 namespace solusi::service {
 
+struct SuggestRequest;
+struct SuggestResult;
+struct TicketAnalysis;
+
 /// Longest query accepted, in bytes.
 inline constexpr size_t max_query_bytes = 1024;
 /// Largest page and deepest result window.
@@ -84,6 +88,11 @@ class Searcher {
 
   Result<SearchResult> search(const SearchRequest& request);
 
+  /// Articles that answer a support ticket (suggest.hpp; implemented in suggest.cpp).
+  Result<SuggestResult> suggest(const SuggestRequest& request);
+  /// The telling words of a ticket (what suggest() searches for and feedback learns).
+  Result<TicketAnalysis> analyse_ticket(const SuggestRequest& request);
+
   /// Picks up a newer revision or generation written by another process. Returns true if it changed.
   Result<bool> refresh();
 
@@ -94,6 +103,8 @@ class Searcher {
  private:
   Searcher(std::filesystem::path index_dir, Xapian::Database db, std::string generation);
   Result<SearchResult> run(const SearchRequest& request);
+  Result<SuggestResult> run_suggest(const SuggestRequest& request);
+  TicketAnalysis read_ticket(const SuggestRequest& request);
   Xapian::Query text_query(const std::string& q, Lang lang, unsigned flags);
   Xapian::Query synonym_query(const std::string& q, Lang lang, std::vector<std::string>* words = nullptr);
   /// Indonesian stems that share a root with the query's words but not a stem (see

@@ -14,10 +14,13 @@
 
 #include "api.hpp"
 #include "articles.hpp"
+#include "events.hpp"
+#include "index_writer.hpp"
 #include "metrics.hpp"
 #include "schema.hpp"
 #include "search_json.hpp"
 #include "searcher.hpp"
+#include "suggest.hpp"
 #include "text.hpp"
 
 namespace solusi::service {
@@ -128,6 +131,10 @@ struct Server::Impl {
   bool started = false;
   std::atomic<std::uint64_t> index_epoch{1};
   const Clock::time_point started_at = Clock::now();
+  std::unique_ptr<EventStore> events;
+  /// Articles whose learned terms changed, for the learner thread (guarded by mu).
+  std::vector<std::string> learn_queue;
+  std::thread learner;
 
   struct Reader {
     std::optional<Searcher> searcher;
@@ -170,6 +177,47 @@ struct Server::Impl {
       }
       lk.lock();
     }
+  }
+
+  /// Writes the learned terms of resolved tickets into the index, off the request path. While
+  /// another process writes the index the slugs stay queued and are tried again.
+  void learn() {
+    std::unique_lock lk(mu);
+    while (!stopping) {
+      wake.wait_for(lk, std::chrono::milliseconds(learn_queue.empty() ? 1000 : 200));
+      if (stopping || learn_queue.empty()) continue;
+      std::vector<std::string> slugs = learn_queue;
+      lk.unlock();
+      LearnedTerms changes;
+      bool ok = true;
+      for (const auto& slug : slugs) {
+        auto terms = events->learned_terms(slug);
+        if (!terms) {
+          ok = false;
+          break;
+        }
+        changes[slug] = std::move((*terms)[slug]);
+      }
+      Result<size_t> applied =
+          ok ? update_learned(config.index_dir, changes) : fail(ErrorCode::io_error, "cannot read events");
+      lk.lock();
+      if (applied) {
+        std::erase_if(learn_queue,
+                      [&](const auto& s) { return std::find(slugs.begin(), slugs.end(), s) != slugs.end(); });
+      } else {
+        std::cerr << "solusi: learned terms not written yet (will retry): " << applied.error().message
+                  << "\n";
+      }
+    }
+  }
+
+  void queue_learning(const std::string& slug) {
+    {
+      std::lock_guard lk(mu);
+      if (std::find(learn_queue.begin(), learn_queue.end(), slug) == learn_queue.end())
+        learn_queue.push_back(slug);
+    }
+    wake.notify_all();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -286,6 +334,153 @@ struct Server::Impl {
         {{"articles", items}, {"total", list->total}, {"offset", f.offset}, {"limit", f.limit}});
   }
 
+  /// Reads the ticket fields shared by /v1/suggest and /v1/feedback.
+  static Result<void> read_ticket(const nlohmann::json& j, SuggestRequest& s) {
+    for (auto [name, field, max] : {std::tuple{"ticket_id", &s.ticket_id, size_t{200}},
+                                    std::tuple{"subject", &s.subject, max_ticket_bytes},
+                                    std::tuple{"body", &s.body, max_ticket_bytes}}) {
+      auto v = string_member(j, name, max);
+      if (!v) return tl::unexpected(v.error());
+      if (*v) *field = std::move(**v);
+    }
+    if (auto v = string_member(j, "lang", 16); !v) {
+      return tl::unexpected(v.error());
+    } else if (*v && !(*v)->empty()) {
+      if (**v != "id" && **v != "en")
+        return fail(ErrorCode::invalid_argument, "field 'lang' must be id or en (got '" + **v + "')");
+      s.lang = parse_lang(**v);
+    }
+    return {};
+  }
+
+  Result<ApiResponse> suggest(const ApiRequest& r) {
+    auto j = json_object_body(r, {"ticket_id", "subject", "body", "tags", "lang", "limit", "audience"});
+    if (!j) return tl::unexpected(j.error());
+    SuggestRequest s;
+    s.threshold = config.suggest_threshold;
+    if (auto ok = read_ticket(*j, s); !ok) return tl::unexpected(ok.error());
+    if (auto t = j->find("tags"); t != j->end() && !t->is_null()) {
+      if (!t->is_array()) return fail(ErrorCode::invalid_argument, "field 'tags' must be a list of strings");
+      for (const auto& tag : *t) {
+        if (!tag.is_string())
+          return fail(ErrorCode::invalid_argument, "field 'tags' must be a list of strings");
+        s.tags.push_back(tag.get<std::string>());
+      }
+    }
+    if (auto l = j->find("limit"); l != j->end() && !l->is_null()) {
+      if (!l->is_number_integer() || l->get<long long>() < 1 || l->get<long long>() > long(max_suggestions))
+        return fail(ErrorCode::invalid_argument,
+                    "field 'limit' must be an integer between 1 and " + std::to_string(max_suggestions));
+      s.limit = l->get<size_t>();
+    }
+    if (auto v = string_member(*j, "audience", 16); !v) {
+      return tl::unexpected(v.error());
+    } else if (*v) {
+      if (**v != "internal" && **v != "public")
+        return fail(ErrorCode::invalid_argument,
+                    "field 'audience' must be internal or public (got '" + **v + "')");
+      s.public_only = **v == "public";
+    }
+    if (r.principal.role == Role::public_) s.public_only = true;
+    s.negative_votes = [this](const std::string& slug) { return events->negative_votes(slug); };
+
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    auto result = (*searcher)->suggest(s);
+    if (!result) return tl::unexpected(result.error());
+
+    const std::int64_t now = events->now();
+    if (!s.ticket_id.empty() && !result->terms.empty()) {
+      TicketRecord t{s.ticket_id, std::string(lang_code(result->language)), result->terms,
+                     text::truncate_words(result->cleaned_subject, 300), now};
+      if (auto ok = events->remember_ticket(t); !ok) return tl::unexpected(ok.error());
+    }
+    SuggestionLog log;
+    log.ticket_id = s.ticket_id;
+    log.lang = lang_code(result->language);
+    log.terms = result->terms;
+    log.text = text::truncate_words(
+        text::collapse_whitespace(result->cleaned_subject + "\n" + result->cleaned_body), 500);
+    for (const auto& x : result->suggestions) log.shown.push_back(x.slug);
+    if (result->best) {
+      log.top_slug = result->best->slug;
+      log.top_confidence = result->best->confidence;
+    }
+    log.gap = result->gap;
+    log.at = now;
+    if (auto ok = events->log_suggestion(log); !ok) return tl::unexpected(ok.error());
+
+    nlohmann::json out = to_json(*result);
+    if (!s.ticket_id.empty()) out["ticket_id"] = s.ticket_id;
+    return ApiResponse::json(out);
+  }
+
+  Result<ApiResponse> feedback(const ApiRequest& r) {
+    auto j = json_object_body(r, {"ticket_id", "slug", "kind", "agent", "subject", "body", "lang"});
+    if (!j) return tl::unexpected(j.error());
+    SuggestRequest ticket;
+    if (auto ok = read_ticket(*j, ticket); !ok) return tl::unexpected(ok.error());
+    if (text::trim(ticket.ticket_id).empty())
+      return fail(ErrorCode::invalid_argument, "field 'ticket_id' is required");
+    FeedbackEvent f;
+    f.ticket_id = ticket.ticket_id;
+    auto slug = string_member(*j, "slug", 300);
+    if (!slug) return tl::unexpected(slug.error());
+    if (!*slug || (*slug)->empty()) return fail(ErrorCode::invalid_argument, "field 'slug' is required");
+    f.slug = **slug;
+    auto kind = string_member(*j, "kind", 32);
+    if (!kind) return tl::unexpected(kind.error());
+    if (!*kind) return fail(ErrorCode::invalid_argument, "field 'kind' is required");
+    const auto k = parse_feedback_kind(**kind);
+    if (!k)
+      return fail(ErrorCode::invalid_argument,
+                  "field 'kind' must be resolved, helpful, not_helpful or shown (got '" + **kind + "')");
+    f.kind = *k;
+    auto agent = string_member(*j, "agent", 200);
+    if (!agent) return tl::unexpected(agent.error());
+    if (*agent) f.agent = **agent;
+    f.principal = r.principal.name;
+
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    if (auto ok = validate_slug(f.slug); !ok) return tl::unexpected(ok.error());
+    if (!(*searcher)->database().term_exists(schema::term(schema::prefix::id, f.slug)))
+      return fail(ErrorCode::invalid_argument, "unknown article '" + f.slug + "'");
+
+    // The ticket's words: from this call's text, else from the suggestion that carried its id.
+    std::string source = "none";
+    if (!text::trim(ticket.subject).empty() || !text::trim(ticket.body).empty()) {
+      auto analysis = (*searcher)->analyse_ticket(ticket);
+      if (!analysis) return tl::unexpected(analysis.error());
+      f.terms = analysis->terms();
+      f.lang = lang_code(analysis->language);
+      source = "text";
+    } else {
+      auto known = events->ticket(f.ticket_id);
+      if (!known) return tl::unexpected(known.error());
+      if (*known) {
+        f.terms = (*known)->terms;
+        f.lang = (*known)->lang;
+        source = "suggestion";
+      }
+    }
+    auto inserted = events->add_feedback(f);
+    if (!inserted) return tl::unexpected(inserted.error());
+    const bool learns = *inserted && f.kind == FeedbackKind::resolved && !f.terms.empty();
+    if (learns) queue_learning(f.slug);
+    auto words = nlohmann::json::array();
+    for (const auto& t : f.terms) words.push_back(t.word);
+    return ApiResponse::json({{"recorded", *inserted},
+                              {"duplicate", !*inserted},
+                              {"ticket_id", f.ticket_id},
+                              {"slug", f.slug},
+                              {"kind", to_string(f.kind)},
+                              {"terms_from", source},
+                              {"terms", words},
+                              {"learning", learns}},
+                             *inserted ? 201 : 200);
+  }
+
   Result<ApiResponse> ready(const ApiRequest&) {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
@@ -352,6 +547,8 @@ struct Server::Impl {
          {"tag", "category", "owner", "lang", "limit", "offset"},
          bind(&Impl::list)},
         {"GET", R"(/v1/articles/(.+))", "article", Access::read, {}, bind(&Impl::article)},
+        {"POST", R"(/v1/suggest)", "suggest", Access::ticket, {}, bind(&Impl::suggest)},
+        {"POST", R"(/v1/feedback)", "feedback", Access::ticket, {}, bind(&Impl::feedback)},
     };
   }
 
@@ -415,6 +612,7 @@ struct Server::Impl {
       r.method = req.method;
       r.path = req.path;
       r.body = req.body;
+      r.content_type = req.get_header_value("Content-Type");
       for (size_t i = 1; i < req.matches.size(); ++i) r.path_args.push_back(req.matches[i].str());
       for (const auto& [k, v] : query_params(req.target)) {
         if (std::find(route.params.begin(), route.params.end(), k) == route.params.end()) {
@@ -442,6 +640,11 @@ struct Server::Impl {
         }
         r.principal = *p;
         who = p->name;
+        if (!allowed(route.access, p->role)) {
+          respond_error(res, 403, "forbidden",
+                        "role '" + std::string(to_string(p->role)) + "' may not use " + route.name);
+          return;
+        }
       }
       Result<ApiResponse> out = call(route, r);
       if (!out) {
@@ -490,6 +693,7 @@ struct Server::Impl {
         dispatch(route, req, res);
       };
       if (route.method == "GET") http.Get(route.pattern, handler);
+      if (route.method == "POST") http.Post(route.pattern, handler);
     }
     // A known path with another method is a 405 (naming what is allowed); anything else a 404.
     auto other = [this](const httplib::Request& req, httplib::Response& res) {
@@ -575,6 +779,13 @@ Result<int> Server::start() {
     return fail(ErrorCode::invalid_argument,
                 "refusing to listen on " + s.config.host +
                     " without API tokens: configure tokens, or listen on 127.0.0.1");
+  if (!s.events) {
+    const auto path =
+        s.config.events_path.empty() ? default_events_path(s.config.index_dir) : s.config.events_path;
+    auto events = EventStore::open(path);
+    if (!events) return tl::unexpected(events.error());
+    s.events = std::move(*events);
+  }
   s.configure();
   int port = s.config.port;
   if (port == 0) {
@@ -587,6 +798,7 @@ Result<int> Server::start() {
   s.started = true;
   s.listener = std::thread([&s] { s.http.listen_after_bind(); });
   s.watcher = std::thread([&s] { s.watch_index(); });
+  s.learner = std::thread([&s] { s.learn(); });
   while (!s.http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return port;
 }
@@ -602,6 +814,7 @@ void Server::stop() {
   s.http.stop();  // stops accepting; the thread pool finishes the requests it has, then joins
   if (s.listener.joinable()) s.listener.join();
   if (s.watcher.joinable()) s.watcher.join();
+  if (s.learner.joinable()) s.learner.join();
 }
 
 }  // namespace solusi::service

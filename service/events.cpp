@@ -1,0 +1,358 @@
+#include "events.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+namespace solusi::service {
+namespace {
+
+/// The schema, one step per version. Never edit a released step: append a new one.
+constexpr const char* migrations[] = {
+    // 1: tickets, suggestions (the gap inbox reads them), feedback.
+    R"sql(
+CREATE TABLE tickets (
+  ticket_id  TEXT PRIMARY KEY,
+  lang       TEXT NOT NULL,
+  terms      TEXT NOT NULL,
+  subject    TEXT NOT NULL DEFAULT '',
+  first_at   INTEGER NOT NULL,
+  at         INTEGER NOT NULL
+);
+CREATE TABLE suggestions (
+  id             INTEGER PRIMARY KEY,
+  ticket_id      TEXT NOT NULL DEFAULT '',
+  at             INTEGER NOT NULL,
+  lang           TEXT NOT NULL,
+  terms          TEXT NOT NULL,
+  text           TEXT NOT NULL,
+  shown          TEXT NOT NULL,
+  top_slug       TEXT NOT NULL DEFAULT '',
+  top_confidence REAL NOT NULL DEFAULT 0,
+  gap            INTEGER NOT NULL
+);
+CREATE INDEX suggestions_at ON suggestions(at);
+CREATE TABLE feedback (
+  id        INTEGER PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  slug      TEXT NOT NULL,
+  kind      TEXT NOT NULL CHECK (kind IN ('resolved', 'helpful', 'not_helpful', 'shown')),
+  agent     TEXT NOT NULL DEFAULT '',
+  principal TEXT NOT NULL DEFAULT '',
+  lang      TEXT NOT NULL DEFAULT '',
+  terms     TEXT NOT NULL DEFAULT '[]',
+  at        INTEGER NOT NULL,
+  UNIQUE (ticket_id, slug, kind)
+);
+CREATE INDEX feedback_slug ON feedback(slug, kind, at);
+)sql",
+};
+
+Error sql_error(sqlite3* db, const std::string& what) {
+  return Error{ErrorCode::io_error, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), {}, 0};
+}
+
+/// A prepared statement, finalized on destruction.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return st_ != nullptr; }
+  Stmt& bind(int i, std::string_view s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  Stmt& bind(int i, double v) {
+    sqlite3_bind_double(st_, i, v);
+    return *this;
+  }
+  /// SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(st_); }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+Result<void> exec(sqlite3* db, const char* sql, const std::string& what) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string m = msg ? msg : "unknown error";
+    sqlite3_free(msg);
+    return fail(ErrorCode::io_error, what + ": " + m);
+  }
+  return {};
+}
+
+std::vector<std::string> stems_of(const std::vector<TicketTerm>& terms) {
+  std::vector<std::string> out;
+  for (const auto& t : terms)
+    if (!t.stem.empty()) out.push_back(t.stem);
+  return out;
+}
+
+}  // namespace
+
+WallClock system_wall_clock() {
+  return [] {
+    return static_cast<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+  };
+}
+
+std::string_view to_string(FeedbackKind kind) {
+  switch (kind) {
+    case FeedbackKind::resolved:
+      return "resolved";
+    case FeedbackKind::helpful:
+      return "helpful";
+    case FeedbackKind::not_helpful:
+      return "not_helpful";
+    case FeedbackKind::shown:
+      return "shown";
+  }
+  return "helpful";
+}
+
+std::optional<FeedbackKind> parse_feedback_kind(std::string_view s) {
+  for (FeedbackKind k :
+       {FeedbackKind::resolved, FeedbackKind::helpful, FeedbackKind::not_helpful, FeedbackKind::shown})
+    if (to_string(k) == s) return k;
+  return std::nullopt;
+}
+
+std::string terms_to_json(const std::vector<TicketTerm>& terms) {
+  auto a = nlohmann::json::array();
+  for (const auto& t : terms) a.push_back({{"stem", t.stem}, {"word", t.word}, {"weight", t.weight}});
+  return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<TicketTerm> terms_from_json(std::string_view text) {
+  std::vector<TicketTerm> out;
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& t : j) {
+    if (!t.is_object()) continue;
+    TicketTerm term;
+    term.stem = t.value("stem", "");
+    term.word = t.value("word", "");
+    term.weight = t.value("weight", 0.0);
+    if (!term.stem.empty()) out.push_back(std::move(term));
+  }
+  return out;
+}
+
+EventStore::EventStore(std::filesystem::path path, sqlite3* db, WallClock clock)
+    : path_(std::move(path)), db_(db), clock_(std::move(clock)) {}
+
+EventStore::~EventStore() {
+  sqlite3_close_v2(db_);
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path& path, bool read_only,
+                                                     WallClock clock) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (read_only && !exists) {
+    // Nothing recorded yet: an empty in-memory store answers every question with "nothing".
+    sqlite3* mem = nullptr;
+    if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+      sqlite3_close_v2(mem);
+      return tl::unexpected(sql_error(nullptr, "cannot open events store"));
+    }
+    std::unique_ptr<EventStore> store(new EventStore(path, mem, std::move(clock)));
+    if (auto ok = store->migrate(); !ok) return tl::unexpected(ok.error());
+    return store;
+  }
+  if (!read_only && path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  sqlite3* db = nullptr;
+  const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    Error e = sql_error(db, "cannot open events database " + path.string());
+    sqlite3_close_v2(db);
+    return tl::unexpected(e);
+  }
+  std::unique_ptr<EventStore> store(new EventStore(path, db, std::move(clock)));
+  sqlite3_busy_timeout(db, 5000);
+  if (!read_only) {
+    if (auto ok = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                       "cannot configure " + path.string());
+        !ok)
+      return tl::unexpected(ok.error());
+    if (auto ok = store->migrate(); !ok) return tl::unexpected(ok.error());
+  } else {
+    Stmt v(db, "PRAGMA user_version");
+    const int version = v.ok() && v.step() == SQLITE_ROW ? static_cast<int>(v.integer(0)) : -1;
+    if (version != schema_version)
+      return fail(ErrorCode::io_error, "events database " + path.string() + " has schema version " +
+                                           std::to_string(version) + ", this build reads " +
+                                           std::to_string(schema_version) +
+                                           ": run `solusi serve` once to migrate it");
+  }
+  if (auto ok = store->load_negatives(); !ok) return tl::unexpected(ok.error());
+  return store;
+}
+
+Result<void> EventStore::migrate() {
+  Stmt v(db_, "PRAGMA user_version");
+  if (!v.ok() || v.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot read schema version"));
+  const int current = static_cast<int>(v.integer(0));
+  constexpr int latest = static_cast<int>(std::size(migrations));
+  static_assert(latest == schema_version);
+  if (current > latest)
+    return fail(ErrorCode::io_error, "events database " + path_.string() + " has schema version " +
+                                         std::to_string(current) + ", newer than this build (" +
+                                         std::to_string(latest) + ")");
+  for (int step = current; step < latest; ++step) {
+    const std::string sql = std::string("BEGIN IMMEDIATE;") + migrations[step] +
+                            "PRAGMA user_version = " + std::to_string(step + 1) + "; COMMIT;";
+    if (auto ok =
+            exec(db_, sql.c_str(), "cannot migrate events database to version " + std::to_string(step + 1));
+        !ok) {
+      (void)exec(db_, "ROLLBACK;", "rollback");
+      return ok;
+    }
+  }
+  return {};
+}
+
+Result<void> EventStore::load_negatives() {
+  std::lock_guard lk(mu_);
+  Stmt st(db_, "SELECT slug, terms FROM feedback WHERE kind = 'not_helpful' ORDER BY id");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read feedback"));
+  negatives_.clear();
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW)
+    negatives_[st.text(0)].push_back(NegativeVote{stems_of(terms_from_json(st.text(1)))});
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read feedback"));
+  return {};
+}
+
+Result<void> EventStore::remember_ticket(const TicketRecord& t) {
+  std::lock_guard lk(mu_);
+  Stmt st(
+      db_,
+      "INSERT INTO tickets(ticket_id, lang, terms, subject, first_at, at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
+      "ON CONFLICT(ticket_id) DO UPDATE SET lang = ?2, terms = ?3, subject = ?4, at = ?5");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot store ticket"));
+  st.bind(1, t.ticket_id).bind(2, t.lang).bind(3, terms_to_json(t.terms)).bind(4, t.subject);
+  st.bind(5, t.at ? t.at : clock_());
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot store ticket"));
+  return {};
+}
+
+Result<std::optional<TicketRecord>> EventStore::ticket(const std::string& ticket_id) {
+  std::lock_guard lk(mu_);
+  Stmt st(db_, "SELECT lang, terms, subject, at FROM tickets WHERE ticket_id = ?1");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read ticket"));
+  st.bind(1, ticket_id);
+  const int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<TicketRecord>{};
+  if (rc != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot read ticket"));
+  TicketRecord t;
+  t.ticket_id = ticket_id;
+  t.lang = st.text(0);
+  t.terms = terms_from_json(st.text(1));
+  t.subject = st.text(2);
+  t.at = st.integer(3);
+  return std::optional<TicketRecord>(std::move(t));
+}
+
+Result<void> EventStore::log_suggestion(const SuggestionLog& s) {
+  std::lock_guard lk(mu_);
+  Stmt st(db_,
+          "INSERT INTO suggestions(ticket_id, at, lang, terms, text, shown, top_slug, top_confidence, gap) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot log suggestion"));
+  st.bind(1, s.ticket_id).bind(2, s.at ? s.at : clock_()).bind(3, s.lang).bind(4, terms_to_json(s.terms));
+  st.bind(5, s.text).bind(6, nlohmann::json(s.shown).dump()).bind(7, s.top_slug).bind(8, s.top_confidence);
+  st.bind(9, static_cast<std::int64_t>(s.gap ? 1 : 0));
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot log suggestion"));
+  return {};
+}
+
+Result<bool> EventStore::add_feedback(const FeedbackEvent& f) {
+  std::lock_guard lk(mu_);
+  Stmt st(db_,
+          "INSERT INTO feedback(ticket_id, slug, kind, agent, principal, lang, terms, at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(ticket_id, slug, kind) DO NOTHING");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot store feedback"));
+  st.bind(1, f.ticket_id).bind(2, f.slug).bind(3, to_string(f.kind)).bind(4, f.agent).bind(5, f.principal);
+  st.bind(6, f.lang).bind(7, terms_to_json(f.terms)).bind(8, f.at ? f.at : clock_());
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot store feedback"));
+  const bool inserted = sqlite3_changes(db_) > 0;
+  if (inserted && f.kind == FeedbackKind::not_helpful)
+    negatives_[f.slug].push_back(NegativeVote{stems_of(f.terms)});
+  return inserted;
+}
+
+Result<LearnedTerms> EventStore::learned_terms(const std::optional<std::string>& slug) {
+  std::lock_guard lk(mu_);
+  const char* sql =
+      slug ? "SELECT slug, terms FROM feedback WHERE kind = 'resolved' AND slug = ?1 "
+             "ORDER BY at DESC, id DESC"
+           : "SELECT slug, terms FROM feedback WHERE kind = 'resolved' ORDER BY at DESC, id DESC";
+  Stmt st(db_, sql);
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read feedback"));
+  if (slug) st.bind(1, *slug);
+  LearnedTerms out;
+  std::unordered_map<std::string, std::unordered_map<std::string, size_t>> position;  // slug → stem → index
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    const std::string s = st.text(0);
+    auto& terms = out[s];
+    auto& pos = position[s];
+    std::unordered_set<std::string> in_this_ticket;
+    for (const auto& t : terms_from_json(st.text(1))) {
+      if (!in_this_ticket.insert(t.stem).second) continue;
+      if (auto it = pos.find(t.stem); it != pos.end()) {
+        ++terms[it->second].count;
+      } else if (terms.size() < max_learned_terms) {  // newest tickets first: the oldest are forgotten
+        pos.emplace(t.stem, terms.size());
+        terms.push_back(LearnedTerm{t.stem, 1});
+      }
+    }
+  }
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read feedback"));
+  if (slug && !out.count(*slug)) out[*slug] = {};  // an article whose resolutions were all forgotten
+  return out;
+}
+
+std::vector<NegativeVote> EventStore::negative_votes(const std::string& slug) const {
+  std::lock_guard lk(mu_);
+  const auto it = negatives_.find(slug);
+  return it == negatives_.end() ? std::vector<NegativeVote>{} : it->second;
+}
+
+Result<EventStore::Counts> EventStore::counts() {
+  std::lock_guard lk(mu_);
+  Counts c;
+  Stmt st(db_,
+          "SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM suggestions), "
+          "(SELECT count(*) FROM suggestions WHERE gap = 1), (SELECT count(*) FROM feedback)");
+  if (!st.ok() || st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot count events"));
+  c.tickets = st.integer(0);
+  c.suggestions = st.integer(1);
+  c.gaps = st.integer(2);
+  c.feedback = st.integer(3);
+  return c;
+}
+
+}  // namespace solusi::service

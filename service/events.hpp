@@ -1,0 +1,130 @@
+// events.db: what people did — tickets seen by the suggester, suggestions shown, feedback — in SQLite
+// (WAL mode). It is the source of truth for what Solusi learns from tickets: the learned terms in the
+// index are rebuilt from it. One connection, used by one writer at a time; the schema is migrated by
+// this code (PRAGMA user_version).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "error.hpp"
+#include "learned.hpp"
+
+struct sqlite3;
+
+namespace solusi::service {
+
+/// Seconds since the Unix epoch; injectable so that tests and reports are deterministic.
+using WallClock = std::function<std::int64_t()>;
+WallClock system_wall_clock();
+
+/// A telling word of a ticket: the stem that searches for it, and the word as the customer wrote it.
+struct TicketTerm {
+  std::string stem;
+  std::string word;
+  double weight = 0;
+};
+
+/// What the service keeps of a ticket it suggested articles for.
+struct TicketRecord {
+  std::string ticket_id;
+  std::string lang;
+  std::vector<TicketTerm> terms;
+  std::string subject;  ///< cleaned subject (for the gap inbox)
+  std::int64_t at = 0;
+};
+
+/// One call of the suggester, for the content-gap inbox and usage statistics.
+struct SuggestionLog {
+  std::string ticket_id;  ///< may be empty
+  std::string lang;
+  std::vector<TicketTerm> terms;
+  std::string text;                ///< cleaned subject + the start of the body, customers' own words
+  std::vector<std::string> shown;  ///< slugs suggested, best first
+  std::string top_slug;            ///< best candidate, even when under the threshold
+  double top_confidence = 0;
+  bool gap = false;  ///< nothing was confident enough
+  std::int64_t at = 0;
+};
+
+enum class FeedbackKind { resolved, helpful, not_helpful, shown };
+std::string_view to_string(FeedbackKind kind);
+std::optional<FeedbackKind> parse_feedback_kind(std::string_view s);
+
+struct FeedbackEvent {
+  std::string ticket_id;
+  std::string slug;
+  FeedbackKind kind = FeedbackKind::helpful;
+  std::string agent;      ///< who says so (free text from the client)
+  std::string principal;  ///< the token's name
+  std::string lang;
+  std::vector<TicketTerm> terms;  ///< the ticket's key terms, when known
+  std::int64_t at = 0;
+};
+
+/// A not-helpful vote for an article, with the stems of the ticket it did not help.
+struct NegativeVote {
+  std::vector<std::string> stems;
+};
+
+class EventStore {
+ public:
+  /// Opens (creating and migrating) the database. @p read_only opens an existing file without
+  /// writing (for `solusi index` and `solusi suggest`); a missing file is then an empty store.
+  static Result<std::unique_ptr<EventStore>> open(const std::filesystem::path& path, bool read_only = false,
+                                                  WallClock clock = system_wall_clock());
+  ~EventStore();
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  /// Schema version this build writes.
+  static constexpr int schema_version = 1;
+
+  std::int64_t now() const { return clock_(); }
+  const std::filesystem::path& path() const { return path_; }
+
+  /// Remembers (or refreshes) a ticket's key terms, so that later feedback without text can use them.
+  Result<void> remember_ticket(const TicketRecord& ticket);
+  Result<std::optional<TicketRecord>> ticket(const std::string& ticket_id);
+
+  Result<void> log_suggestion(const SuggestionLog& log);
+
+  /// Records feedback; false when the same (ticket_id, slug, kind) was already recorded.
+  Result<bool> add_feedback(const FeedbackEvent& event);
+
+  /// Learned terms of every article (or of @p slug only) from its resolved tickets: the most recently
+  /// seen stems first, at most max_learned_terms each, count = resolutions that contained the stem.
+  Result<LearnedTerms> learned_terms(const std::optional<std::string>& slug = std::nullopt);
+
+  /// Not-helpful votes by slug (cached in memory, kept current by add_feedback).
+  std::vector<NegativeVote> negative_votes(const std::string& slug) const;
+
+  struct Counts {
+    std::int64_t tickets = 0, suggestions = 0, gaps = 0, feedback = 0;
+  };
+  Result<Counts> counts();
+
+ private:
+  EventStore(std::filesystem::path path, sqlite3* db, WallClock clock);
+  Result<void> migrate();
+  Result<void> load_negatives();
+
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+  WallClock clock_;
+  mutable std::mutex mu_;  ///< one user of the connection at a time: the single writer
+  std::unordered_map<std::string, std::vector<NegativeVote>> negatives_;
+};
+
+/// JSON text of ticket terms ([{"stem","word","weight"}…]) and back.
+std::string terms_to_json(const std::vector<TicketTerm>& terms);
+std::vector<TicketTerm> terms_from_json(std::string_view json);
+
+}  // namespace solusi::service

@@ -1,0 +1,545 @@
+#include "suggest.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "highlight.hpp"
+#include "learned.hpp"
+#include "schema.hpp"
+#include "searcher.hpp"
+#include "text.hpp"
+#include "ticket_text.hpp"
+
+namespace solusi::service {
+namespace {
+
+/// Telling words that go into the query.
+constexpr size_t max_key_terms = 20;
+/// Words of a ticket that no article uses, kept to be learned if the ticket is resolved.
+constexpr size_t max_unknown_terms = 8;
+/// Distinct words of a ticket looked up in the index (the most frequent ones): bounds the cost of
+/// long tickets.
+constexpr size_t max_candidate_words = 300;
+/// Weight of one occurrence in the subject (or a ticket tag) relative to one in the body.
+constexpr double subject_occurrence = 2.5;
+/// Weight of learned ticket words and of synonyms relative to the article's own words.
+constexpr double learned_weight = 0.5;
+constexpr double synonym_weight = 0.7;
+/// Credit a word gets in the confidence when it matched through a synonym or a learned word.
+constexpr double indirect_credit = 0.8;
+/// Weight of articles in the other language than the ticket's.
+constexpr double other_language_weight = 0.6;
+/// How much more an error code tells than the rarest word.
+constexpr double code_boost = 1.5;
+/// Weight of a word no article uses in the confidence's denominator, relative to the rarest known word.
+constexpr double unknown_weight = 0.5;
+/// Matched telling words below which the confidence shrinks: one matching word is thin evidence,
+/// however telling it is.
+constexpr double min_matched_words = 3;
+/// How much a runner-up scoring as well as a candidate takes off the candidate's confidence.
+constexpr double separation_weight = 0.6;
+/// Share of the confidence one not-helpful vote from an identical ticket takes away.
+constexpr double not_helpful_penalty = 0.5;
+constexpr size_t snippet_bytes = 240;
+/// Body words looked at: the rest of a very long ticket (logs, pasted documents) is not read.
+constexpr size_t max_body_words = 2000;
+
+/// Words that say nothing about a ticket's topic, in either language: forms of address, greetings
+/// and courtesy, time words and chat fillers that the stop word lists (made for articles and
+/// queries) keep. Tickets are full of them; articles use them too (reply templates), so their
+/// rarity in the index would make them look telling.
+bool ticket_filler(std::string_view w) {
+  static const std::unordered_set<std::string_view> words{
+      // Indonesian: address and courtesy
+      "kak", "kakak", "min", "mimin", "admin", "gan", "agan", "sis", "bang", "bro", "pak", "bapak", "bu",
+      "ibu", "mas", "mbak", "mba", "om", "tante", "halo", "hallo", "hai", "hi", "selamat", "pagi", "siang",
+      "sore", "malam", "terima", "kasih", "makasih", "trims", "thx", "salam", "hormat", "maaf", "permisi",
+      "mohon", "tolong", "bantu", "bantuan", "dibantu", "bantuannya", "tanya", "bertanya", "pertanyaan",
+      "nanya", "info", "informasi", "infonya", "assalamualaikum", "wassalam", "semoga", "segera",
+      // Indonesian: fillers and time words
+      "cuma", "cuman", "hanya", "mau", "ingin", "pengen", "pingin", "soalnya", "biar", "banget", "bgt",
+      "kayaknya", "sepertinya", "padahal", "gitu", "begitu", "begini", "gini", "kok", "deh", "nih", "tuh",
+      "aja", "udah", "lho", "loh", "kan", "sama", "terus", "trus", "jadi", "jd", "lalu", "kemudian",
+      "kemarin", "kemaren", "hari", "tanggal", "tgl", "jam", "pukul", "minggu", "seminggu", "bulan", "tahun",
+      "sekarang", "tadi", "besok", "lusa", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "ahad",
+      "kira", "sekitar", "kali", "pernah", "coba", "sudah", "belum", "lagi", "juga", "gimana", "bagaimana",
+      "kenapa", "apa", "ya", "iya", "oke", "ok", "baik", "benar", "betul", "sekali", "emang", "memang",
+      "beneran", "doang", "saja", "kalo", "kalau", "karna", "krn", "tp", "sy", "aku", "gue", "gw", "ane",
+      // English
+      "please", "pls", "plz", "help", "hello", "dear", "team", "thanks", "thank", "regards", "kind", "best",
+      "sincerely", "cheers", "question", "today", "yesterday", "tomorrow", "week", "month", "year", "monday",
+      "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "would", "like", "want", "need",
+      "know", "get", "got", "just", "really", "still", "already", "yet", "now", "asap", "urgent", "again",
+      "sorry", "ok", "okay", "morning", "afternoon", "evening", "sir", "madam"};
+  return words.count(w) > 0;
+}
+
+std::string serialise_day(const Date& d) {
+  return Xapian::sortable_serialise(static_cast<double>(d.days_since_epoch()));
+}
+
+bool has_digit(std::string_view w) {
+  return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool all_digits(std::string_view w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// How a key term reached an article.
+enum class Via : std::uint8_t { none = 0, learned = 1, synonym = 2, own = 3 };
+
+double credit(Via v) {
+  switch (v) {
+    case Via::own:
+      return 1.0;
+    case Via::synonym:
+    case Via::learned:
+      return indirect_credit;
+    case Via::none:
+      break;
+  }
+  return 0.0;
+}
+
+}  // namespace
+
+Result<void> validate(const SuggestRequest& r) {
+  if (r.subject.size() + r.body.size() > max_ticket_bytes)
+    return fail(ErrorCode::invalid_argument,
+                "ticket subject and body are longer than " + std::to_string(max_ticket_bytes) + " bytes");
+  for (const auto* field : {&r.subject, &r.body, &r.ticket_id}) {
+    if (!text::is_valid_utf8(*field))
+      return fail(ErrorCode::invalid_argument, std::string(field == &r.subject ? "subject"
+                                                           : field == &r.body  ? "body"
+                                                                               : "ticket_id") +
+                                                   " is not valid UTF-8");
+  }
+  for (const auto& t : r.tags)
+    if (!text::is_valid_utf8(t) || t.size() > 200)
+      return fail(ErrorCode::invalid_argument, "tags must be valid UTF-8 strings of at most 200 bytes");
+  if (r.tags.size() > 50) return fail(ErrorCode::invalid_argument, "at most 50 tags");
+  if (r.ticket_id.size() > 200)
+    return fail(ErrorCode::invalid_argument, "ticket_id is longer than 200 bytes");
+  if (text::trim(r.subject).empty() && text::trim(r.body).empty())
+    return fail(ErrorCode::invalid_argument, "the ticket has no subject and no body");
+  if (r.limit < 1 || r.limit > max_suggestions)
+    return fail(ErrorCode::invalid_argument,
+                "limit must be between 1 and " + std::to_string(max_suggestions));
+  if (!(r.threshold >= 0 && r.threshold <= 1))
+    return fail(ErrorCode::invalid_argument, "threshold must be between 0 and 1");
+  return {};
+}
+
+Result<SuggestResult> Searcher::suggest(const SuggestRequest& request) {
+  if (auto ok = validate(request); !ok) return tl::unexpected(ok.error());
+  try {
+    return run_suggest(request);
+  } catch (const Xapian::DatabaseModifiedError&) {
+    try {
+      if (auto r = refresh(); !r) return tl::unexpected(r.error());
+      return run_suggest(request);
+    } catch (const Xapian::Error& e) {
+      return fail(ErrorCode::index_unavailable, "index changed during the suggestion: " + e.get_msg());
+    }
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable, "suggestion failed: " + e.get_description());
+  }
+}
+
+Result<TicketAnalysis> Searcher::analyse_ticket(const SuggestRequest& request) {
+  if (auto ok = validate(request); !ok) return tl::unexpected(ok.error());
+  try {
+    return read_ticket(request);
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable, "cannot read the index: " + e.get_description());
+  }
+}
+
+TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
+  TicketAnalysis result;
+  const CleanTicket clean = clean_ticket(request.subject, request.body);
+  result.cleaned_subject = clean.subject;
+  result.cleaned_body = clean.body;
+  result.codes = clean.codes;
+
+  // 1. Words and their weighted frequency: subject and tags count more than the body.
+  struct Count {
+    double tf = 0;
+    size_t first = 0;
+  };
+  std::unordered_map<std::string, Count> counts;
+  size_t position = 0;
+  int stop_votes[2] = {0, 0};
+  auto count_words = [&](std::string_view text, double weight, size_t max_words) {
+    size_t n = 0;
+    for (auto& w : text::words(text)) {
+      if (++n > max_words) break;
+      const bool id_stop = stopper_for(Lang::id)(w) || !indonesian_chat_word(w).empty();
+      const bool en_stop = stopper_for(Lang::en)(w);
+      if (id_stop != en_stop) ++stop_votes[id_stop ? 0 : 1];
+      auto [it, inserted] = counts.try_emplace(std::move(w));
+      if (inserted) it->second.first = position;
+      it->second.tf += weight;
+      ++position;
+    }
+  };
+  count_words(clean.subject, subject_occurrence, max_body_words);
+  for (const auto& tag : request.tags) count_words(tag, subject_occurrence, 20);
+  count_words(clean.body, 1.0, max_body_words);
+
+  // 2. The ticket's language: its function words, else the articles that use its words.
+  if (request.lang) {
+    result.language = *request.lang;
+  } else {
+    result.language_detected = true;
+    const int id = stop_votes[0], en = stop_votes[1];
+    if (id >= 2 && id > 2 * en) {
+      result.language = Lang::id;
+    } else if (en >= 2 && en > 2 * id) {
+      result.language = Lang::en;
+    } else {
+      std::string sample;
+      size_t taken = 0;
+      for (const auto& [w, c] : counts)
+        if (taken++ < 64) sample += w + " ";
+      result.language = guess_language(sample).value_or(id >= en ? Lang::id : Lang::en);
+    }
+  }
+  const Lang lang = result.language;
+  const Lang other = lang == Lang::id ? Lang::en : Lang::id;
+
+  // 3. The most frequent distinct words, normalized (chat spellings, "2" reduplication).
+  std::vector<std::pair<std::string, Count>> ordered(counts.begin(), counts.end());
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    return a.second.tf != b.second.tf ? a.second.tf > b.second.tf : a.second.first < b.second.first;
+  });
+  if (ordered.size() > max_candidate_words) ordered.resize(max_candidate_words);
+
+  const double n_docs = std::max<double>(1, db_.get_doccount());
+  std::unordered_map<std::string, KeyTerm> by_stem, unknown;
+  for (const auto& [original, count] : ordered) {
+    if (original.size() < 2 || all_digits(original)) continue;
+    if (has_digit(original) && original.size() >= 6) continue;  // ids, order and phone numbers
+    for (const auto& word : text::words(normalize_chat(original))) {
+      if (stopper_for(lang)(word) || ticket_filler(word) || (word.size() < 3 && !has_digit(word))) continue;
+      std::string chosen = word;
+      std::string stem = stemmers_[static_cast<int>(lang)](word);
+      Xapian::doccount df = db_.get_termfreq("Z" + stem);
+      if (df == 0) df = db_.get_termfreq(word);
+      if (df == 0) {
+        // A word of the other language ("refund" in an Indonesian ticket) keeps its own stem.
+        const std::string other_stem = stemmers_[static_cast<int>(other)](word);
+        if (Xapian::doccount d = db_.get_termfreq("Z" + other_stem); d > 0 && !stopper_for(other)(word)) {
+          df = d;
+          stem = other_stem;
+        }
+      }
+      if (df == 0 && lang == Lang::id) {
+        for (const auto& v : indonesian_root_variants(word, stemmers_[static_cast<int>(Lang::id)]))
+          if (Xapian::doccount d = db_.get_termfreq("Z" + v); d > 0) {
+            df = d;
+            stem = v;
+            break;
+          }
+      }
+      if (df == 0) {
+        // A customer word no article uses, but which resolved tickets taught an article.
+        const std::string own_stem = stemmers_[static_cast<int>(lang)](word);
+        if (Xapian::doccount d = db_.get_termfreq(learned_term(own_stem)); d > 0) {
+          df = d;
+          stem = own_stem;
+        }
+      }
+      if (df == 0 && word.size() >= 4 && !has_digit(word) && !synonym_words_.count(word)) {
+        const std::string suggestion = db_.get_spelling_suggestion(word, word.size() <= 5 ? 1 : 2);
+        if (!suggestion.empty()) {
+          const std::string s = stemmers_[static_cast<int>(lang)](suggestion);
+          df = std::max(db_.get_termfreq("Z" + s), db_.get_termfreq(suggestion));
+          if (df > 0) {
+            chosen = suggestion;
+            stem = s;
+          }
+        }
+      }
+      if (df == 0 && !synonym_words_.count(word)) {
+        // Nothing uses it yet: not searched, but worth learning if this ticket gets resolved.
+        if (word.size() >= 4 && !has_digit(word)) {
+          auto& u = unknown[stemmers_[static_cast<int>(lang)](word)];
+          if (u.word.empty()) {
+            u.word = word;
+            u.display = original;
+            u.stem = stemmers_[static_cast<int>(lang)](word);
+          }
+          u.tf += count.tf;
+        }
+        continue;
+      }
+      KeyTerm& k = by_stem[stem];
+      if (k.word.empty()) {
+        k.word = chosen;
+        k.display = original;
+        k.stem = stem;
+        k.idf = std::log((n_docs + 1) / (std::max<Xapian::doccount>(df, 1) + 0.5));
+      }
+      k.tf += count.tf;
+    }
+  }
+
+  std::vector<KeyTerm> keys;
+  keys.reserve(by_stem.size() + clean.codes.size());
+  double max_idf = 0;
+  for (auto& [stem, k] : by_stem) {
+    k.importance = (1 + std::log(k.tf)) * k.idf;
+    max_idf = std::max(max_idf, k.idf);
+    keys.push_back(std::move(k));
+  }
+  // Error codes: a phrase of their words, worth more than any word.
+  for (const auto& code : clean.codes) {
+    KeyTerm k;
+    k.code = true;
+    k.display = code;
+    k.word = text::to_lower(code);
+    k.stem = k.word;
+    k.code_words = text::words(code);
+    if (k.code_words.empty()) continue;
+    k.tf = 1;
+    k.idf = std::max(max_idf, std::log(n_docs + 1));
+    k.importance = code_boost * k.idf;
+    keys.push_back(std::move(k));
+  }
+  std::sort(keys.begin(), keys.end(), [](const KeyTerm& a, const KeyTerm& b) {
+    return a.importance != b.importance ? a.importance > b.importance : a.stem < b.stem;
+  });
+  if (keys.size() > max_key_terms) keys.resize(max_key_terms);
+  result.keys = std::move(keys);
+  for (auto& [stem, u] : unknown) result.unknown.push_back(std::move(u));
+  std::sort(result.unknown.begin(), result.unknown.end(),
+            [](const KeyTerm& a, const KeyTerm& b) { return a.tf != b.tf ? a.tf > b.tf : a.stem < b.stem; });
+  if (result.unknown.size() > max_unknown_terms) result.unknown.resize(max_unknown_terms);
+  return result;
+}
+
+Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  SuggestResult result;
+  result.threshold = request.threshold;
+  TicketAnalysis analysis = read_ticket(request);
+  result.language = analysis.language;
+  result.language_detected = analysis.language_detected;
+  result.codes = analysis.codes;
+  result.cleaned_subject = analysis.cleaned_subject;
+  result.cleaned_body = analysis.cleaned_body;
+  const std::vector<KeyTerm>& keys = analysis.keys;
+  const Lang lang = result.language;
+  result.terms = analysis.terms();
+
+  if (keys.empty()) {
+    result.gap = true;
+    result.took_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    return result;
+  }
+
+  // 4. The query: each key term in each article language (filtered by that language), its synonyms,
+  // and the words learned from resolved tickets. Which query terms stand for which key term is kept
+  // for the confidence.
+  std::unordered_map<std::string, std::vector<std::pair<size_t, Via>>> owner;
+  auto own = [&](const std::string& term, size_t k, Via via) {
+    auto& v = owner[term];
+    if (std::none_of(v.begin(), v.end(), [&](const auto& p) { return p.first == k && p.second == via; }))
+      v.emplace_back(k, via);
+  };
+  std::vector<Xapian::Query> per_lang;
+  for (Lang a : all_langs) {
+    auto& qp = parsers_[static_cast<int>(a)];
+    qp.set_database(db_);
+    std::vector<Xapian::Query> parts;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const KeyTerm& k = keys[i];
+      const double f = 1 + std::log(k.tf);
+      if (k.code) {
+        std::vector<Xapian::Query> words;
+        for (const auto& w : k.code_words) {
+          words.emplace_back(w, 1, static_cast<Xapian::termpos>(words.size() + 1));
+          own(w, i, Via::own);
+        }
+        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end()), f);
+        continue;
+      }
+      if (stopper_for(a)(k.word)) continue;
+      const std::string stem = a == lang ? k.stem : stemmers_[static_cast<int>(a)](k.word);
+      own("Z" + stem, i, Via::own);
+      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("Z" + stem), f);
+      std::vector<Xapian::Query> alternatives;
+      for (auto it = db_.synonyms_begin(k.word); it != db_.synonyms_end(k.word); ++it) {
+        qp.set_default_op(Xapian::Query::OP_AND);
+        Xapian::Query alt = qp.parse_query(*it, 0);
+        qp.set_default_op(Xapian::Query::OP_OR);
+        if (alt.empty()) continue;
+        for (auto t = alt.get_terms_begin(); t != alt.get_terms_end(); ++t) own(*t, i, Via::synonym);
+        alternatives.push_back(alt);
+      }
+      if (!alternatives.empty())
+        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()),
+                           f * synonym_weight);
+    }
+    if (parts.empty()) continue;
+    Xapian::Query q(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    if (a != lang) q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, other_language_weight);
+    per_lang.emplace_back(Xapian::Query::OP_FILTER, q,
+                          Xapian::Query(schema::term(schema::prefix::lang, lang_code(a))));
+  }
+  std::vector<Xapian::Query> learned;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string term = learned_term(keys[i].stem);
+    if (!db_.term_exists(term)) continue;
+    own(term, i, Via::learned);
+    learned.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term),
+                         (1 + std::log(keys[i].tf)) * learned_weight);
+  }
+  if (!learned.empty()) per_lang.emplace_back(Xapian::Query::OP_OR, learned.begin(), learned.end());
+  Xapian::Query query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
+  query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                        Xapian::Query(schema::term(schema::prefix::status, "published")));
+  if (request.public_only)
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(schema::term(schema::prefix::audience, "public")));
+  const Date today = request.today.value_or(Date::today());
+  query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                        Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(schema::Slot::publish_at),
+                                      serialise_day(today.plus_days(1))));
+  query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                        Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::slot(schema::Slot::valid_to),
+                                      serialise_day(today.plus_days(-1))));
+
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BM25Weight(1.6, 0, 1, 0.5, 0.5));
+  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit + 10));
+
+  // 5. Confidence: the share of the ticket's telling words an article covers.
+  double total_importance = 0, max_idf = 0;
+  for (const auto& k : keys) {
+    total_importance += k.importance;
+    max_idf = std::max(max_idf, k.idf);
+  }
+  // Words no article uses are evidence too: that the knowledge base may not cover the ticket.
+  const double n_docs = std::max<double>(1, db_.get_doccount());
+  for (const auto& u : analysis.unknown)
+    total_importance += unknown_weight * (1 + std::log(u.tf)) * std::max(max_idf, std::log(n_docs + 1));
+  std::vector<std::string> key_stems;
+  for (const auto& k : keys) key_stems.push_back(k.stem);
+
+  std::vector<Suggestion> candidates;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    std::vector<Via> via(keys.size(), Via::none);
+    std::unordered_set<std::string> matching(enquire.get_matching_terms_begin(it),
+                                             enquire.get_matching_terms_end(it));
+    for (const auto& term : matching) {
+      const auto o = owner.find(term);
+      if (o == owner.end()) continue;
+      for (const auto& [k, v] : o->second)
+        if (!keys[k].code && v > via[k]) via[k] = v;
+    }
+    for (size_t k = 0; k < keys.size(); ++k)  // a code counts when all its words are there
+      if (keys[k].code && std::all_of(keys[k].code_words.begin(), keys[k].code_words.end(),
+                                      [&](const auto& w) { return matching.count(w) > 0; }))
+        via[k] = Via::own;
+
+    double covered = 0;
+    Suggestion s;
+    size_t matched_count = 0;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (via[k] == Via::none) continue;
+      covered += keys[k].importance * credit(via[k]);
+      ++matched_count;
+      s.matched.push_back(keys[k].display);
+      if (via[k] == Via::learned) s.learned = true;
+    }
+    const double coverage = total_importance > 0 ? covered / total_importance : 0;
+
+    // Not-helpful votes from tickets that shared this ticket's telling words.
+    if (request.negative_votes) {
+      const Xapian::Document doc = it.get_document();
+      const std::string slug = doc.get_value(schema::slot(schema::Slot::slug));
+      double keep = 1.0;
+      for (const auto& vote : request.negative_votes(slug)) {
+        double shared = 0;
+        for (size_t k = 0; k < keys.size(); ++k)
+          if (std::find(vote.stems.begin(), vote.stems.end(), keys[k].stem) != vote.stems.end())
+            shared += keys[k].importance;
+        keep *= 1 - not_helpful_penalty * (total_importance > 0 ? shared / total_importance : 0);
+      }
+      s.penalty = 1 - keep;
+    }
+    s.coverage = coverage * (1 - s.penalty);
+    s.evidence = std::min(1.0, static_cast<double>(matched_count + 1) / (min_matched_words + 1));
+    s.score = it.get_weight() * (1 - s.penalty);
+
+    const Xapian::Document doc = it.get_document();
+    StoredArticle stored = read_stored(doc, stored_text);
+    const Lang article_lang = parse_lang(stored.lang).value_or(Lang::id);
+    SnippetTerms snippet_terms;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (via[k] == Via::none) continue;
+      if (keys[k].code) {
+        for (const auto& w : keys[k].code_words) snippet_terms.words.push_back(w);
+        continue;
+      }
+      snippet_terms.stems.push_back(
+          article_lang == lang ? keys[k].stem : stemmers_[static_cast<int>(article_lang)](keys[k].word));
+      snippet_terms.words.push_back(keys[k].word);
+    }
+    s.snippet =
+        highlight(stored.text, snippet_terms, stemmers_[static_cast<int>(article_lang)], snippet_bytes);
+    if (s.snippet.empty()) s.snippet = text::html_escape(text::truncate_words(stored.summary, snippet_bytes));
+    s.slug = std::move(stored.slug);
+    s.title = std::move(stored.title);
+    s.lang = std::move(stored.lang);
+    s.audience = std::move(stored.audience);
+
+    std::string words;
+    for (size_t i = 0; i < s.matched.size() && i < 6; ++i)
+      words += (i ? ", " : "") + std::string("\"") + s.matched[i] + "\"";
+    char share[32];
+    std::snprintf(share, sizeof share, "%.0f%%", coverage * 100);
+    s.reason = "matches " + std::to_string(matched_count) + " of the ticket's " +
+               std::to_string(keys.size()) + " telling words (" + share + " of their weight)" +
+               (words.empty() ? "" : ": " + words);
+    if (s.learned) s.reason += "; also learned from tickets this article resolved";
+    if (s.penalty > 0.05) s.reason += "; lowered by not-helpful votes on similar tickets";
+    candidates.push_back(std::move(s));
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Suggestion& a, const Suggestion& b) { return a.score > b.score; });
+  // Confidence: coverage, damped when the next candidate scores almost as well (an article that
+  // stands out from the rest is more likely the answer than one of a flat field). Fitted on the
+  // labelled tickets of tests/data/tickets-dev.jsonl, checked on tickets-holdout.jsonl.
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const double next = i + 1 < candidates.size() ? candidates[i + 1].score : 0;
+    const double ratio = candidates[i].score > 0 ? std::min(1.0, next / candidates[i].score) : 1;
+    candidates[i].confidence = std::clamp(
+        std::sqrt(candidates[i].coverage) * (1 - separation_weight * ratio * ratio) * candidates[i].evidence,
+        0.0, 1.0);
+    // Never more confident in a candidate than in one ranked above it: what is shown is a prefix of
+    // the ranking.
+    if (i > 0) candidates[i].confidence = std::min(candidates[i].confidence, candidates[i - 1].confidence);
+  }
+  if (!candidates.empty()) result.best = candidates.front();
+  for (auto& c : candidates) {
+    if (result.suggestions.size() >= request.limit) break;
+    if (c.confidence >= request.threshold) result.suggestions.push_back(std::move(c));
+  }
+  result.gap = result.suggestions.empty();
+  result.took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace solusi::service

@@ -1,0 +1,109 @@
+// Suggested articles for a support ticket: the one code path behind `solusi suggest` and
+// POST /v1/suggest.
+//
+// A ticket is cleaned (ticket_text.hpp), its language detected, and its most telling words picked
+// against the index's own statistics (rare in the knowledge base, frequent in the ticket, in the
+// subject rather than the body); only those go into the query, so a 5,000-word ticket costs about
+// what a 200-word one does. Each candidate article gets a confidence in [0, 1]: the share of the
+// ticket's telling words (weighted by how telling they are) that the article covers, through its own
+// text, its synonyms or the words learned from the tickets it resolved, damped when the best
+// candidates are close and when similar tickets voted the article not helpful.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "date.hpp"
+#include "events.hpp"
+#include "language.hpp"
+
+namespace solusi::service {
+
+/// Longest subject + body accepted, in bytes.
+inline constexpr size_t max_ticket_bytes = 256 * 1024;
+inline constexpr size_t max_suggestions = 20;
+/// Default confidence under which nothing is suggested.
+inline constexpr double default_suggest_threshold = 0.45;
+
+struct SuggestRequest {
+  std::string ticket_id;
+  std::string subject;
+  std::string body;
+  std::vector<std::string> tags;  ///< the ticket system's tags: read like subject words
+  std::optional<Lang> lang;       ///< nullopt: detected
+  size_t limit = 5;
+  bool public_only = false;  ///< only audience: public articles (self-service answers)
+  double threshold = default_suggest_threshold;
+  std::optional<Date> today;
+  /// Not-helpful votes for an article (from events.db); unset: none.
+  std::function<std::vector<NegativeVote>(const std::string& slug)> negative_votes;
+};
+
+/// A telling word of a ticket, as the suggester's query uses it.
+struct KeyTerm {
+  std::string word;     ///< normalized word (corrected when misspelled)
+  std::string display;  ///< as the customer wrote it
+  std::string stem;     ///< stem in the ticket's language (or the code, lowercase)
+  double tf = 0;        ///< weighted occurrences
+  double idf = 0;
+  double importance = 0;
+  bool code = false;
+  std::vector<std::string> code_words;  ///< a code's words ("pay", "401")
+};
+
+/// What the suggester reads out of a ticket before it searches.
+struct TicketAnalysis {
+  Lang language = Lang::id;
+  bool language_detected = false;
+  std::vector<KeyTerm> keys;  ///< the telling words, most telling first
+  /// Words no article (nor anything learned) uses yet, most frequent first: not searched, but
+  /// learned when the ticket is resolved, so that the next ticket using them finds the article.
+  std::vector<KeyTerm> unknown;
+  std::vector<std::string> codes;
+  std::string cleaned_subject;
+  std::string cleaned_body;
+
+  std::vector<TicketTerm> terms() const {
+    std::vector<TicketTerm> out;
+    for (const auto& k : keys) out.push_back(TicketTerm{k.stem, k.display, k.importance});
+    for (const auto& k : unknown) out.push_back(TicketTerm{k.stem, k.display, 0});
+    return out;
+  }
+};
+
+struct Suggestion {
+  std::string slug;
+  std::string title;
+  std::string lang;
+  std::string audience;
+  double confidence = 0;
+  double coverage = 0;               ///< weighted share of the ticket's telling words the article matched
+  double evidence = 1;               ///< 1 from three matched words on, less for fewer
+  std::string snippet;               ///< HTML, matches in <mark>
+  std::vector<std::string> matched;  ///< the ticket's words the article matched, most telling first
+  bool learned = false;              ///< matched through words learned from resolved tickets
+  double penalty = 0;                ///< share taken off by not-helpful votes of similar tickets
+  std::string reason;                ///< one line a person can read
+  double score = 0;
+};
+
+struct SuggestResult {
+  std::vector<Suggestion> suggestions;  ///< confident ones only, best first
+  std::optional<Suggestion> best;       ///< the best candidate, even under the threshold
+  Lang language = Lang::id;
+  bool language_detected = false;
+  std::vector<TicketTerm> terms;   ///< the telling words, most telling first, then unknown ones (weight 0)
+  std::vector<std::string> codes;  ///< error codes found in the ticket
+  std::string cleaned_subject;
+  std::string cleaned_body;
+  bool gap = false;  ///< nothing reached the threshold
+  double threshold = 0;
+  double took_ms = 0;
+};
+
+/// Checks the request's sizes and values; the error names the bad field.
+Result<void> validate(const SuggestRequest& request);
+
+}  // namespace solusi::service
