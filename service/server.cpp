@@ -81,12 +81,7 @@ std::vector<std::pair<std::string, std::string>> query_params(std::string_view t
   if (q == std::string_view::npos) return out;
   std::string_view rest = target.substr(q + 1);
   if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
-  size_t start = 0;
-  while (start <= rest.size()) {
-    auto amp = rest.find('&', start);
-    if (amp == std::string_view::npos) amp = rest.size();
-    const std::string_view pair = rest.substr(start, amp - start);
-    start = amp + 1;
+  for (const auto pair : text::split(rest, '&')) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     const std::string name(pair.substr(0, eq));
