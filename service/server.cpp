@@ -91,6 +91,16 @@ std::vector<std::pair<std::string, std::string>> query_params(std::string_view t
   return out;
 }
 
+/// The 'lang' parameter of search and listing: id or en; absent or empty means both languages.
+Result<std::optional<Lang>> lang_param(const ApiRequest& r) {
+  auto v = r.single("lang");
+  if (!v) return tl::unexpected(v.error());
+  if (!*v || (*v)->empty()) return std::optional<Lang>{};
+  if (**v != "id" && **v != "en")
+    return fail(ErrorCode::invalid_argument, "parameter 'lang' must be id or en (got '" + **v + "')");
+  return parse_lang(**v);
+}
+
 nlohmann::json article_json(const StoredArticle& a) {
   nlohmann::json j = a.to_json();
   return j;
@@ -176,17 +186,15 @@ struct Server::Impl {
     if (!q) return tl::unexpected(q.error());
     if (!*q) return fail(ErrorCode::invalid_argument, "parameter 'q' is required");
     s.q = **q;
-    if (auto v = r.single("lang"); !v) {
-      return tl::unexpected(v.error());
-    } else if (*v && !(*v)->empty()) {
-      if (**v != "id" && **v != "en")
-        return fail(ErrorCode::invalid_argument, "parameter 'lang' must be id or en (got '" + **v + "')");
-      s.lang = parse_lang(**v);
-    }
-    s.tags = r.all("tag");
+    if (auto lang = lang_param(r); !lang)
+      return tl::unexpected(lang.error());
+    else
+      s.lang = *lang;
+    for (auto& tag : r.all("tag"))  // an empty filter value is no filter, as in the listing
+      if (!tag.empty()) s.tags.push_back(std::move(tag));
     if (auto v = r.single("category"); !v)
       return tl::unexpected(v.error());
-    else if (*v)
+    else if (*v && !(*v)->empty())
       s.category = **v;
     if (auto v = r.single("limit"); !v)
       return tl::unexpected(v.error());
@@ -257,6 +265,7 @@ struct Server::Impl {
       if (!v) return tl::unexpected(v.error());
       if (*v && !(*v)->empty()) *field = **v;
     }
+    if (auto lang = lang_param(r); !lang) return tl::unexpected(lang.error());
     if (auto v = r.single("limit"); !v)
       return tl::unexpected(v.error());
     else if (*v) {
@@ -412,7 +421,9 @@ struct Server::Impl {
       r.body = req.body;
       for (size_t i = 1; i < req.matches.size(); ++i) r.path_args.push_back(req.matches[i].str());
       for (const auto& [k, v] : query_params(req.target)) {
-        if (std::find(route.params.begin(), route.params.end(), k) == route.params.end()) {
+        // Open routes (health probes, scrapers) ignore parameters: probes add cache-busting ones.
+        if (route.access != Access::open &&
+            std::find(route.params.begin(), route.params.end(), k) == route.params.end()) {
           std::string accepted;
           for (const auto& p : route.params) accepted += (accepted.empty() ? "" : ", ") + p;
           respond_error(

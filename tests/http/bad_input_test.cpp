@@ -144,6 +144,10 @@ TEST_F(BadInput, ListingParametersAreChecked) {
       {"unknown parameter", "/v1/articles?q=refund", 400, "invalid_argument", "unknown parameter 'q'"},
       {"repeated tag", "/v1/articles?tag=refund&tag=saldo", 400, "invalid_argument", "'tag'"},
       {"%zz", "/v1/articles?tag=%zz", 400, "invalid_argument", "percent-encoding"},
+      {"lang=xx", "/v1/articles?lang=xx", 400, "invalid_argument", "'lang' must be id or en (got 'xx')"},
+      {"lang=ID", "/v1/articles?lang=ID", 400, "invalid_argument", "'lang'"},
+      {"lang=english", "/v1/articles?lang=english", 400, "invalid_argument", "'lang'"},
+      {"repeated lang", "/v1/articles?lang=id&lang=en", 400, "invalid_argument", "'lang'"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.label);
@@ -151,9 +155,10 @@ TEST_F(BadInput, ListingParametersAreChecked) {
   }
 }
 
-TEST_F(BadInput, OperationalRoutesTakeNoParameters) {
-  expect_error("/healthz?verbose=1", 400, "invalid_argument", "unknown parameter 'verbose'");
-  expect_error("/metrics?name=x", 400, "invalid_argument", "unknown parameter 'name'");
+TEST_F(BadInput, ReadRoutesStillRefuseUnknownParameters) {
+  // Only the open routes ignore parameters (see Operations.ProbesIgnoreQueryParameters).
+  expect_error("/v1/articles/akun/otp-tidak-masuk?_=1", 400, "invalid_argument", "unknown parameter '_'");
+  expect_error("/v1/articles?cache=no", 400, "invalid_argument", "unknown parameter 'cache'");
 }
 
 TEST_F(BadInput, UnknownRouteIsAJson404) {

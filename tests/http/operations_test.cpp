@@ -25,6 +25,19 @@ TEST_F(Operations, HealthzSaysOk) {
   EXPECT_EQ(r.json, nlohmann::json({{"status", "ok"}}));
 }
 
+TEST_F(Operations, ProbesIgnoreQueryParameters) {
+  // Load balancers and uptime checkers add cache-busting parameters to their probes.
+  start();
+  for (const std::string target : {"/healthz?x=1", "/healthz?_=1700000000&verbose", "/readyz?probe=lb",
+                                   "/metrics?name=solusi_index_documents"}) {
+    const auto r = get(target);
+    EXPECT_EQ(r.status, 200) << target << " → " << r.describe();
+    EXPECT_FALSE(r.is_error_body()) << target << " → " << r.describe();
+  }
+  EXPECT_EQ(get("/healthz?x=1").json, nlohmann::json({{"status", "ok"}}));
+  EXPECT_EQ(get("/readyz?x=1").json["status"], "ready");
+}
+
 TEST_F(Operations, ReadyzGivesDocumentCountAndRevision) {
   start();
   const auto body = get_ok("/readyz");
