@@ -464,6 +464,40 @@ struct Server::Impl {
     log_access(req, route.name, res.status, seconds, res.body.size(), who);
   }
 
+  /// The methods the routes take on @p path, each once, in route order; empty for an unknown path.
+  std::vector<std::string> allowed_methods(const std::string& path) const {
+    std::vector<std::string> methods;
+    for (const auto& route : routes)
+      if (std::regex_match(path, std::regex(route.pattern)) &&
+          std::find(methods.begin(), methods.end(), route.method) == methods.end())
+        methods.push_back(route.method);
+    return methods;
+  }
+
+  /// A request no route takes: a CORS preflight of a known path is a 204 naming the path's methods,
+  /// another method on a known path a 405 (naming what is allowed), anything else a 404.
+  void unmatched(const httplib::Request& req, httplib::Response& res) {
+    const auto t0 = Clock::now();
+    std::string allowed;
+    for (const auto& method : allowed_methods(req.path)) allowed += (allowed.empty() ? "" : ", ") + method;
+    if (allowed.empty()) {
+      respond_error(res, 404, "not_found", "no such route: " + req.method + " " + req.path);
+    } else if (req.method == "OPTIONS" && !config.cors_origins.empty()) {
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Methods", allowed + ", OPTIONS");
+      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
+      res.set_header("Access-Control-Max-Age", "600");
+    } else {
+      res.set_header("Allow", allowed);
+      respond_error(res, 405, "method_not_allowed",
+                    req.method + " is not allowed on " + req.path + " (allowed: " + allowed + ")");
+    }
+    add_cors(req, res);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    metrics.record("unmatched", req.method, res.status, seconds);
+    log_access(req, "unmatched", res.status, seconds, res.body.size(), "anonymous");
+  }
+
   void configure() {
     const unsigned threads = config.threads;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -486,6 +520,18 @@ struct Server::Impl {
         log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
         return httplib::Server::HandlerResponse::Handled;
       }
+      // cpp-httplib reads the body of a POST, PUT or PATCH without Content-Length or Transfer-Encoding
+      // until the client closes the connection, and answers 400 once its read times out (5 s). Such a
+      // request has no body (RFC 9112 6.3): when no route takes its method on its path, give the answer
+      // of the catch-all handlers (405, 404 or a preflight's 204) here, before that read.
+      if (req.method != "GET" && req.method != "HEAD" && !req.has_header("Content-Length") &&
+          !req.has_header("Transfer-Encoding")) {
+        const auto methods = allowed_methods(req.path);
+        if (std::find(methods.begin(), methods.end(), req.method) == methods.end()) {
+          unmatched(req, res);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+      }
       return httplib::Server::HandlerResponse::Unhandled;
     });
     http.set_keep_alive_max_count(10000);
@@ -497,30 +543,7 @@ struct Server::Impl {
       };
       if (route.method == "GET") http.Get(route.pattern, handler);
     }
-    // A known path with another method is a 405 (naming what is allowed); anything else a 404.
-    auto other = [this](const httplib::Request& req, httplib::Response& res) {
-      const auto t0 = Clock::now();
-      std::string allowed;
-      for (const auto& route : routes)
-        if (std::regex_match(req.path, std::regex(route.pattern)))
-          allowed += (allowed.empty() ? "" : ", ") + route.method;
-      if (req.method == "OPTIONS" && !config.cors_origins.empty()) {
-        res.status = 204;
-        res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-        res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
-        res.set_header("Access-Control-Max-Age", "600");
-      } else if (!allowed.empty()) {
-        res.set_header("Allow", allowed);
-        respond_error(res, 405, "method_not_allowed",
-                      req.method + " is not allowed on " + req.path + " (allowed: " + allowed + ")");
-      } else {
-        respond_error(res, 404, "not_found", "no such route: " + req.method + " " + req.path);
-      }
-      add_cors(req, res);
-      const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-      metrics.record("unmatched", req.method, res.status, seconds);
-      log_access(req, "unmatched", res.status, seconds, res.body.size(), "anonymous");
-    };
+    auto other = [this](const httplib::Request& req, httplib::Response& res) { unmatched(req, res); };
     http.Post(".*", other);
     http.Put(".*", other);
     http.Delete(".*", other);

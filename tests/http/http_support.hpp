@@ -410,12 +410,10 @@ inline int connect_raw(int port) {
   return fd;
 }
 
-/// Sends @p raw bytes on a fresh connection and reads one response: the head, then as many body bytes
-/// as its Content-Length says (without waiting for the server to close). Empty if the server closed
-/// the connection without answering.
-inline std::string raw_exchange(int port, const std::string& raw) {
-  const int fd = connect_raw(port);
-  if (fd < 0) return {};
+/// Sends @p raw bytes on the connection @p fd and reads one response: the head, then as many body
+/// bytes as its Content-Length says (without waiting for the server to close). Empty if the server
+/// closed the connection without answering.
+inline std::string raw_exchange_on(int fd, const std::string& raw) {
   (void)::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
   std::string out;
   char buf[4096];
@@ -432,6 +430,14 @@ inline std::string raw_exchange(int port, const std::string& raw) {
       need = head_end + 4 + (length.empty() ? 0 : std::stoul(length));
     }
   }
+  return out;
+}
+
+/// raw_exchange_on() on a fresh connection, closed afterwards.
+inline std::string raw_exchange(int port, const std::string& raw) {
+  const int fd = connect_raw(port);
+  if (fd < 0) return {};
+  std::string out = raw_exchange_on(fd, raw);
   ::close(fd);
   return out;
 }
