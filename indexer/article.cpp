@@ -115,14 +115,7 @@ class FrontMatterReader {
     if (node.IsNull()) return out;
     if (node.IsScalar()) {  // "a, b, c" as real-world front matter often writes it
       const std::string s = node.Scalar();
-      size_t start = 0;
-      while (start <= s.size()) {
-        const auto comma = s.find(',', start);
-        add(std::string_view(s).substr(start,
-                                       comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
+      for (const auto item : text::split(s, ',')) add(item);
       return out;
     }
     if (!node.IsSequence()) return type_error(node, field, "a list");
@@ -321,24 +314,16 @@ std::string flatten_table(const std::string& paragraph) {
   const auto first = paragraph.find_first_not_of(" \t");
   if (first == std::string::npos || paragraph[first] != '|') return paragraph;
   std::string out;
-  size_t pos = 0;
-  while (pos < paragraph.size()) {
-    auto eol = paragraph.find('\n', pos);
-    if (eol == std::string::npos) eol = paragraph.size();
-    const std::string_view row = text::trim(std::string_view(paragraph).substr(pos, eol - pos));
-    pos = eol + 1;
+  for (const auto line : text::split(paragraph, '\n')) {
+    const std::string_view row = text::trim(line);
     if (row.find_first_not_of("|-: \t") == std::string_view::npos) continue;  // separator row
     std::string cells;
-    size_t start = 0;
-    while (start < row.size()) {
-      auto bar = row.find('|', start);
-      if (bar == std::string_view::npos) bar = row.size();
-      const auto cell = text::trim(row.substr(start, bar - start));
+    for (const auto piece : text::split(row, '|')) {
+      const auto cell = text::trim(piece);
       if (!cell.empty()) {
         if (!cells.empty()) cells += ", ";
         cells += cell;
       }
-      start = bar + 1;
     }
     if (!cells.empty()) out += cells + ".\n";
   }
@@ -542,29 +527,18 @@ std::optional<std::string> resolve_local_link(std::string_view from_path, std::s
   if (decoded.front() != '/') {
     const auto dir_end = from_path.rfind('/');
     if (dir_end != std::string_view::npos) {
-      std::string_view dir = from_path.substr(0, dir_end);
-      size_t start = 0;
-      while (start <= dir.size()) {
-        auto next = dir.find('/', start);
-        if (next == std::string_view::npos) next = dir.size();
-        if (next > start) parts.emplace_back(dir.substr(start, next - start));
-        start = next + 1;
-      }
+      for (const auto segment : text::split(from_path.substr(0, dir_end), '/'))
+        if (!segment.empty()) parts.emplace_back(segment);
     }
   }
-  size_t start = 0;
-  while (start <= decoded.size()) {
-    auto next = decoded.find('/', start);
-    if (next == std::string::npos) next = decoded.size();
-    const std::string part = decoded.substr(start, next - start);
-    start = next + 1;
+  for (const auto part : text::split(decoded, '/')) {
     if (part.empty() || part == ".") continue;
     if (part == "..") {
       if (parts.empty()) return std::nullopt;  // escapes the articles folder
       parts.pop_back();
       continue;
     }
-    parts.push_back(part);
+    parts.emplace_back(part);
   }
   if (parts.empty()) return std::nullopt;
   std::string out;

@@ -18,13 +18,9 @@ std::string normalize_synonym(std::string_view phrase) {
 SynonymFile parse_synonyms(std::string_view text, const std::string& file_name) {
   SynonymFile out;
   int line_no = 0;
-  size_t pos = 0;
   std::vector<std::pair<std::string, int>> seen;  // entry → line that used it first
-  while (pos <= text.size()) {
-    auto eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    const std::string_view line = text::trim(text.substr(pos, eol - pos));
-    pos = eol + 1;
+  for (const auto raw_line : text::split(text, '\n')) {
+    const std::string_view line = text::trim(raw_line);
     ++line_no;
     if (line.empty() || line.front() == '#') continue;
     auto problem = [&](std::string message) {
@@ -36,12 +32,8 @@ SynonymFile parse_synonyms(std::string_view text, const std::string& file_name) 
       continue;
     }
     SynonymGroup group;
-    size_t start = 0;
-    while (start <= line.size()) {
-      auto comma = line.find(',', start);
-      if (comma == std::string_view::npos) comma = line.size();
-      std::string entry = normalize_synonym(line.substr(start, comma - start));
-      start = comma + 1;
+    for (const auto piece : text::split(line, ',')) {
+      std::string entry = normalize_synonym(piece);
       if (entry.empty() || std::find(group.begin(), group.end(), entry) != group.end()) continue;
       group.push_back(std::move(entry));
     }
@@ -60,7 +52,6 @@ SynonymFile parse_synonyms(std::string_view text, const std::string& file_name) 
       }
     }
     out.groups.push_back(std::move(group));
-    if (pos > text.size()) break;
   }
   return out;
 }

@@ -49,6 +49,20 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::vector<std::string_view> split(std::string_view s, char delimiter) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    const size_t end = s.find(delimiter, start);
+    if (end == std::string_view::npos) {
+      out.push_back(s.substr(start));
+      return out;
+    }
+    out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
 std::string to_lower(std::string_view s) {
   return Xapian::Unicode::tolower(std::string(s));
 }

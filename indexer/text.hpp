@@ -19,6 +19,11 @@ inline bool is_valid_utf8(std::string_view s) {
 
 std::string_view trim(std::string_view s);
 
+/// The pieces of @p s between the occurrences of @p delimiter, empty ones included: "a,,b" gives
+/// {"a", "", "b"}, "a," gives {"a", ""} and "" gives {""} (always one more piece than delimiters).
+/// The pieces point into @p s, which must outlive them.
+std::vector<std::string_view> split(std::string_view s, char delimiter);
+
 /// Lowercases with Xapian's Unicode tables (handles non-ASCII letters).
 std::string to_lower(std::string_view s);
 

@@ -34,7 +34,20 @@ std::optional<Role> parse_role(std::string_view s) {
 }
 
 bool is_loopback(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // Dotted IPv4 in 127.0.0.0/8: four decimal octets 0-255. A leading zero is refused: the resolver
+  // reads "0127" as octal (87), and "127.0.0.1.example.com" is a name that may resolve anywhere.
+  const auto octets = text::split(host, '.');
+  if (octets.size() != 4 || octets[0] != "127") return false;
+  for (const auto octet : octets) {
+    if (octet.empty() || octet.size() > 3 || (octet.size() > 1 && octet[0] == '0') ||
+        octet.find_first_not_of("0123456789") != std::string_view::npos)
+      return false;
+    int value = 0;
+    for (const char c : octet) value = value * 10 + (c - '0');
+    if (value > 255) return false;
+  }
+  return true;
 }
 
 Result<void> parse_listen(std::string_view listen, Config& config) {

@@ -52,7 +52,8 @@ Result<Config> load_config(const std::filesystem::path& path, Config defaults);
 /// Parses "host:port", "host" or ":port" into @p config.
 Result<void> parse_listen(std::string_view listen, Config& config);
 
-/// True for 127.0.0.0/8, ::1 and "localhost".
+/// True for a dotted IPv4 address in 127.0.0.0/8 (four decimal octets 0-255, no leading zeros),
+/// "::1", "[::1]" and "localhost".
 bool is_loopback(std::string_view host);
 
 }  // namespace solusi::service

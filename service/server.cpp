@@ -84,12 +84,7 @@ std::vector<std::pair<std::string, std::string>> query_params(std::string_view t
   if (q == std::string_view::npos) return out;
   std::string_view rest = target.substr(q + 1);
   if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
-  size_t start = 0;
-  while (start <= rest.size()) {
-    auto amp = rest.find('&', start);
-    if (amp == std::string_view::npos) amp = rest.size();
-    const std::string_view pair = rest.substr(start, amp - start);
-    start = amp + 1;
+  for (const auto pair : text::split(rest, '&')) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     const std::string name(pair.substr(0, eq));
@@ -97,6 +92,16 @@ std::vector<std::pair<std::string, std::string>> query_params(std::string_view t
     out.emplace_back(httplib::detail::decode_url(name, true), httplib::detail::decode_url(value, true));
   }
   return out;
+}
+
+/// The 'lang' parameter of search and listing: id or en; absent or empty means both languages.
+Result<std::optional<Lang>> lang_param(const ApiRequest& r) {
+  auto v = r.single("lang");
+  if (!v) return tl::unexpected(v.error());
+  if (!*v || (*v)->empty()) return std::optional<Lang>{};
+  if (**v != "id" && **v != "en")
+    return fail(ErrorCode::invalid_argument, "parameter 'lang' must be id or en (got '" + **v + "')");
+  return parse_lang(**v);
 }
 
 nlohmann::json article_json(const StoredArticle& a) {
@@ -229,17 +234,15 @@ struct Server::Impl {
     if (!q) return tl::unexpected(q.error());
     if (!*q) return fail(ErrorCode::invalid_argument, "parameter 'q' is required");
     s.q = **q;
-    if (auto v = r.single("lang"); !v) {
-      return tl::unexpected(v.error());
-    } else if (*v && !(*v)->empty()) {
-      if (**v != "id" && **v != "en")
-        return fail(ErrorCode::invalid_argument, "parameter 'lang' must be id or en (got '" + **v + "')");
-      s.lang = parse_lang(**v);
-    }
-    s.tags = r.all("tag");
+    if (auto lang = lang_param(r); !lang)
+      return tl::unexpected(lang.error());
+    else
+      s.lang = *lang;
+    for (auto& tag : r.all("tag"))  // an empty filter value is no filter, as in the listing
+      if (!tag.empty()) s.tags.push_back(std::move(tag));
     if (auto v = r.single("category"); !v)
       return tl::unexpected(v.error());
-    else if (*v)
+    else if (*v && !(*v)->empty())
       s.category = **v;
     if (auto v = r.single("limit"); !v)
       return tl::unexpected(v.error());
@@ -310,6 +313,7 @@ struct Server::Impl {
       if (!v) return tl::unexpected(v.error());
       if (*v && !(*v)->empty()) *field = **v;
     }
+    if (auto lang = lang_param(r); !lang) return tl::unexpected(lang.error());
     if (auto v = r.single("limit"); !v)
       return tl::unexpected(v.error());
     else if (*v) {
@@ -615,7 +619,9 @@ struct Server::Impl {
       r.content_type = req.get_header_value("Content-Type");
       for (size_t i = 1; i < req.matches.size(); ++i) r.path_args.push_back(req.matches[i].str());
       for (const auto& [k, v] : query_params(req.target)) {
-        if (std::find(route.params.begin(), route.params.end(), k) == route.params.end()) {
+        // Open routes (health probes, scrapers) ignore parameters: probes add cache-busting ones.
+        if (route.access != Access::open &&
+            std::find(route.params.begin(), route.params.end(), k) == route.params.end()) {
           std::string accepted;
           for (const auto& p : route.params) accepted += (accepted.empty() ? "" : ", ") + p;
           respond_error(
@@ -661,6 +667,40 @@ struct Server::Impl {
     log_access(req, route.name, res.status, seconds, res.body.size(), who);
   }
 
+  /// The methods the routes take on @p path, each once, in route order; empty for an unknown path.
+  std::vector<std::string> allowed_methods(const std::string& path) const {
+    std::vector<std::string> methods;
+    for (const auto& route : routes)
+      if (std::regex_match(path, std::regex(route.pattern)) &&
+          std::find(methods.begin(), methods.end(), route.method) == methods.end())
+        methods.push_back(route.method);
+    return methods;
+  }
+
+  /// A request no route takes: a CORS preflight of a known path is a 204 naming the path's methods,
+  /// another method on a known path a 405 (naming what is allowed), anything else a 404.
+  void unmatched(const httplib::Request& req, httplib::Response& res) {
+    const auto t0 = Clock::now();
+    std::string allowed;
+    for (const auto& method : allowed_methods(req.path)) allowed += (allowed.empty() ? "" : ", ") + method;
+    if (allowed.empty()) {
+      respond_error(res, 404, "not_found", "no such route: " + req.method + " " + req.path);
+    } else if (req.method == "OPTIONS" && !config.cors_origins.empty()) {
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Methods", allowed + ", OPTIONS");
+      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
+      res.set_header("Access-Control-Max-Age", "600");
+    } else {
+      res.set_header("Allow", allowed);
+      respond_error(res, 405, "method_not_allowed",
+                    req.method + " is not allowed on " + req.path + " (allowed: " + allowed + ")");
+    }
+    add_cors(req, res);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    metrics.record("unmatched", req.method, res.status, seconds);
+    log_access(req, "unmatched", res.status, seconds, res.body.size(), "anonymous");
+  }
+
   void configure() {
     const unsigned threads = config.threads;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -683,6 +723,27 @@ struct Server::Impl {
         log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
         return httplib::Server::HandlerResponse::Handled;
       }
+      // cpp-httplib reads the body of a POST, PUT or PATCH without Content-Length or Transfer-Encoding
+      // until the client closes the connection, and answers 400 once its read times out (5 s). Such a
+      // request has no body (RFC 9112 6.3): when no route takes its method on its path, give the answer
+      // of the catch-all handlers (405, 404 or a preflight's 204) here, before that read.
+      if (req.method != "GET" && req.method != "HEAD" && !req.has_header("Content-Length") &&
+          !req.has_header("Transfer-Encoding")) {
+        const auto methods = allowed_methods(req.path);
+        if (std::find(methods.begin(), methods.end(), req.method) == methods.end()) {
+          unmatched(req, res);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
+          respond_error(res, 411, "length_required",
+                        req.method + " " + req.path + " needs a Content-Length (or a chunked body)");
+          res.set_header("Connection", "close");
+          add_cors(req, res);
+          metrics.record("unmatched", req.method, res.status, 0);
+          log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+      }
       return httplib::Server::HandlerResponse::Unhandled;
     });
     http.set_keep_alive_max_count(10000);
@@ -695,30 +756,8 @@ struct Server::Impl {
       if (route.method == "GET") http.Get(route.pattern, handler);
       if (route.method == "POST") http.Post(route.pattern, handler);
     }
-    // A known path with another method is a 405 (naming what is allowed); anything else a 404.
-    auto other = [this](const httplib::Request& req, httplib::Response& res) {
-      const auto t0 = Clock::now();
-      std::string allowed;
-      for (const auto& route : routes)
-        if (std::regex_match(req.path, std::regex(route.pattern)))
-          allowed += (allowed.empty() ? "" : ", ") + route.method;
-      if (req.method == "OPTIONS" && !config.cors_origins.empty()) {
-        res.status = 204;
-        res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-        res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
-        res.set_header("Access-Control-Max-Age", "600");
-      } else if (!allowed.empty()) {
-        res.set_header("Allow", allowed);
-        respond_error(res, 405, "method_not_allowed",
-                      req.method + " is not allowed on " + req.path + " (allowed: " + allowed + ")");
-      } else {
-        respond_error(res, 404, "not_found", "no such route: " + req.method + " " + req.path);
-      }
-      add_cors(req, res);
-      const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-      metrics.record("unmatched", req.method, res.status, seconds);
-      log_access(req, "unmatched", res.status, seconds, res.body.size(), "anonymous");
-    };
+    auto other = [this](const httplib::Request& req, httplib::Response& res) { unmatched(req, res); };
+    http.Get(".*", other);  // a GET on a POST-only path is a 405, on an unknown path a 404
     http.Post(".*", other);
     http.Put(".*", other);
     http.Delete(".*", other);

@@ -106,12 +106,25 @@ TEST_F(Articles, ListingFilters) {
       {"category=pembayaran&tag=saldo", {"pembayaran/refund-belum-masuk"}},
       {"category=akun&owner=tim-akun", {"akun/otp-tidak-masuk"}},
       {"tag=tidak-ada", {}},
+      {"lang=id",
+       {"akun/otp-tidak-masuk", "akun/tempel-skrip", "pembayaran/refund-belum-masuk",
+        "pembayaran/virtual-account", "pengiriman/ongkos-kirim", "pengiriman/paket-terlambat"}},
   };
   for (const auto& c : cases) {
     const auto body = get_ok("/v1/articles?" + c.query);
     EXPECT_EQ(listed_slugs(body), c.expected) << c.query;
     EXPECT_EQ(body["total"], c.expected.size()) << c.query;
   }
+}
+
+TEST_F(Articles, ListingLangIsIdOrEnAndEmptyMeansBoth) {
+  const auto all = listed_slugs(get_ok("/v1/articles"));
+  ASSERT_EQ(all.size(), 10u);
+  EXPECT_EQ(listed_slugs(get_ok("/v1/articles?lang=")), all);
+  EXPECT_EQ(listed_slugs(get_ok("/v1/articles?lang=&tag=&category=&owner=")), all);
+  const auto xx = get("/v1/articles?lang=xx");
+  EXPECT_EQ(xx.status, 400) << xx.describe();  // was an empty 200 list
+  EXPECT_EQ(xx.error_code(), "invalid_argument") << xx.describe();
 }
 
 TEST_F(Articles, ListingPagesAreSlicesOfTheWholeList) {

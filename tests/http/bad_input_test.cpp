@@ -144,6 +144,10 @@ TEST_F(BadInput, ListingParametersAreChecked) {
       {"unknown parameter", "/v1/articles?q=refund", 400, "invalid_argument", "unknown parameter 'q'"},
       {"repeated tag", "/v1/articles?tag=refund&tag=saldo", 400, "invalid_argument", "'tag'"},
       {"%zz", "/v1/articles?tag=%zz", 400, "invalid_argument", "percent-encoding"},
+      {"lang=xx", "/v1/articles?lang=xx", 400, "invalid_argument", "'lang' must be id or en (got 'xx')"},
+      {"lang=ID", "/v1/articles?lang=ID", 400, "invalid_argument", "'lang'"},
+      {"lang=english", "/v1/articles?lang=english", 400, "invalid_argument", "'lang'"},
+      {"repeated lang", "/v1/articles?lang=id&lang=en", 400, "invalid_argument", "'lang'"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.label);
@@ -151,9 +155,10 @@ TEST_F(BadInput, ListingParametersAreChecked) {
   }
 }
 
-TEST_F(BadInput, OperationalRoutesTakeNoParameters) {
-  expect_error("/healthz?verbose=1", 400, "invalid_argument", "unknown parameter 'verbose'");
-  expect_error("/metrics?name=x", 400, "invalid_argument", "unknown parameter 'name'");
+TEST_F(BadInput, ReadRoutesStillRefuseUnknownParameters) {
+  // Only the open routes ignore parameters (see Operations.ProbesIgnoreQueryParameters).
+  expect_error("/v1/articles/akun/otp-tidak-masuk?_=1", 400, "invalid_argument", "unknown parameter '_'");
+  expect_error("/v1/articles?cache=no", 400, "invalid_argument", "unknown parameter 'cache'");
 }
 
 TEST_F(BadInput, UnknownRouteIsAJson404) {
@@ -183,6 +188,46 @@ TEST_F(BadInput, OtherMethodsOnKnownRoutesAre405WithAllow) {
   const auto post_unknown = testing::to_reply(client_->Post("/v1/nothing", "", "application/json"));
   EXPECT_EQ(post_unknown.status, 404) << post_unknown.describe();
   EXPECT_TRUE(post_unknown.is_error_body());
+}
+
+TEST_F(BadInput, OtherMethodsWithoutContentLengthAre405AtOnce) {
+  // Without Content-Length or Transfer-Encoding a request has no body; cpp-httplib used to wait for
+  // one until its 5 s read timeout and then answer 400.
+  struct Case {
+    std::string method, target, status_line, allow;
+  };
+  const Case cases[] = {
+      {"POST", "/v1/search?q=refund", "HTTP/1.1 405 ", "GET"},
+      {"PUT", "/v1/articles/akun/otp-tidak-masuk", "HTTP/1.1 405 ", "GET"},
+      {"PATCH", "/v1/articles", "HTTP/1.1 405 ", "GET"},
+      {"DELETE", "/healthz", "HTTP/1.1 405 ", "GET"},
+      {"POST", "/v1/nothing", "HTTP/1.1 404 ", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.method + " " + c.target);
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string reply =
+        testing::raw_exchange(port_, c.method + " " + c.target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_TRUE(reply.starts_with(c.status_line)) << reply;
+    if (!c.allow.empty()) {
+      EXPECT_THAT(reply, HasSubstr("\r\nAllow: " + c.allow + "\r\n"));
+      EXPECT_THAT(reply, HasSubstr("\"code\":\"method_not_allowed\""));
+    } else {
+      EXPECT_THAT(reply, HasSubstr("\"code\":\"not_found\""));
+    }
+    EXPECT_LT(seconds, 2.0) << "the server waited for a body";
+  }
+  // The request ends at its headers: the connection stays open for the next request.
+  const int fd = testing::connect_raw(port_);
+  ASSERT_GE(fd, 0);
+  const std::string first =
+      testing::raw_exchange_on(fd, "POST /v1/search HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const std::string second = testing::raw_exchange_on(fd, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  ::close(fd);
+  EXPECT_TRUE(first.starts_with("HTTP/1.1 405 ")) << first;
+  EXPECT_TRUE(second.starts_with("HTTP/1.1 200 ")) << second;
+  EXPECT_THAT(second, HasSubstr("{\"status\":\"ok\"}")) << second;
 }
 
 TEST_F(BadInput, BodyOverTheLimitIs413) {

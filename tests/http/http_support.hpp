@@ -4,19 +4,14 @@
 // by pid only).
 #pragma once
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -29,12 +24,11 @@
 #include <vector>
 
 #include "auth.hpp"
+#include "child_process.hpp"
 #include "config.hpp"
 #include "index_writer.hpp"
 #include "server.hpp"
 #include "temp_dir.hpp"
-
-extern char** environ;
 
 /// Skips a test that exposes a known bug in the service (listed in the test report), unless
 /// SOLUSI_RUN_KNOWN_BUGS is set: run with it to check whether a fix made the test pass.
@@ -259,13 +253,6 @@ inline void write_file(const fs::path& path, std::string_view content) {
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
 }
 
-inline std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 inline void write_fixture_articles(const fs::path& articles_dir) {
   for (const auto& a : fixture_articles()) write_file(articles_dir / a.path, a.text);
 }
@@ -423,12 +410,10 @@ inline int connect_raw(int port) {
   return fd;
 }
 
-/// Sends @p raw bytes on a fresh connection and reads one response: the head, then as many body bytes
-/// as its Content-Length says (without waiting for the server to close). Empty if the server closed
-/// the connection without answering.
-inline std::string raw_exchange(int port, const std::string& raw) {
-  const int fd = connect_raw(port);
-  if (fd < 0) return {};
+/// Sends @p raw bytes on the connection @p fd and reads one response: the head, then as many body
+/// bytes as its Content-Length says (without waiting for the server to close). Empty if the server
+/// closed the connection without answering.
+inline std::string raw_exchange_on(int fd, const std::string& raw) {
   (void)::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
   std::string out;
   char buf[4096];
@@ -445,6 +430,14 @@ inline std::string raw_exchange(int port, const std::string& raw) {
       need = head_end + 4 + (length.empty() ? 0 : std::stoul(length));
     }
   }
+  return out;
+}
+
+/// raw_exchange_on() on a fresh connection, closed afterwards.
+inline std::string raw_exchange(int port, const std::string& raw) {
+  const int fd = connect_raw(port);
+  if (fd < 0) return {};
+  std::string out = raw_exchange_on(fd, raw);
   ::close(fd);
   return out;
 }
@@ -511,133 +504,13 @@ class HttpTest : public ::testing::Test {
 // ------------------------------------------------------------------------------------------------
 // Child processes of the real binary
 
-/// A child process with stdout and stderr in files of @p scratch (files, not pipes: a chatty child can
-/// never block). Only this object signals its pid; the destructor kills and reaps it if still running.
-class ChildProcess {
- public:
-  ChildProcess(const std::vector<std::string>& args, const fs::path& scratch) {
-    static int counter = 0;
-    const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(++counter);
-    out_path_ = scratch / ("child-stdout-" + tag);
-    err_path_ = scratch / ("child-stderr-" + tag);
-
-    // The caller's SOLUSI_* variables must not leak into the child's defaults.
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e)
-      if (!std::string_view(*e).starts_with("SOLUSI_")) env_strings.emplace_back(*e);
-    std::vector<char*> env;
-    for (auto& s : env_strings) env.push_back(s.data());
-    env.push_back(nullptr);
-    std::vector<std::string> arg_strings(args);
-    std::vector<char*> argv;
-    for (auto& s : arg_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addchdir_np(&actions, scratch.c_str());
-    const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-      spawn_error_ = "posix_spawn " + args.at(0) + " failed: " + std::to_string(rc);
-      pid_ = 0;
-    }
-  }
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  ~ChildProcess() {
-    if (running()) {
-      ::kill(pid_, SIGKILL);
-      int status = 0;
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
-  }
-
-  bool spawned() const { return pid_ > 0; }
-  const std::string& spawn_error() const { return spawn_error_; }
-  pid_t pid() const { return pid_; }
-  bool running() const { return pid_ > 0 && !status_; }
-
-  std::string out() const { return read_file(out_path_); }
-  std::string err() const { return read_file(err_path_); }
-
-  /// Sends @p sig to this child (by its pid, never by name).
-  void signal(int sig) const {
-    if (running()) ::kill(pid_, sig);
-  }
-
-  /// Waits up to @p timeout for the child to end; its raw wait status, or nullopt if still running.
-  std::optional<int> wait(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (running()) {
-      int status = 0;
-      const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        status_ = status;
-        break;
-      }
-      if (r < 0 && errno != EINTR) break;
-      if (std::chrono::steady_clock::now() >= deadline) break;
-      std::this_thread::sleep_for(5ms);
-    }
-    return status_;
-  }
-
-  /// The exit code if the child exited normally; -1 if it was killed by a signal or is running.
-  int exit_code() const { return status_ && WIFEXITED(*status_) ? WEXITSTATUS(*status_) : -1; }
-
-  /// Waits until stderr contains @p needle (true), or the child ends or @p timeout passes (false).
-  bool wait_for_stderr(const std::string& needle, std::chrono::milliseconds timeout) {
-    eventually(
-        [&] {
-          if (err().find(needle) != std::string::npos) return true;
-          wait(0ms);
-          return !running();
-        },
-        timeout);
-    return err().find(needle) != std::string::npos;
-  }
-
-  /// The port of "serving on http://127.0.0.1:PORT" once `solusi serve` printed it; 0 on timeout.
-  int wait_for_port(std::chrono::milliseconds timeout) {
-    if (!wait_for_stderr("serving on http://", timeout)) return 0;
-    const std::string port = word_after(err(), "serving on http://127.0.0.1:");
-    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return 0;
-    return std::stoi(port);
-  }
-
- private:
-  pid_t pid_ = 0;
-  std::optional<int> status_;
-  std::string spawn_error_;
-  fs::path out_path_, err_path_;
-};
-
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-/// Runs `solusi ARGS…` to completion (at most @p timeout, then it is killed).
-inline ProcessResult run_solusi(std::vector<std::string> args, const fs::path& scratch,
-                                std::chrono::milliseconds timeout = 60s) {
-  args.insert(args.begin(), SOLUSI_BINARY);
-  ChildProcess child(args, scratch);
-  ProcessResult r;
-  if (!child.spawned()) {
-    r.err = child.spawn_error();
-    return r;
-  }
-  child.wait(timeout);
-  r.exit_code = child.exit_code();
-  r.out = child.out();
-  r.err = child.err();
-  return r;
+/// The port of "serving on http://127.0.0.1:PORT" once the `solusi serve` @p child printed it; 0 when
+/// it did not within @p timeout (or ended first).
+inline int wait_for_port(ChildProcess& child, std::chrono::milliseconds timeout) {
+  if (!child.wait_for_stderr("serving on http://", timeout)) return 0;
+  const std::string port = word_after(child.err(), "serving on http://127.0.0.1:");
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return 0;
+  return std::stoi(port);
 }
 
 }  // namespace solusi::testing

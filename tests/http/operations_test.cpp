@@ -25,6 +25,19 @@ TEST_F(Operations, HealthzSaysOk) {
   EXPECT_EQ(r.json, nlohmann::json({{"status", "ok"}}));
 }
 
+TEST_F(Operations, ProbesIgnoreQueryParameters) {
+  // Load balancers and uptime checkers add cache-busting parameters to their probes.
+  start();
+  for (const std::string target : {"/healthz?x=1", "/healthz?_=1700000000&verbose", "/readyz?probe=lb",
+                                   "/metrics?name=solusi_index_documents"}) {
+    const auto r = get(target);
+    EXPECT_EQ(r.status, 200) << target << " → " << r.describe();
+    EXPECT_FALSE(r.is_error_body()) << target << " → " << r.describe();
+  }
+  EXPECT_EQ(get("/healthz?x=1").json, nlohmann::json({{"status", "ok"}}));
+  EXPECT_EQ(get("/readyz?x=1").json["status"], "ready");
+}
+
 TEST_F(Operations, ReadyzGivesDocumentCountAndRevision) {
   start();
   const auto body = get_ok("/readyz");
@@ -227,6 +240,30 @@ TEST_F(Cors, PreflightIs204WithTheAllowHeaders) {
   const auto other = testing::to_reply(client_->Options(
       "/v1/search", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}}));
   EXPECT_FALSE(other.has_header("Access-Control-Allow-Origin")) << other.describe();
+}
+
+TEST_F(Cors, PreflightNamesOnlyTheMethodsOfThePath) {
+  for (const std::string path : {"/v1/search", "/v1/articles", "/v1/articles/akun/otp-tidak-masuk",
+                                 "/v1/articles/akun/tidak-ada", "/healthz", "/metrics"}) {
+    const auto r = testing::to_reply(client_->Options(
+        path, {{"Origin", "https://desk.example"}, {"Access-Control-Request-Method", "GET"}}));
+    EXPECT_EQ(r.status, 204) << path << " → " << r.describe();
+    // Every route is read-only: no POST, PUT or DELETE is offered.
+    EXPECT_EQ(r.header("Access-Control-Allow-Methods"), "GET, OPTIONS") << path;
+    EXPECT_EQ(r.header("Access-Control-Allow-Origin"), "https://desk.example") << path;
+  }
+}
+
+TEST_F(Cors, PreflightOfAnUnknownPathIs404) {
+  for (const std::string path : {"/v1/nothing", "/", "/v1/articles/", "/healthz/extra"}) {
+    const auto r = testing::to_reply(client_->Options(
+        path, {{"Origin", "https://desk.example"}, {"Access-Control-Request-Method", "POST"}}));
+    EXPECT_EQ(r.status, 404) << path << " → " << r.describe();
+    EXPECT_EQ(r.error_code(), "not_found") << path << " → " << r.describe();
+    EXPECT_FALSE(r.has_header("Access-Control-Allow-Methods")) << path;
+    // Still readable by the page that asked.
+    EXPECT_EQ(r.header("Access-Control-Allow-Origin"), "https://desk.example") << path;
+  }
 }
 
 TEST(CorsWithTokens, PreflightNeedsNoToken) {

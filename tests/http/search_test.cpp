@@ -202,6 +202,18 @@ TEST_F(Search, TagAndCategoryFilter) {
   EXPECT_TRUE(slugs("paket kurir", "&tag=pengiriman&tag=refund").empty());
 }
 
+TEST_F(Search, EmptyTagOrCategoryIsNoFilter) {
+  const auto all = slugs("refund", "&limit=50");
+  ASSERT_GE(all.size(), 2u);
+  EXPECT_EQ(slugs("refund", "&limit=50&tag="), all);
+  EXPECT_EQ(slugs("refund", "&limit=50&category="), all);
+  EXPECT_EQ(slugs("refund", "&limit=50&tag=&category=&lang="), all);
+  // An empty tag next to a real one leaves the real one.
+  EXPECT_EQ(slugs("refund", "&tag=&tag=saldo"), std::vector<std::string>{"pembayaran/refund-belum-masuk"});
+  EXPECT_EQ(slugs("refund", "&tag=saldo&category="),
+            std::vector<std::string>{"pembayaran/refund-belum-masuk"});
+}
+
 TEST_F(Search, PagesAreConsistentWithOneBigPage) {
   const std::string q = "refund pesanan order card paket";
   const auto all = hit_slugs(search(q, "&limit=50"));

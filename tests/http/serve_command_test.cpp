@@ -33,7 +33,7 @@ class ServeCommand : public ::testing::Test {
     args.insert(args.end(), more.begin(), more.end());
     auto child = std::make_unique<ChildProcess>(args, dir_.path());
     EXPECT_TRUE(child->spawned()) << child->spawn_error();
-    port = child->wait_for_port(startup_timeout);
+    port = testing::wait_for_port(*child, startup_timeout);
     EXPECT_GT(port, 0) << "no port printed; exit " << child->exit_code() << "\n" << child->err();
     return child;
   }

@@ -772,9 +772,6 @@ TEST_F(SuggestValidation, OtherMethodsOnThePostRoutesAre405) {
 }
 
 TEST_F(SuggestValidation, GetOnThePostRoutesIs405) {
-  SOLUSI_KNOWN_BUG(
-      "GET /v1/suggest and GET /v1/feedback answer 404 'no such route' instead of 405 with Allow: POST "
-      "(server.cpp registers its 405 fallback for POST/PUT/DELETE/PATCH/OPTIONS only, not GET)");
   for (const std::string path : {"/v1/suggest", "/v1/feedback"}) {
     const Reply r = testing::get(*client_, path);
     EXPECT_EQ(r.status, 405) << path << " → " << r.describe();
@@ -967,7 +964,7 @@ bool wait_until_learned(httplib::Client& c, const Ticket& ticket, const std::str
 TEST_F(SuggestLearning, ResolvedTicketTeachesTheArticleItsWords) {
   // The customer's words do not find the article, by search or by suggestion.
   EXPECT_THAT(search_slugs(*client_, customer_words), Not(Contains(learned_slug)));
-  std::string article = testing::read_file(articles_dir() / (learned_slug + ".md"));
+  std::string article = testing::read_text(articles_dir() / (learned_slug + ".md"));
   std::transform(article.begin(), article.end(), article.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   ASSERT_FALSE(article.empty());
@@ -1028,7 +1025,7 @@ class SuggestServe : public ::testing::Test {
     args.insert(args.end(), more.begin(), more.end());
     auto child = std::make_unique<ChildProcess>(args, dir_.path());
     EXPECT_TRUE(child->spawned()) << child->spawn_error();
-    port = child->wait_for_port(startup_timeout);
+    port = testing::wait_for_port(*child, startup_timeout);
     EXPECT_GT(port, 0) << "no port printed; exit " << child->exit_code() << "\n" << child->err();
     return child;
   }
@@ -1128,7 +1125,7 @@ TEST_F(SuggestServe, EventsDbDefaultsToTheIndexFoldersParent) {
                                 "--articles",  articles_dir(), "--index",  index_dir()};
   ChildProcess child(args, dir_.path());
   ASSERT_TRUE(child.spawned()) << child.spawn_error();
-  const int port = child.wait_for_port(startup_timeout);
+  const int port = testing::wait_for_port(child, startup_timeout);
   ASSERT_GT(port, 0) << child.err();
   auto client = testing::make_client(port);
   const Reply r = post_json(*client, "/v1/suggest", ticket_json(job_application, "DEF-1"));

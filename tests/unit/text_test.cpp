@@ -169,6 +169,27 @@ TEST(Words, SplitsLowercaseUnicodeWords) {
   EXPECT_EQ(text::words("e-wallet"), (std::vector<std::string>{"e", "wallet"}));
 }
 
+TEST(Split, KeepsEveryPieceIncludingEmptyOnes) {
+  using Pieces = std::vector<std::string_view>;
+  EXPECT_EQ(text::split("a,b,c", ','), (Pieces{"a", "b", "c"}));
+  EXPECT_EQ(text::split("a,,b", ','), (Pieces{"a", "", "b"}));
+  EXPECT_EQ(text::split(",a,", ','), (Pieces{"", "a", ""}));
+  EXPECT_EQ(text::split("abc", ','), (Pieces{"abc"}));
+  EXPECT_EQ(text::split("", ','), (Pieces{""}));
+  EXPECT_EQ(text::split(",", ','), (Pieces{"", ""}));
+  EXPECT_EQ(text::split("a b,c", ' '), (Pieces{"a", "b,c"}));  // only the given delimiter
+  EXPECT_EQ(text::split("line 1\nline 2\n", '\n'), (Pieces{"line 1", "line 2", ""}));
+}
+
+TEST(Split, PiecesPointIntoTheInput) {
+  const std::string s = "x=1&y=2";
+  const auto pieces = text::split(s, '&');
+  ASSERT_EQ(pieces.size(), 2u);
+  EXPECT_EQ(pieces[0].data(), s.data());
+  EXPECT_EQ(pieces[1].data(), s.data() + 4);
+  EXPECT_EQ(pieces[1], "y=2");
+}
+
 TEST(TextHelpers, TrimCollapseLowerHash) {
   EXPECT_EQ(text::trim("  \t a b \r\n"), "a b");
   EXPECT_EQ(text::trim(" \n "), "");
