@@ -49,6 +49,23 @@ CREATE TABLE feedback (
 );
 CREATE INDEX feedback_slug ON feedback(slug, kind, at);
 )sql",
+    // 2: article revisions: every write through the API (and every outside edit the service notices),
+    // with its full text, so any version can be read, compared and restored.
+    R"sql(
+CREATE TABLE revisions (
+  id       INTEGER PRIMARY KEY,
+  slug     TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  author   TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  action   TEXT NOT NULL CHECK (action IN ('create', 'update', 'archive', 'restore', 'external', 'delete')),
+  status   TEXT NOT NULL DEFAULT '',
+  note     TEXT NOT NULL DEFAULT '',
+  text     TEXT NOT NULL,
+  hash     TEXT NOT NULL,
+  UNIQUE (slug, revision)
+);
+)sql",
 };
 
 Error sql_error(sqlite3* db, const std::string& what) {
