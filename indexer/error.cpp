@@ -22,6 +22,10 @@ std::string_view to_string(ErrorCode code) {
       return "unsupported_media_type";
     case ErrorCode::forbidden:
       return "forbidden";
+    case ErrorCode::precondition_failed:
+      return "precondition_failed";
+    case ErrorCode::too_large:
+      return "too_large";
   }
   return "unknown";
 }

@@ -18,6 +18,8 @@ enum class ErrorCode {
   io_error,                ///< reading or writing a file failed
   unsupported_media_type,  ///< a request body in a format the route does not take
   forbidden,               ///< the caller's role may not do this
+  precondition_failed,     ///< If-Match / If-None-Match did not hold: someone else changed it
+  too_large,               ///< a request body or article over its limit
 };
 
 std::string_view to_string(ErrorCode code);

@@ -57,39 +57,6 @@ class WriterLock {
   int fd_;
 };
 
-Result<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::io_error, "cannot read " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Result<void> write_file_durably(const fs::path& path, std::string_view content) {
-  const fs::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(ErrorCode::io_error, "cannot write " + tmp.string());
-  size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return fail(ErrorCode::io_error, "cannot write " + tmp.string());
-    }
-    done += static_cast<size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0)
-    return fail(ErrorCode::io_error, "cannot replace " + path.string());
-  const int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return {};
-}
-
 std::optional<std::string> read_stub_target(const fs::path& index_dir) {
   std::ifstream in(index_dir / stub_name);
   std::string backend, target;
@@ -180,7 +147,46 @@ Date modification_day(const fs::path& path) {
   return Date(std::chrono::floor<std::chrono::days>(std::chrono::file_clock::to_sys(ftime)));
 }
 
+std::uint64_t content_seed(const IndexOptions& options) {
+  return text::fnv1a64(std::to_string(schema::version) + "/" + std::to_string(indexer_revision) + "/" +
+                       std::string(lang_code(options.parse.default_lang)) + "/" +
+                       std::to_string(options.default_review_days));
+}
+
 }  // namespace
+
+Result<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::io_error, "cannot read " + path.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<void> write_file_durably(const fs::path& path, std::string_view content) {
+  const fs::path tmp = path.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(ErrorCode::io_error, "cannot write " + tmp.string());
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return fail(ErrorCode::io_error, "cannot write " + tmp.string());
+    }
+    done += static_cast<size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail(ErrorCode::io_error, "cannot replace " + path.string());
+  const int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
 
 Result<std::vector<SourceFile>> scan_articles(const fs::path& articles_dir) {
   std::error_code ec;
@@ -252,6 +258,82 @@ Result<size_t> update_learned(const fs::path& index_dir, const LearnedTerms& lea
   }
 }
 
+Result<IndexReport> update_articles(const IndexOptions& options, const std::vector<std::string>& paths) {
+  if (!index_is_current(options.index_dir)) return index_folder(options);
+  const auto started = std::chrono::steady_clock::now();
+  auto lock = WriterLock::acquire(options.index_dir);
+  if (!lock) return tl::unexpected(lock.error());
+  IndexReport report;
+  try {
+    const auto live = read_stub_target(options.index_dir);
+    if (!live) return fail(ErrorCode::index_unavailable, "no index at " + options.index_dir.string());
+    Xapian::WritableDatabase db((options.index_dir / *live).string(), Xapian::DB_OPEN);
+    const std::uint64_t seed = content_seed(options);
+    Xapian::TermGenerator tg;
+    for (const auto& relative : paths) {
+      const std::string slug = slug_from_path(relative);
+      const std::string id = schema::term(schema::prefix::id, slug);
+      auto post = db.postlist_begin(id);
+      const Xapian::docid docid = post == db.postlist_end(id) ? 0 : *post;  // 0: not in the index
+      const fs::path absolute = options.articles_dir / relative;
+      std::error_code ec;
+      if (!fs::exists(absolute, ec)) {
+        if (docid) {
+          for_each_spelling_word(db.get_document(docid),
+                                 [&](const std::string& w) { db.remove_spelling(w); });
+          db.delete_document(docid);
+          ++report.removed;
+          report.changed.push_back(slug);
+        }
+        continue;
+      }
+      auto bytes = read_file(absolute);
+      if (!bytes) {
+        report.errors.push_back(
+            Diagnostic{Diagnostic::Severity::error, relative, 0, "unreadable", bytes.error().message});
+        continue;
+      }
+      auto article = parse_article(relative, *bytes, options.parse);
+      if (!article) {
+        report.errors.push_back(Diagnostic{Diagnostic::Severity::error, relative, article.error().line,
+                                           "invalid_article", article.error().message});
+        continue;
+      }
+      DocumentOptions dopt;
+      dopt.default_review_days = options.default_review_days;
+      dopt.modified = modification_day(absolute);
+      Xapian::Document doc = make_document(*article, text::to_hex(text::fnv1a64(*bytes, seed)), dopt, tg);
+      if (options.learned) {
+        const auto l = options.learned->find(slug);
+        if (l != options.learned->end()) set_learned_terms(doc, l->second);
+      }
+      if (docid) {
+        const Xapian::Document previous = db.get_document(docid);
+        if (!options.learned) keep_learned_terms(previous, doc);
+        for_each_spelling_word(previous, [&](const std::string& w) { db.remove_spelling(w); });
+        db.replace_document(docid, doc);
+        ++report.updated;
+      } else {
+        db.add_document(doc);
+        ++report.added;
+      }
+      for_each_spelling_word(doc, [&](const std::string& w) { db.add_spelling(w); });
+      for (auto& w : article->warnings) report.warnings.push_back(std::move(w));
+      report.changed.push_back(slug);
+    }
+    if (report.added || report.updated || report.removed) {
+      set_last_commit(db);
+      db.commit();
+    }
+    report.documents = db.get_doccount();
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable,
+                "index " + options.index_dir.string() + ": " + e.get_description());
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
 Result<IndexReport> index_folder(const IndexOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   auto files = scan_articles(options.articles_dir);
@@ -284,10 +366,7 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
     const auto existing = full ? std::unordered_map<std::string, Existing>{} : read_existing(db);
     if (!full) db.begin_transaction();  // readers keep seeing the previous revision until commit
 
-    const std::uint64_t seed =
-        text::fnv1a64(std::to_string(schema::version) + "/" + std::to_string(indexer_revision) + "/" +
-                      std::string(lang_code(options.parse.default_lang)) + "/" +
-                      std::to_string(options.default_review_days));
+    const std::uint64_t seed = content_seed(options);
 
     // Parsing threads fill a window of slots in file order; this thread writes them in the same order,
     // so document ids (and ties in ranking) do not depend on thread timing.
@@ -394,9 +473,11 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
               for_each_spelling_word(previous, [&](const std::string& w) { db.remove_spelling(w); });
               db.replace_document(old->second.docid, b.doc);
               ++report.updated;
+              report.changed.push_back(b.slug);
             } else {
               db.add_document(b.doc);
               ++report.added;
+              report.changed.push_back(b.slug);
             }
             for_each_spelling_word(b.doc, [&](const std::string& w) { db.add_spelling(w); });
             for (auto& w : b.warnings) report.warnings.push_back(std::move(w));
@@ -416,6 +497,7 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
                              [&](const std::string& w) { db.remove_spelling(w); });
       db.delete_document(old.docid);
       ++report.removed;
+      report.changed.push_back(slug);
     }
 
     // Synonyms: replaced wholesale when the file changed.

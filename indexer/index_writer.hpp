@@ -47,14 +47,27 @@ struct IndexReport {
   bool rebuilt = false;              ///< a fresh generation was written
   bool synonyms_changed = false;
   size_t synonym_groups = 0;
-  size_t learned_updated = 0;  ///< unchanged articles whose learned terms were replaced
-  size_t documents = 0;        ///< documents in the index afterwards
+  size_t learned_updated = 0;        ///< unchanged articles whose learned terms were replaced
+  size_t documents = 0;              ///< documents in the index afterwards
+  std::vector<std::string> changed;  ///< slugs added, updated or removed
   double seconds = 0;
 };
 
 /// Brings the index in line with the folder. Fails only when the folder or the index cannot be used
 /// at all; a bad article is reported in the report and skipped.
 Result<IndexReport> index_folder(const IndexOptions& options);
+
+/// Reindexes only the files named (relative paths under the articles folder) in the live generation,
+/// in one commit: a file that exists is parsed and added or replaced, one that does not is removed.
+/// Without an index (or with another schema) it builds the whole index instead.
+Result<IndexReport> update_articles(const IndexOptions& options, const std::vector<std::string>& paths);
+
+/// The bytes of a file.
+Result<std::string> read_file(const std::filesystem::path& path);
+
+/// Writes @p content to @p path so that a crash leaves the old or the new content, never a mix: a
+/// temporary file in the same folder, fsync, rename over the target, fsync of the folder.
+Result<void> write_file_durably(const std::filesystem::path& path, std::string_view content);
 
 /// Replaces the learned terms of the articles named in @p learned (slugs not in the index are
 /// ignored) in the live generation, in one commit. Returns how many documents changed. Fails with

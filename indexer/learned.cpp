@@ -39,9 +39,10 @@ void set_learned_terms(Xapian::Document& doc, const std::vector<LearnedTerm>& te
     ++added;
   }
   const std::string fp = learned_fingerprint(terms);
-  if (fp.empty())
-    doc.remove_value(schema::slot(schema::Slot::learned));
-  else
+  if (fp.empty()) {
+    if (!doc.get_value(schema::slot(schema::Slot::learned)).empty())
+      doc.remove_value(schema::slot(schema::Slot::learned));
+  } else
     doc.add_value(schema::slot(schema::Slot::learned), fp);
 }
 

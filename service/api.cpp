@@ -38,6 +38,10 @@ bool allowed(Access access, Role role) {
       return true;
     case Access::ticket:
       return role != Role::public_;
+    case Access::review:
+      return role == Role::editor || role == Role::lead;
+    case Access::write:
+      return role == Role::editor;
   }
   return false;
 }
@@ -91,6 +95,10 @@ int http_status(ErrorCode code) {
       return 415;
     case ErrorCode::forbidden:
       return 403;
+    case ErrorCode::precondition_failed:
+      return 412;
+    case ErrorCode::too_large:
+      return 413;
     case ErrorCode::index_unavailable:
       return 503;
     case ErrorCode::io_error:

@@ -21,6 +21,7 @@ struct ApiRequest {
   std::vector<std::string> path_args;                       ///< captures of the route pattern
   std::string body;
   std::string content_type;  ///< the Content-Type header, as sent
+  std::optional<std::string> if_match, if_none_match;
   Principal principal;
 
   /// The value of a parameter given once; an error if it is given more than once.
@@ -44,6 +45,8 @@ enum class Access {
   open,    ///< no token needed, ever (health probes, metrics)
   read,    ///< agent, lead, editor, ticket-system, public
   ticket,  ///< suggestions and feedback: agent, ticket-system, editor, lead (not public)
+  review,  ///< revisions, drafts, previews: editor and lead
+  write,   ///< article writes: editor only, and never without tokens configured
 };
 
 /// True when @p role may use a route with @p access.

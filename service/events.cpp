@@ -372,4 +372,61 @@ Result<EventStore::Counts> EventStore::counts() {
   return c;
 }
 
+Result<RevisionInfo> EventStore::add_revision(const std::string& slug, const std::string& author,
+                                              const std::string& action, const std::string& status,
+                                              const std::string& note, const std::string& text,
+                                              const std::string& hash) {
+  std::lock_guard lk(mu_);
+  RevisionInfo r{slug, 0, author, clock_(), action, status, note, hash};
+  Stmt st(
+      db_,
+      "INSERT INTO revisions(slug, revision, author, at, action, status, note, text, hash) "
+      "VALUES (?1, (SELECT coalesce(max(revision), 0) + 1 FROM revisions WHERE slug = ?1), ?2, ?3, ?4, ?5, "
+      "?6, ?7, ?8) RETURNING revision");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot record revision"));
+  st.bind(1, slug).bind(2, author).bind(3, r.at).bind(4, action).bind(5, status).bind(6, note).bind(7, text);
+  st.bind(8, hash);
+  if (st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot record revision"));
+  r.revision = static_cast<int>(st.integer(0));
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot record revision"));
+  return r;
+}
+
+Result<std::vector<RevisionInfo>> EventStore::revisions(const std::string& slug) {
+  std::lock_guard lk(mu_);
+  Stmt st(db_,
+          "SELECT revision, author, at, action, status, note, hash FROM revisions WHERE slug = ?1 "
+          "ORDER BY revision");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read revisions"));
+  st.bind(1, slug);
+  std::vector<RevisionInfo> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW)
+    out.push_back(RevisionInfo{slug, static_cast<int>(st.integer(0)), st.text(1), st.integer(2), st.text(3),
+                               st.text(4), st.text(5), st.text(6)});
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read revisions"));
+  return out;
+}
+
+Result<std::optional<Revision>> EventStore::revision(const std::string& slug, int number) {
+  std::lock_guard lk(mu_);
+  Stmt st(db_, number > 0 ? "SELECT revision, author, at, action, status, note, hash, text FROM revisions "
+                            "WHERE slug = ?1 AND revision = ?2"
+                          : "SELECT revision, author, at, action, status, note, hash, text FROM revisions "
+                            "WHERE slug = ?1 ORDER BY revision DESC LIMIT 1");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read revision"));
+  st.bind(1, slug);
+  if (number > 0) st.bind(2, static_cast<std::int64_t>(number));
+  const int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<Revision>{};
+  if (rc != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot read revision"));
+  Revision r;
+  static_cast<RevisionInfo&>(r) = RevisionInfo{slug,       static_cast<int>(st.integer(0)),
+                                               st.text(1), st.integer(2),
+                                               st.text(3), st.text(4),
+                                               st.text(5), st.text(6)};
+  r.text = st.text(7);
+  return std::optional<Revision>(std::move(r));
+}
+
 }  // namespace solusi::service

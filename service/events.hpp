@@ -74,6 +74,22 @@ struct NegativeVote {
   std::vector<std::string> stems;
 };
 
+/// One recorded version of an article (without its text).
+struct RevisionInfo {
+  std::string slug;
+  int revision = 0;  ///< 1, 2, 3… per slug
+  std::string author;
+  std::int64_t at = 0;
+  std::string action;  ///< create | update | archive | restore | external | delete
+  std::string status;  ///< the article's status in this version
+  std::string note;
+  std::string hash;  ///< content hash (the ETag without quotes)
+};
+
+struct Revision : RevisionInfo {
+  std::string text;  ///< the whole file: front matter and body
+};
+
 class EventStore {
  public:
   /// Opens (creating and migrating) the database. @p read_only opens an existing file without
@@ -105,6 +121,16 @@ class EventStore {
 
   /// Not-helpful votes by slug (cached in memory, kept current by add_feedback).
   std::vector<NegativeVote> negative_votes(const std::string& slug) const;
+
+  /// Records a version of an article; returns it with its number.
+  Result<RevisionInfo> add_revision(const std::string& slug, const std::string& author,
+                                    const std::string& action, const std::string& status,
+                                    const std::string& note, const std::string& text,
+                                    const std::string& hash);
+  /// Every version of an article, oldest first.
+  Result<std::vector<RevisionInfo>> revisions(const std::string& slug);
+  /// One version with its text; @p number 0 is the latest.
+  Result<std::optional<Revision>> revision(const std::string& slug, int number = 0);
 
   struct Counts {
     std::int64_t tickets = 0, suggestions = 0, gaps = 0, feedback = 0;

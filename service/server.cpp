@@ -14,9 +14,11 @@
 
 #include "api.hpp"
 #include "articles.hpp"
+#include "editing.hpp"
 #include "events.hpp"
 #include "index_writer.hpp"
 #include "metrics.hpp"
+#include "publisher.hpp"
 #include "schema.hpp"
 #include "search_json.hpp"
 #include "searcher.hpp"
@@ -137,9 +139,8 @@ struct Server::Impl {
   std::atomic<std::uint64_t> index_epoch{1};
   const Clock::time_point started_at = Clock::now();
   std::unique_ptr<EventStore> events;
-  /// Articles whose learned terms changed, for the learner thread (guarded by mu).
-  std::vector<std::string> learn_queue;
-  std::thread learner;
+  /// The single writer: articles, the index, learned terms (created in start()).
+  std::unique_ptr<Publisher> publisher;
 
   struct Reader {
     std::optional<Searcher> searcher;
@@ -184,46 +185,7 @@ struct Server::Impl {
     }
   }
 
-  /// Writes the learned terms of resolved tickets into the index, off the request path. While
-  /// another process writes the index the slugs stay queued and are tried again.
-  void learn() {
-    std::unique_lock lk(mu);
-    while (!stopping) {
-      wake.wait_for(lk, std::chrono::milliseconds(learn_queue.empty() ? 1000 : 200));
-      if (stopping || learn_queue.empty()) continue;
-      std::vector<std::string> slugs = learn_queue;
-      lk.unlock();
-      LearnedTerms changes;
-      bool ok = true;
-      for (const auto& slug : slugs) {
-        auto terms = events->learned_terms(slug);
-        if (!terms) {
-          ok = false;
-          break;
-        }
-        changes[slug] = std::move((*terms)[slug]);
-      }
-      Result<size_t> applied =
-          ok ? update_learned(config.index_dir, changes) : fail(ErrorCode::io_error, "cannot read events");
-      lk.lock();
-      if (applied) {
-        std::erase_if(learn_queue,
-                      [&](const auto& s) { return std::find(slugs.begin(), slugs.end(), s) != slugs.end(); });
-      } else {
-        std::cerr << "solusi: learned terms not written yet (will retry): " << applied.error().message
-                  << "\n";
-      }
-    }
-  }
-
-  void queue_learning(const std::string& slug) {
-    {
-      std::lock_guard lk(mu);
-      if (std::find(learn_queue.begin(), learn_queue.end(), slug) == learn_queue.end())
-        learn_queue.push_back(slug);
-    }
-    wake.notify_all();
-  }
+  void queue_learning(const std::string& slug) { publisher->learned_changed(slug); }
 
   // ------------------------------------------------------------------------------------------
   // Handlers
@@ -297,12 +259,360 @@ struct Server::Impl {
   Result<ApiResponse> article(const ApiRequest& r) {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
-    auto a = find_article((*searcher)->database(), r.path_args.at(0), visibility_for(r.principal));
+    const std::string& slug = r.path_args.at(0);
+    auto a = find_article((*searcher)->database(), slug, visibility_for(r.principal));
     if (!a) return tl::unexpected(a.error());
     nlohmann::json j = article_json(*a);
     j["markdown"] = a->markdown;
     j["html"] = render_markdown(a->markdown);
+    ApiResponse res = ApiResponse::json(j);
+    // The ETag of the file as it is now, for an editor's If-Match.
+    if (auto current = publisher->current(slug); current && *current) {
+      res.headers.emplace_back("ETag", (*current)->second);
+      if (sees_drafts(r.principal)) {
+        auto draft = publisher->draft_copy(slug);
+        if (draft && *draft) {
+          j["pending_draft"] = true;
+          res = ApiResponse::json(j);
+          res.headers.emplace_back("ETag", (*current)->second);
+        }
+      }
+    }
+    return res;
+  }
+
+  /// Editors and leads see drafts, review copies and archived articles.
+  bool sees_drafts(const Principal& p) const {
+    return p.authenticated && (p.role == Role::editor || p.role == Role::lead);
+  }
+
+  /// The author a write is recorded under: the token's name.
+  static std::string author_of(const ApiRequest& r) {
+    return r.principal.name.empty() ? "anonymous" : r.principal.name;
+  }
+
+  ApiResponse write_response(const WriteResult& w, int status) {
+    auto warnings = nlohmann::json::array();
+    for (const auto& d : w.warnings)
+      warnings.push_back({{"line", d.line}, {"code", d.code}, {"message", d.message}});
+    ApiResponse res = ApiResponse::json({{"slug", w.slug},
+                                         {"revision", w.revision},
+                                         {"etag", w.etag},
+                                         {"status", w.status},
+                                         {"created", w.created},
+                                         {"draft_copy", w.draft_copy},
+                                         {"warnings", warnings},
+                                         {"took_ms", w.took_ms}},
+                                        status);
+    res.headers.emplace_back("ETag", w.etag);
+    return res;
+  }
+
+  /// A failed write as a response: 412 with who changed the article and when, 422 with the line.
+  Result<ApiResponse> write_error(const Error& e, const Conflict& conflict) {
+    if (e.code == ErrorCode::precondition_failed) {
+      nlohmann::json body = error_body("precondition_failed", e.message);
+      body["current_etag"] = conflict.etag;
+      if (conflict.latest)
+        body["changed_by"] = {{"author", conflict.latest->author},
+                              {"at", conflict.latest->at},
+                              {"revision", conflict.latest->revision},
+                              {"note", conflict.latest->note}};
+      ApiResponse res = ApiResponse::json(body, 412);
+      if (!conflict.etag.empty()) res.headers.emplace_back("ETag", conflict.etag);
+      return res;
+    }
+    if (e.code == ErrorCode::invalid_article) {
+      nlohmann::json body = error_body("invalid_article", e.message);
+      body["error"]["line"] = e.line;
+      return ApiResponse::json(body, 422);
+    }
+    return tl::unexpected(e);
+  }
+
+  Result<std::string> note_of(const ApiRequest& r) {
+    auto v = r.single("note");
+    if (!v) return tl::unexpected(v.error());
+    std::string note = v->value_or("");
+    if (note.size() > 500 || !text::is_valid_utf8(note))
+      return fail(ErrorCode::invalid_argument, "parameter 'note' must be valid UTF-8 of at most 500 bytes");
+    return note;
+  }
+
+  Result<ApiResponse> put_article(const ApiRequest& r) {
+    WriteRequest w;
+    w.slug = r.path_args.at(0);
+    w.author = author_of(r);
+    auto note = note_of(r);
+    if (!note) return tl::unexpected(note.error());
+    w.note = *note;
+    const std::string type = text::to_lower(text::trim(r.content_type.substr(0, r.content_type.find(';'))));
+    if (type == "application/json") {
+      auto j = json_object_body(r, {"front_matter", "body", "note"});
+      if (!j) return tl::unexpected(j.error());
+      auto body = string_member(*j, "body", max_article_bytes);
+      if (!body) return tl::unexpected(body.error());
+      auto n = string_member(*j, "note", 500);
+      if (!n) return tl::unexpected(n.error());
+      if (*n) w.note = **n;
+      const auto fm = j->find("front_matter");
+      auto text = article_from_json(fm == j->end() ? nlohmann::json::object() : *fm, body->value_or(""));
+      if (!text) return tl::unexpected(text.error());
+      w.text = std::move(*text);
+    } else if (type == "text/markdown" || type == "text/plain" || type == "text/x-markdown") {
+      if (!text::is_valid_utf8(r.body))
+        return fail(ErrorCode::invalid_argument, "the article is not valid UTF-8");
+      w.text = r.body;
+    } else {
+      return fail(ErrorCode::unsupported_media_type,
+                  "send the article as text/markdown (front matter + body) or application/json "
+                  "({\"front_matter\": {…}, \"body\": \"…\"})");
+    }
+    if (r.if_match) w.if_match = *r.if_match;
+    w.must_not_exist = r.if_none_match && text::trim(*r.if_none_match) == "*";
+    Conflict conflict;
+    auto result = publisher->write(w, &conflict);
+    if (!result) return write_error(result.error(), conflict);
+    return write_response(*result, result->created ? 201 : 200);
+  }
+
+  Result<ApiResponse> archive_article(const ApiRequest& r) {
+    auto note = note_of(r);
+    if (!note) return tl::unexpected(note.error());
+    Conflict conflict;
+    auto result = publisher->archive(r.path_args.at(0), author_of(r), *note, r.if_match, &conflict);
+    if (!result) return write_error(result.error(), conflict);
+    return write_response(*result, 200);
+  }
+
+  Result<ApiResponse> restore_article(const ApiRequest& r) {
+    std::optional<int> revision;
+    std::string note;
+    if (!text::trim(r.body).empty()) {
+      auto j = json_object_body(r, {"revision", "note"});
+      if (!j) return tl::unexpected(j.error());
+      if (auto rev = j->find("revision"); rev != j->end() && !rev->is_null()) {
+        if (!rev->is_number_integer() || rev->get<long long>() < 1 || rev->get<long long>() > 1000000000)
+          return fail(ErrorCode::invalid_argument, "field 'revision' must be a positive integer");
+        revision = rev->get<int>();
+      }
+      auto n = string_member(*j, "note", 500);
+      if (!n) return tl::unexpected(n.error());
+      if (*n) note = **n;
+    }
+    Conflict conflict;
+    auto result = publisher->restore(r.path_args.at(0), author_of(r), note, revision, &conflict);
+    if (!result) return write_error(result.error(), conflict);
+    return write_response(*result, 200);
+  }
+
+  static nlohmann::json revision_json(const RevisionInfo& v) {
+    return {{"revision", v.revision},      {"author", v.author}, {"at", v.at},
+            {"action", v.action},          {"status", v.status}, {"note", v.note},
+            {"etag", "\"" + v.hash + "\""}};
+  }
+
+  Result<ApiResponse> revisions(const ApiRequest& r) {
+    const std::string& slug = r.path_args.at(0);
+    if (auto ok = validate_slug(slug); !ok) return tl::unexpected(ok.error());
+    auto list = events->revisions(slug);
+    if (!list) return tl::unexpected(list.error());
+    if (list->empty()) {
+      auto current = publisher->current(slug);
+      if (!current) return tl::unexpected(current.error());
+      if (!*current) return fail(ErrorCode::not_found, "no article '" + slug + "'");
+    }
+    auto items = nlohmann::json::array();
+    for (const auto& v : *list) items.push_back(revision_json(v));
+    return ApiResponse::json({{"slug", slug}, {"revisions", items}});
+  }
+
+  Result<ApiResponse> revision(const ApiRequest& r) {
+    const std::string& slug = r.path_args.at(0);
+    if (auto ok = validate_slug(slug); !ok) return tl::unexpected(ok.error());
+    auto n = parse_count("revision", r.path_args.at(1), 1, 1000000000);
+    if (!n) return tl::unexpected(n.error());
+    auto v = events->revision(slug, static_cast<int>(*n));
+    if (!v) return tl::unexpected(v.error());
+    if (!*v) return fail(ErrorCode::not_found, "article '" + slug + "' has no revision " + r.path_args.at(1));
+    nlohmann::json j = revision_json(**v);
+    j["slug"] = slug;
+    j["text"] = (*v)->text;
     return ApiResponse::json(j);
+  }
+
+  Result<ApiResponse> diff(const ApiRequest& r) {
+    const std::string& slug = r.path_args.at(0);
+    if (auto ok = validate_slug(slug); !ok) return tl::unexpected(ok.error());
+    int numbers[2] = {0, 0};
+    for (int i = 0; i < 2; ++i) {
+      auto v = r.single(i == 0 ? "from" : "to");
+      if (!v) return tl::unexpected(v.error());
+      if (!*v)
+        return fail(ErrorCode::invalid_argument,
+                    std::string("parameter '") + (i == 0 ? "from" : "to") + "' is required");
+      auto n = parse_count(i == 0 ? "from" : "to", **v, 1, 1000000000);
+      if (!n) return tl::unexpected(n.error());
+      numbers[i] = static_cast<int>(*n);
+    }
+    std::string texts[2];
+    for (int i = 0; i < 2; ++i) {
+      auto v = events->revision(slug, numbers[i]);
+      if (!v) return tl::unexpected(v.error());
+      if (!*v)
+        return fail(ErrorCode::not_found,
+                    "article '" + slug + "' has no revision " + std::to_string(numbers[i]));
+      texts[i] = (*v)->text;
+    }
+    auto lines = nlohmann::json::array();
+    size_t added = 0, removed = 0;
+    for (const auto& d : line_diff(texts[0], texts[1])) {
+      lines.push_back({{"op", std::string(1, d.op)}, {"text", d.text}});
+      added += d.op == '+';
+      removed += d.op == '-';
+    }
+    return ApiResponse::json({{"slug", slug},
+                              {"from", numbers[0]},
+                              {"to", numbers[1]},
+                              {"added", added},
+                              {"removed", removed},
+                              {"lines", lines}});
+  }
+
+  Result<ApiResponse> draft(const ApiRequest& r) {
+    const std::string& slug = r.path_args.at(0);
+    auto d = publisher->draft_copy(slug);
+    if (!d) return tl::unexpected(d.error());
+    if (!*d) return fail(ErrorCode::not_found, "article '" + slug + "' has no pending draft");
+    return ApiResponse::json({{"slug", slug}, {"markdown", **d}, {"etag", etag_of(**d)}});
+  }
+
+  Result<ApiResponse> preview(const ApiRequest& r) {
+    std::string text;
+    const std::string type = text::to_lower(text::trim(r.content_type.substr(0, r.content_type.find(';'))));
+    if (type == "application/json") {
+      auto j = json_object_body(r, {"front_matter", "body"});
+      if (!j) return tl::unexpected(j.error());
+      auto body = string_member(*j, "body", max_article_bytes);
+      if (!body) return tl::unexpected(body.error());
+      const auto fm = j->find("front_matter");
+      auto t = article_from_json(fm == j->end() ? nlohmann::json::object() : *fm, body->value_or(""));
+      if (!t) return tl::unexpected(t.error());
+      text = std::move(*t);
+    } else if (type == "text/markdown" || type == "text/plain" || type == "text/x-markdown") {
+      if (!text::is_valid_utf8(r.body))
+        return fail(ErrorCode::invalid_argument, "the article is not valid UTF-8");
+      text = r.body;
+    } else {
+      return fail(ErrorCode::unsupported_media_type, "send the article as text/markdown or application/json");
+    }
+    auto findings = nlohmann::json::array();
+    ParseOptions po;
+    po.default_lang = config.default_lang;
+    // Relative links resolve from where the article will live.
+    std::string path = "preview.md";
+    if (auto v = r.single("slug"); !v) {
+      return tl::unexpected(v.error());
+    } else if (*v && !(*v)->empty()) {
+      if (auto ok = validate_write_slug(**v); !ok) return tl::unexpected(ok.error());
+      path = **v + ".md";
+    }
+    auto a = parse_article(path, text, po);
+    std::string body_markdown;
+    if (!a) {
+      findings.push_back({{"severity", "error"}, {"line", a.error().line}, {"message", a.error().message}});
+      // Still show the body as it would render.
+      const auto end = text.find("\n---", 3);
+      body_markdown = end == std::string::npos ? text : text.substr(text.find('\n', end + 1) + 1);
+    } else {
+      for (const auto& d : a->warnings)
+        findings.push_back(
+            {{"severity", "warning"}, {"line", d.line}, {"code", d.code}, {"message", d.message}});
+      auto searcher = reader();
+      if (searcher)
+        for (const auto& link : a->links)
+          if (link.article_slug &&
+              !(*searcher)->database().term_exists(schema::term(schema::prefix::id, *link.article_slug)))
+            findings.push_back({{"severity", "warning"},
+                                {"line", link.line},
+                                {"code", "broken_link"},
+                                {"message", "link to unknown article '" + *link.article_slug + "'"}});
+      body_markdown = a->markdown;
+    }
+    return ApiResponse::json(
+        {{"html", render_markdown(body_markdown)}, {"findings", findings}, {"valid", bool(a)}});
+  }
+
+  Result<ApiResponse> draft_from_ticket(const ApiRequest& r) {
+    auto j = json_object_body(r, {"subject", "body", "lang", "slug", "tags", "owner"});
+    if (!j) return tl::unexpected(j.error());
+    SuggestRequest s;
+    s.threshold = config.suggest_threshold;
+    if (auto ok = read_ticket(*j, s); !ok) return tl::unexpected(ok.error());
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    auto analysis = (*searcher)->analyse_ticket(s);
+    if (!analysis) return tl::unexpected(analysis.error());
+    const Lang lang = analysis->language;
+    std::string title = text::truncate_words(text::collapse_whitespace(analysis->cleaned_subject), 100);
+    if (title.empty()) title = text::truncate_words(text::collapse_whitespace(analysis->cleaned_body), 80);
+    if (title.empty())
+      return fail(ErrorCode::invalid_argument, "the ticket has no words to make a draft from");
+    std::vector<std::string> tags;
+    if (auto t = j->find("tags"); t != j->end() && t->is_array())
+      for (const auto& tag : *t)
+        if (tag.is_string()) tags.push_back(tag.get<std::string>());
+    auto owner = string_member(*j, "owner", 100);
+    if (!owner) return tl::unexpected(owner.error());
+    auto slug = string_member(*j, "slug", 150);
+    if (!slug) return tl::unexpected(slug.error());
+    std::string chosen = *slug && !(*slug)->empty() ? **slug : "draft/" + slugify(title);
+    if (!*slug || (*slug)->empty())  // a free slug: draft/x, draft/x-2, …
+      for (int i = 2; i < 100; ++i) {
+        auto cur = publisher->current(chosen);
+        if (cur && !*cur) break;
+        chosen = "draft/" + slugify(title) + "-" + std::to_string(i);
+      }
+    std::string words = analysis->cleaned_subject + "\n" + text::truncate_words(analysis->cleaned_body, 1500);
+    WriteRequest w;
+    w.slug = chosen;
+    w.text = kcs_draft(title, words, lang, owner->value_or(author_of(r)), Date::today().iso(), tags);
+    w.author = author_of(r);
+    w.note = "draft from a ticket";
+    w.must_not_exist = true;
+    Conflict conflict;
+    auto result = publisher->write(w, &conflict);
+    if (!result) return write_error(result.error(), conflict);
+    // Articles that may already cover it: the suggester's ranking, without a threshold.
+    s.threshold = 0;
+    auto similar = (*searcher)->suggest(s);
+    auto dup = nlohmann::json::array();
+    if (similar)
+      for (const auto& x : similar->suggestions)
+        if (x.slug != chosen && dup.size() < 5)
+          dup.push_back({{"slug", x.slug}, {"title", x.title}, {"confidence", x.confidence}});
+    ApiResponse res = write_response(*result, 201);
+    nlohmann::json body = nlohmann::json::parse(res.body);
+    body["markdown"] = w.text;
+    body["existing"] = dup;
+    ApiResponse out = ApiResponse::json(body, 201);
+    out.headers = res.headers;
+    return out;
+  }
+
+  Result<ApiResponse> admin_reindex(const ApiRequest&) {
+    auto report = publisher->reindex();
+    if (!report) return tl::unexpected(report.error());
+    auto errors = nlohmann::json::array();
+    for (const auto& d : report->errors)
+      errors.push_back({{"file", d.file}, {"line", d.line}, {"message", d.message}});
+    return ApiResponse::json({{"added", report->added},
+                              {"updated", report->updated},
+                              {"removed", report->removed},
+                              {"unchanged", report->unchanged},
+                              {"errors", errors},
+                              {"documents", report->documents},
+                              {"seconds", report->seconds}});
   }
 
   Result<ApiResponse> list(const ApiRequest& r) {
@@ -550,7 +860,37 @@ struct Server::Impl {
          Access::read,
          {"tag", "category", "owner", "lang", "limit", "offset"},
          bind(&Impl::list)},
+        {"GET", R"(/v1/articles/(.+)/revisions)", "revisions", Access::review, {}, bind(&Impl::revisions)},
+        {"GET",
+         R"(/v1/articles/(.+)/revisions/([0-9]+))",
+         "revision",
+         Access::review,
+         {},
+         bind(&Impl::revision)},
+        {"GET", R"(/v1/articles/(.+)/diff)", "diff", Access::review, {"from", "to"}, bind(&Impl::diff)},
+        {"GET", R"(/v1/articles/(.+)/draft)", "draft", Access::review, {}, bind(&Impl::draft)},
         {"GET", R"(/v1/articles/(.+))", "article", Access::read, {}, bind(&Impl::article)},
+        {"PUT", R"(/v1/articles/(.+))", "article_write", Access::write, {"note"}, bind(&Impl::put_article)},
+        {"DELETE",
+         R"(/v1/articles/(.+))",
+         "article_archive",
+         Access::write,
+         {"note"},
+         bind(&Impl::archive_article)},
+        {"POST",
+         R"(/v1/articles/(.+)/restore)",
+         "article_restore",
+         Access::write,
+         {},
+         bind(&Impl::restore_article)},
+        {"POST", R"(/v1/preview)", "preview", Access::review, {"slug"}, bind(&Impl::preview)},
+        {"POST",
+         R"(/v1/drafts/from-ticket)",
+         "draft_from_ticket",
+         Access::write,
+         {},
+         bind(&Impl::draft_from_ticket)},
+        {"POST", R"(/v1/admin/reindex)", "admin_reindex", Access::write, {}, bind(&Impl::admin_reindex)},
         {"POST", R"(/v1/suggest)", "suggest", Access::ticket, {}, bind(&Impl::suggest)},
         {"POST", R"(/v1/feedback)", "feedback", Access::ticket, {}, bind(&Impl::feedback)},
     };
@@ -617,6 +957,8 @@ struct Server::Impl {
       r.path = req.path;
       r.body = req.body;
       r.content_type = req.get_header_value("Content-Type");
+      if (req.has_header("If-Match")) r.if_match = req.get_header_value("If-Match");
+      if (req.has_header("If-None-Match")) r.if_none_match = req.get_header_value("If-None-Match");
       for (size_t i = 1; i < req.matches.size(); ++i) r.path_args.push_back(req.matches[i].str());
       for (const auto& [k, v] : query_params(req.target)) {
         // Open routes (health probes, scrapers) ignore parameters: probes add cache-busting ones.
@@ -630,6 +972,12 @@ struct Server::Impl {
           return;
         }
         r.params.emplace_back(k, v);
+      }
+      if (route.access == Access::write && config.tokens.empty()) {
+        respond_error(
+            res, 403, "forbidden",
+            "article writes need an editor token: configure tokens (see `solusi token --role editor`)");
+        return;
       }
       if (route.access != Access::open && !config.tokens.empty()) {
         const std::string auth = req.get_header_value("Authorization");
@@ -755,6 +1103,8 @@ struct Server::Impl {
       };
       if (route.method == "GET") http.Get(route.pattern, handler);
       if (route.method == "POST") http.Post(route.pattern, handler);
+      if (route.method == "PUT") http.Put(route.pattern, handler);
+      if (route.method == "DELETE") http.Delete(route.pattern, handler);
     }
     auto other = [this](const httplib::Request& req, httplib::Response& res) { unmatched(req, res); };
     http.Get(".*", other);  // a GET on a POST-only path is a 405, on an unknown path a 404
@@ -837,7 +1187,8 @@ Result<int> Server::start() {
   s.started = true;
   s.listener = std::thread([&s] { s.http.listen_after_bind(); });
   s.watcher = std::thread([&s] { s.watch_index(); });
-  s.learner = std::thread([&s] { s.learn(); });
+  s.publisher = std::make_unique<Publisher>(s.config, *s.events);
+  s.publisher->start();
   while (!s.http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return port;
 }
@@ -853,7 +1204,7 @@ void Server::stop() {
   s.http.stop();  // stops accepting; the thread pool finishes the requests it has, then joins
   if (s.listener.joinable()) s.listener.join();
   if (s.watcher.joinable()) s.watcher.join();
-  if (s.learner.joinable()) s.learner.join();
+  if (s.publisher) s.publisher->stop();
 }
 
 }  // namespace solusi::service

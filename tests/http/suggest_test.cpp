@@ -929,7 +929,8 @@ TEST_F(SuggestNotHelpful, VotesFromTheSameTicketTextLowerTheArticlesConfidence) 
   // A ticket on another topic is not touched by these votes.
   json other = ticket_json(chargeback_en);
   other["limit"] = 20;
-  for (const auto& s : suggest(other)["suggestions"])
+  const json other_body = suggest(other);  // not a temporary: the loop must not outlive it
+  for (const auto& s : other_body["suggestions"])
     EXPECT_THAT(s["reason"].get<std::string>(), Not(HasSubstr("not-helpful"))) << s["slug"];
 }
 

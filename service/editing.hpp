@@ -1,0 +1,50 @@
+// Pure helpers of the editor API: slugs for new articles, front matter edits, JSON to article text,
+// line diffs between revisions, and the Knowledge-Centered Service draft made from a ticket.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error.hpp"
+#include "language.hpp"
+
+namespace solusi::service {
+
+/// Largest article accepted by the write API (bytes of front matter + body).
+inline constexpr size_t max_article_bytes = 512 * 1024;
+
+/// A slug an article may be written under: lowercase letters, digits and '-' in '/'-separated
+/// segments, each starting with a letter or digit; no "..", no absolute or hidden paths, at most 150
+/// bytes, and no last segment that names a sub-resource ("revisions", "diff", "draft", "restore").
+Result<void> validate_write_slug(std::string_view slug);
+
+/// "Refund belum masuk ke BCA!" → "refund-belum-masuk-ke-bca" (ASCII letters and digits, at most
+/// @p max_bytes, cut at a '-'); "artikel" when nothing is left.
+std::string slugify(std::string_view title, size_t max_bytes = 60);
+
+/// The article text with the top-level front matter key @p key set to @p value (a plain YAML scalar,
+/// quoted when needed): the key's line replaced, or a line added at the end of the front matter.
+/// Other lines, comments and order are kept. Text without front matter gets one.
+std::string set_front_matter_field(std::string_view text, std::string_view key, std::string_view value);
+
+/// The article text for a JSON write: {"front_matter": {…}, "body": "…"} → "---\n<YAML>---\n<body>".
+/// An error names the member that is not usable.
+Result<std::string> article_from_json(const nlohmann::json& front_matter, std::string_view body);
+
+struct DiffLine {
+  char op;  ///< ' ' same, '-' only in the old text, '+' only in the new one
+  std::string text;
+};
+
+/// Line diff (Myers' O(ND) algorithm): the shortest edit script from @p before to @p after.
+std::vector<DiffLine> line_diff(std::string_view before, std::string_view after);
+
+/// A draft in the Knowledge-Centered Service shape (Masalah / Penyebab / Solusi, or Problem / Cause /
+/// Resolution) from a ticket, with the customer's own words kept in a section of their own.
+std::string kcs_draft(std::string_view title, std::string_view customer_words, Lang lang,
+                      std::string_view owner, std::string_view today_iso,
+                      const std::vector<std::string>& tags);
+
+}  // namespace solusi::service
