@@ -256,7 +256,14 @@ std::string kcs_draft(std::string_view title, std::string_view customer_words, L
                       const std::vector<std::string>& tags) {
   const bool id = lang == Lang::id;
   std::string tag_list;
-  for (const auto& t : tags) tag_list += (tag_list.empty() ? "" : ", ") + yaml_scalar(t);
+  for (const auto& t : tags) {  // always quoted: ',' and ']' mean something in a flow list
+    std::string quoted = "\"";
+    for (char c : t) {
+      if (c == '"' || c == '\\') quoted += '\\';
+      quoted += c == '\n' ? ' ' : c;
+    }
+    tag_list += (tag_list.empty() ? "" : ", ") + quoted + "\"";
+  }
   std::string out = "---\n";
   out += "title: " + yaml_scalar(title) + "\n";
   out += std::string("lang: ") + (id ? "id" : "en") + "\n";

@@ -4,6 +4,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -58,6 +59,7 @@ struct Publisher::Impl {
   std::thread::id worker_id;
   std::atomic<std::uint64_t> outside{0};
   std::atomic<bool> dirty{false};
+  std::atomic<bool> watching{false};  ///< the watches are in place (start() waits for it)
   int inotify_fd = -1;
   std::unordered_map<int, fs::path> watches;
 
@@ -133,9 +135,12 @@ struct Publisher::Impl {
 
   /// Records the file as it was before the first write through the API, so history starts from it.
   Result<void> record_baseline(const std::string& slug, const std::string& text) {
-    auto latest = events.revision(slug);
-    if (!latest) return tl::unexpected(latest.error());
-    if (*latest && (*latest)->hash == hash_of(text)) return {};
+    // Any recorded version with these bytes (the latest may be a draft kept beside the live file).
+    auto all = events.revisions(slug);
+    if (!all) return tl::unexpected(all.error());
+    const std::string hash = hash_of(text);
+    if (std::any_of(all->begin(), all->end(), [&](const RevisionInfo& v) { return v.hash == hash; }))
+      return {};
     std::string status = "published";
     if (auto a = parse_article(slug + ".md", text, index_options().parse)) status = to_string(a->status);
     auto r = events.add_revision(slug, "file", "external", status, "as found in the articles folder", text,
@@ -333,6 +338,7 @@ struct Publisher::Impl {
       std::cerr << "solusi: inotify unavailable; rescanning " << config.articles_dir.string() << " every "
                 << rescan_every.count() << " s\n";
     add_watches(config.articles_dir);
+    watching = true;
     auto last_event = std::chrono::steady_clock::now();
     auto last_scan = last_event;
     alignas(inotify_event) char buf[8192];
@@ -389,11 +395,16 @@ Publisher::~Publisher() {
 
 void Publisher::start() {
   Impl& s = *impl_;
-  std::lock_guard lk(s.mu);
-  if (s.started) return;
-  s.started = true;
-  s.worker = std::thread([&s] { s.work(); });
-  if (!s.config.articles_dir.empty()) s.watcher = std::thread([&s] { s.watch(); });
+  {
+    std::lock_guard lk(s.mu);
+    if (s.started) return;
+    s.started = true;
+    s.worker = std::thread([&s] { s.work(); });
+    if (s.config.articles_dir.empty()) return;
+    s.watcher = std::thread([&s] { s.watch(); });
+  }
+  // An edit made right after start must not wait for the rescan: wait until the watches are set.
+  for (int i = 0; i < 2000 && !s.watching; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void Publisher::stop() {

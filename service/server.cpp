@@ -252,7 +252,11 @@ struct Server::Impl {
   Visibility visibility_for(const Principal& p) const {
     Visibility v;
     v.public_only = p.role == Role::public_;
-    v.today = Date::today();
+    if (sees_drafts(p)) {
+      v.include_unpublished = true;  // drafts, review copies, archived and scheduled articles
+    } else {
+      v.today = Date::today();
+    }
     return v;
   }
 
@@ -350,6 +354,10 @@ struct Server::Impl {
     if (type == "application/json") {
       auto j = json_object_body(r, {"front_matter", "body", "note"});
       if (!j) return tl::unexpected(j.error());
+      if (auto b = j->find("body");
+          b != j->end() && b->is_string() && b->get_ref<const std::string&>().size() > max_article_bytes)
+        return fail(ErrorCode::too_large,
+                    "the article is larger than " + std::to_string(max_article_bytes) + " bytes");
       auto body = string_member(*j, "body", max_article_bytes);
       if (!body) return tl::unexpected(body.error());
       auto n = string_member(*j, "note", 500);
@@ -566,12 +574,14 @@ struct Server::Impl {
     if (!owner) return tl::unexpected(owner.error());
     auto slug = string_member(*j, "slug", 150);
     if (!slug) return tl::unexpected(slug.error());
-    std::string chosen = *slug && !(*slug)->empty() ? **slug : "draft/" + slugify(title);
+    std::string base = slugify(title);
+    if (!validate_write_slug("draft/" + base)) base += "-1";  // "restore", "diff": names of sub-resources
+    std::string chosen = *slug && !(*slug)->empty() ? **slug : "draft/" + base;
     if (!*slug || (*slug)->empty())  // a free slug: draft/x, draft/x-2, …
       for (int i = 2; i < 100; ++i) {
         auto cur = publisher->current(chosen);
         if (cur && !*cur) break;
-        chosen = "draft/" + slugify(title) + "-" + std::to_string(i);
+        chosen = "draft/" + base + "-" + std::to_string(i);
       }
     std::string words = analysis->cleaned_subject + "\n" + text::truncate_words(analysis->cleaned_body, 1500);
     WriteRequest w;
