@@ -71,6 +71,55 @@ pageTest('loads fast, labelled, with the search box focused', state, async ({ pa
   assert.equal(outline, 'solid');
 });
 
+/// Text whose contrast with its background is under 4.5:1 (WCAG AA), on what the page shows now.
+async function lowContrast(page) {
+  return page.evaluate(() => {
+    const rgba = (c) => {
+      const m = c.match(/rgba?\(([^)]+)\)/);
+      const [r, g, b, a = 1] = m[1].split(',').map(Number);
+      return { r, g, b, a };
+    };
+    const luminance = ({ r, g, b }) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c.a === 1) return c;
+      }
+      return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.data.trim());
+      if (!own || !el.checkVisibility?.() || el.closest('.visually-hidden, option')) continue;
+      const style = getComputedStyle(el);
+      const fg = rgba(style.color);
+      const [l1, l2] = [luminance(fg), luminance(background(el))].sort((a, b) => b - a);
+      const ratio = (l1 + 0.05) / (l2 + 0.05);
+      if (ratio < 4.5) out.push(`${ratio.toFixed(2)}: <${el.tagName.toLowerCase()} class="${el.className}"> ${el.textContent.trim().slice(0, 40)}`);
+    }
+    return out;
+  });
+}
+
+pageTest('text contrast is at least 4.5:1 everywhere the agent looks', state, async ({ page, server: s }) => {
+  await page.goto(`${s.url}/?q=paket&a=uji/klaim-asuransi-lama`);
+  await page.waitForSelector('#results a.result');
+  await page.waitForSelector('.warning');
+  await page.locator('#results a.result').nth(1).hover();
+  await page.locator('#results a.result').first().focus();
+  assert.deepEqual(await lowContrast(page), []);
+  await page.locator('[data-feedback=helpful]').click();
+  await page.locator('.feedback [role=status] strong').waitFor();
+  await page.locator('#tab-ticket').click();
+  await page.locator('#ticket-body').fill('kode otp tidak masuk ke hp saya, sudah coba kirim ulang');
+  await page.getByRole('button', { name: 'Sarankan artikel' }).click();
+  await page.waitForSelector('#suggestions a.result');
+  assert.deepEqual(await lowContrast(page), []);
+});
+
 pageTest('the page carries a CSP without unsafe-inline and makes no third-party request', state, async ({ page, server: s, requests }) => {
   const response = await fetch(`${s.url}/`);
   const csp = response.headers.get('content-security-policy');
@@ -307,6 +356,15 @@ pageTest('paste ticket: suggestions with confidence and matched words', state, a
   await page.locator('[data-feedback=helpful]').click();
   assert.deepEqual((await feedback).postDataJSON(), { ticket_id: 'ZD-2001', slug: 'akun/otp-tidak-masuk', kind: 'helpful' });
   await page.getByText('Terima kasih, tercatat:').waitFor();
+
+  // While the ticket is open, an article found by searching is filed under it too.
+  await page.locator('#tab-search').click();
+  await page.locator('#q').fill('reset kata sandi');
+  await waitForFirst(page, 'akun/reset-kata-sandi');
+  await page.locator('#results a.result').first().click();
+  await page.waitForFunction(() => document.querySelector('#article-title')?.textContent.includes('sandi'));
+  assert.match(await page.locator('.feedback .hint').textContent(), /tiket ZD-2001/);
+  await page.locator('#tab-ticket').click();
 
   // A ticket nothing answers: a content gap, with the closest candidate; a generated ticket id.
   await page.locator('#ticket-clear').click();

@@ -469,7 +469,7 @@ class SearchPage {
     try {
       const { data } = await request(articlePath(slug), { signal: controller.signal });
       if (seq !== this.articleSeq) return;
-      this.showArticle(data, from);
+      this.showArticle(data);
     } catch (error) {
       if (seq !== this.articleSeq || error.name === 'AbortError') return;
       const missing = error instanceof ApiError && (error.status === 404 || error.status === 400);
@@ -508,7 +508,7 @@ class SearchPage {
     });
   }
 
-  showArticle(a, from) {
+  showArticle(a) {
     const today = todayIso();
     const meta = h('dl', { class: 'meta' });
     const item = (key, ...value) => meta.append(h('div', {}, h('dt', { i18n: key }), h('dd', {}, ...value)));
@@ -540,7 +540,7 @@ class SearchPage {
         : null,
       toolbar,
       body,
-      this.can.has('feedback') ? this.feedbackSection(a.slug, from) : null,
+      this.can.has('feedback') ? this.feedbackSection(a.slug) : null,
     ]);
   }
 
@@ -564,7 +564,7 @@ class SearchPage {
     return this.ticket?.id ?? sessionTicketId();
   }
 
-  feedbackSection(slug, from) {
+  feedbackSection(slug) {
     const ticket = this.feedbackTicket();
     const status = h('p', { class: 'message', role: 'status' });
     const buttons = feedbackKinds.map((f) =>
@@ -581,7 +581,7 @@ class SearchPage {
       'section',
       { class: 'feedback', 'aria-labelledby': 'feedback-title' },
       h('h3', { id: 'feedback-title', i18n: 'feedback.title' }),
-      h('p', { class: 'hint', i18n: [this.ticket && from === 'ticket' ? 'feedback.for_ticket' : 'feedback.for_session', { id: ticket }] }),
+      h('p', { class: 'hint', i18n: [this.ticket ? 'feedback.for_ticket' : 'feedback.for_session', { id: ticket }] }),
       h('div', { class: 'buttons' }, buttons),
       status,
     );
