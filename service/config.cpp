@@ -130,6 +130,8 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
         c.suggest_threshold = v.as<double>();
         if (!(c.suggest_threshold >= 0 && c.suggest_threshold <= 1))
           return bad(v, "suggest_threshold must be between 0 and 1");
+      } else if (key == "web_dir") {
+        c.web_dir = v.as<std::string>();
       } else if (key == "tokens") {
         if (!v.IsSequence()) return bad(v, "tokens must be a list");
         c.tokens.clear();

@@ -41,6 +41,8 @@ struct Config {
   int index_poll_ms = 100;
   /// Confidence under which /v1/suggest suggests nothing and logs a content gap.
   double suggest_threshold = 0.45;
+  /// Folder of the web page (index.html and assets/); empty: the page is not served.
+  std::filesystem::path web_dir;
 };
 
 /// Where events.db lives for an index folder when not configured: next to it.

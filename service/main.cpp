@@ -35,6 +35,18 @@ std::string default_articles_dir() {
   return SOLUSI_DEFAULT_ARTICLES;
 }
 
+/// The web page's folder: an installed binary's copy (<prefix>/share/solusi/web beside <prefix>/bin),
+/// else the source folder this binary was built from.
+fs::path default_web_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / SOLUSI_INSTALLED_WEB_DIR;
+    if (fs::exists(installed / "index.html", ec)) return installed;
+  }
+  return SOLUSI_WEB_DIR;
+}
+
 std::string default_index_dir() {
   if (const char* env = std::getenv("SOLUSI_INDEX"); env && *env) return env;
   return ".solusi/index";
@@ -276,6 +288,7 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   service::Config config;
   config.articles_dir = default_articles;
   config.index_dir = default_index;
+  config.web_dir = default_web_dir();
   if (!o.config_file.empty()) {
     auto loaded = service::load_config(o.config_file, config);
     if (!loaded) return report_error(loaded.error());
@@ -322,6 +335,11 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   std::cerr << "solusi: serving on " << base << " (" << config.threads << " threads"
             << (config.tokens.empty() ? ", no tokens: open reads on loopback" : "") << ")\n"
             << "  try: curl '" << base << "/v1/search?q=refund+belum+masuk'\n";
+  std::error_code ec;
+  if (fs::exists(config.web_dir / "index.html", ec))
+    std::cerr << "  web page: open " << base << "/ in a browser\n";
+  else
+    std::cerr << "solusi: warning: no web page in '" << config.web_dir.string() << "' (config key web_dir)\n";
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::cerr << "solusi: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": finishing requests in flight\n";

@@ -24,6 +24,7 @@
 #include "searcher.hpp"
 #include "suggest.hpp"
 #include "text.hpp"
+#include "web.hpp"
 
 namespace solusi::service {
 namespace {
@@ -805,6 +806,21 @@ struct Server::Impl {
                              *inserted ? 201 : 200);
   }
 
+  /// Who the caller is and the routes their role may use: the web page shows only what they allow.
+  Result<ApiResponse> whoami(const ApiRequest& r) {
+    const bool open = config.tokens.empty();
+    auto can = nlohmann::json::array();
+    for (const auto& route : routes)
+      if (route.access != Access::open && route.name != "whoami" &&
+          (open ? route.access != Access::write : allowed(route.access, r.principal.role)) &&
+          std::find(can.begin(), can.end(), route.name) == can.end())
+        can.push_back(route.name);
+    return ApiResponse::json({{"name", open ? "anonymous" : r.principal.name},
+                              {"role", open ? nlohmann::json() : nlohmann::json(to_string(r.principal.role))},
+                              {"tokens_required", !open},
+                              {"can", can}});
+  }
+
   Result<ApiResponse> ready(const ApiRequest&) {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
@@ -903,6 +919,20 @@ struct Server::Impl {
         {"POST", R"(/v1/admin/reindex)", "admin_reindex", Access::write, {}, bind(&Impl::admin_reindex)},
         {"POST", R"(/v1/suggest)", "suggest", Access::ticket, {}, bind(&Impl::suggest)},
         {"POST", R"(/v1/feedback)", "feedback", Access::ticket, {}, bind(&Impl::feedback)},
+        {"GET", R"(/v1/whoami)", "whoami", Access::read, {}, bind(&Impl::whoami)},
+        // The web page (service/web.cpp): one shell for every page of the app, and its assets.
+        {"GET",
+         R"(/)",
+         "page",
+         Access::open,
+         {},
+         [this](const ApiRequest&) { return web::serve_page(config.web_dir); }},
+        {"GET",
+         R"(/assets/(.+))",
+         "asset",
+         Access::open,
+         {},
+         [this](const ApiRequest& r) { return web::serve_asset(config.web_dir, r.path_args.at(0)); }},
     };
   }
 
@@ -1016,7 +1046,15 @@ struct Server::Impl {
         return;
       }
       res.status = out->status;
-      for (const auto& [k, v] : out->headers) res.set_header(k, v);
+      for (const auto& [k, v] : out->headers) {
+        res.headers.erase(k);  // the handler's value replaces a default header (Cache-Control)
+        res.set_header(k, v);
+      }
+      if (res.status == 200 &&
+          web::etag_matches(req.get_header_value("If-None-Match"), res.get_header_value("ETag"))) {
+        res.status = 304;  // the client's copy is current: headers only
+        return;
+      }
       res.set_content(std::move(out->body), out->content_type);
     }();
     add_cors(req, res);

@@ -162,8 +162,8 @@ TEST_F(BadInput, ReadRoutesStillRefuseUnknownParameters) {
 }
 
 TEST_F(BadInput, UnknownRouteIsAJson404) {
-  for (const std::string target : {"/", "/v2/search?q=refund", "/v1/searchx?q=refund", "/v1/articles/", "/v1",
-                                   "/healthz/extra", "/%2e%2e/etc/passwd"}) {
+  for (const std::string target : {"/index.htm", "/v2/search?q=refund", "/v1/searchx?q=refund",
+                                   "/v1/articles/", "/v1", "/healthz/extra", "/%2e%2e/etc/passwd"}) {
     SCOPED_TRACE(target);
     expect_error(target, 404, "not_found", "no such route");
   }

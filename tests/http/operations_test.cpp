@@ -262,7 +262,7 @@ TEST_F(Cors, PreflightNamesOnlyTheMethodsOfThePath) {
 }
 
 TEST_F(Cors, PreflightOfAnUnknownPathIs404) {
-  for (const std::string path : {"/v1/nothing", "/", "/v1/articles/", "/healthz/extra"}) {
+  for (const std::string path : {"/v1/nothing", "/index.htm", "/v1/articles/", "/healthz/extra"}) {
     const auto r = testing::to_reply(client_->Options(
         path, {{"Origin", "https://desk.example"}, {"Access-Control-Request-Method", "POST"}}));
     EXPECT_EQ(r.status, 404) << path << " → " << r.describe();

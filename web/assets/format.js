@@ -1,0 +1,150 @@
+// Pure helpers of the page (no DOM, no storage): dates, article warnings, links inside articles,
+// snippets, ticket ids. The browser tests import this module in Node too.
+
+const locales = { id: 'id-ID', en: 'en-GB' };
+const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/// "2026-08-01" as "1 Agu 2026" (id) or "1 Aug 2026" (en); anything else unchanged.
+export function formatDate(iso, lang) {
+  const m = isoDate.exec(iso ?? '');
+  if (!m) return String(iso ?? '');
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(locales[lang] ?? locales.id, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+export function formatNumber(n, lang) {
+  return new Intl.NumberFormat(locales[lang] ?? locales.id).format(n);
+}
+
+/// Today's date where the agent is, as YYYY-MM-DD.
+export function todayIso(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/// Whole days from @p from to @p to (both YYYY-MM-DD); positive when @p to is later.
+export function daysBetween(from, to) {
+  const day = (iso) => {
+    const m = isoDate.exec(iso);
+    return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86400000;
+  };
+  return Math.round(day(to) - day(from));
+}
+
+/// Days before valid_to from which an article is "expiring soon".
+export const expiringSoonDays = 30;
+
+/// What an agent must know before using an article, most serious first: each {key, args} names a
+/// label. @p article has the fields of GET /v1/articles/{slug} (status, reviewed, review_due,
+/// publish_at, valid_to); @p today is YYYY-MM-DD.
+export function articleWarnings(article, today) {
+  const out = [];
+  const status = article.status ?? 'published';
+  if (status === 'draft') out.push({ key: 'warn.draft' });
+  else if (status === 'review') out.push({ key: 'warn.review' });
+  else if (status === 'archived') out.push({ key: 'warn.archived' });
+  if (article.valid_to && isoDate.test(article.valid_to)) {
+    const left = daysBetween(today, article.valid_to);
+    if (left < 0) out.push({ key: 'warn.expired', args: { date: { date: article.valid_to } } });
+    else if (left <= expiringSoonDays)
+      out.push({ key: 'warn.expiring', args: { date: { date: article.valid_to }, days: left } });
+  }
+  if (article.publish_at && isoDate.test(article.publish_at) && article.publish_at > today)
+    out.push({ key: 'warn.scheduled', args: { date: { date: article.publish_at } } });
+  if (!article.reviewed) {
+    out.push({ key: 'warn.never_reviewed' });
+  } else if (article.review_due && isoDate.test(article.review_due) && article.review_due < today) {
+    out.push({
+      key: 'warn.overdue',
+      args: { date: { date: article.review_due }, days: daysBetween(article.review_due, today) },
+    });
+  }
+  return out;
+}
+
+/// True when the article's review date has passed (the result list marks it).
+export function isOverdue(hit, today) {
+  return Boolean(hit.review_due && isoDate.test(hit.review_due) && hit.review_due < today);
+}
+
+/// The page's address of an article (and of the query that found it): "/?q=refund&a=akun/otp".
+export function articleHref(slug, query = '') {
+  const q = query ? `q=${encodeURIComponent(query)}&` : '';
+  return `/?${q}a=${slug.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+const linkBase = 'https://articles.invalid/';
+
+/// Where a link inside an article points: another article ({kind: 'article', slug}, from a relative
+/// link to its .md file), a web or mail address ({kind: 'external', url}), or nowhere (null: files of
+/// the articles folder are not served, and other schemes are not followed).
+export function resolveLink(href, fromSlug) {
+  if (!href) return null;
+  let url;
+  try {
+    url = new URL(href, linkBase + fromSlug);
+  } catch {
+    return null;
+  }
+  if (url.href.startsWith(linkBase)) {
+    let path;
+    try {
+      path = decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      return null;
+    }
+    return /\.md$/i.test(path) ? { kind: 'article', slug: path.replace(/\.md$/i, '') } : null;
+  }
+  if (['http:', 'https:', 'mailto:'].includes(url.protocol)) return { kind: 'external', url: url.href };
+  return null;
+}
+
+const entities = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decodeEntities(s) {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return entities[name.toLowerCase()] ?? whole;
+  });
+}
+
+/// A snippet of the search API (text HTML-escaped, matches in <mark>…</mark>) as pieces of plain text
+/// [{text, mark}], so the page builds it from text nodes and never parses it as HTML. Any other '<' is
+/// kept as text.
+export function snippetParts(snippet) {
+  const parts = [];
+  let mark = false;
+  let at = 0;
+  const push = (raw) => {
+    if (raw) parts.push({ text: decodeEntities(raw), mark });
+  };
+  for (const m of String(snippet ?? '').matchAll(/<(\/?)mark>/g)) {
+    push(snippet.slice(at, m.index));
+    mark = m[1] !== '/';
+    at = m.index + m[0].length;
+  }
+  push(String(snippet ?? '').slice(at));
+  return parts;
+}
+
+/// A ticket id for feedback from the page when the agent gave none: "web-" and 12 random base-36
+/// characters drawn from @p randomBytes (a function filling a Uint8Array).
+export function generatedTicketId(randomBytes) {
+  const bytes = new Uint8Array(12);
+  randomBytes(bytes);
+  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+  return `web-${Array.from(bytes, (b) => alphabet[b % 36]).join('')}`;
+}
+
+/// A confidence 0–1 as a whole percentage.
+export function percent(confidence) {
+  return Math.round(Math.max(0, Math.min(1, Number(confidence) || 0)) * 100);
+}
