@@ -397,23 +397,26 @@ Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang, std::vect
                        synonym_weight);
 }
 
+/// Error of a Xapian failure while answering: a query the parser refuses is the caller's, anything
+/// else the index's.
+Error xapian_failure(const Xapian::Error& e, const char* what) {
+  if (std::string_view(e.get_type()) == "QueryParserError")
+    return Error{ErrorCode::invalid_query, "cannot parse query: " + e.get_msg(), {}, 0};
+  return Error{ErrorCode::index_unavailable, std::string(what) + " failed: " + e.get_description(), {}, 0};
+}
+
+Xapian::Query within_date_window(const Xapian::Query& query, const Date& today) {
+  Xapian::Query q(Xapian::Query::OP_AND_NOT, query,
+                  Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(schema::Slot::publish_at),
+                                serialise_day(today.plus_days(1))));
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                       Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::slot(schema::Slot::valid_to),
+                                     serialise_day(today.plus_days(-1))));
+}
+
 Result<SearchResult> Searcher::search(const SearchRequest& request) {
   if (auto ok = validate(request); !ok) return tl::unexpected(ok.error());
-  try {
-    return run(request);
-  } catch (const Xapian::DatabaseModifiedError&) {
-    // The writer moved on under us: reopen at the newest revision and try once more.
-    try {
-      if (auto r = refresh(); !r) return tl::unexpected(r.error());
-      return run(request);
-    } catch (const Xapian::Error& e) {
-      return fail(ErrorCode::index_unavailable, "index changed during the search: " + e.get_msg());
-    }
-  } catch (const Xapian::QueryParserError& e) {
-    return fail(ErrorCode::invalid_query, "cannot parse query: " + e.get_msg());
-  } catch (const Xapian::Error& e) {
-    return fail(ErrorCode::index_unavailable, "search failed: " + e.get_description());
-  }
+  return guarded("search", [&] { return run(request); });
 }
 
 Result<SearchResult> Searcher::run(const SearchRequest& request) {
@@ -487,15 +490,7 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
   if (request.category)
     filters.emplace_back(schema::term(schema::prefix::category, text::to_lower(*request.category)));
   for (const auto& f : filters) query = Xapian::Query(Xapian::Query::OP_FILTER, query, f);
-  if (!request.include_unpublished) {
-    const Date today = request.today.value_or(Date::today());
-    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                          Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(schema::Slot::publish_at),
-                                        serialise_day(today.plus_days(1))));
-    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                          Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::slot(schema::Slot::valid_to),
-                                        serialise_day(today.plus_days(-1))));
-  }
+  if (!request.include_unpublished) query = within_date_window(query, request.today.value_or(Date::today()));
 
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);

@@ -103,6 +103,10 @@ class Searcher {
  private:
   Searcher(std::filesystem::path index_dir, Xapian::Database db, std::string generation);
   Result<SearchResult> run(const SearchRequest& request);
+  /// Runs @p answer; when the writer moved on under this reader (DatabaseModifiedError) it reopens
+  /// and tries once more; any other Xapian error becomes an Error naming @p what.
+  template <class F>
+  auto guarded(const char* what, F&& answer) -> decltype(answer());
   Result<SuggestResult> run_suggest(const SuggestRequest& request);
   TicketAnalysis read_ticket(const SuggestRequest& request);
   Xapian::Query text_query(const std::string& q, Lang lang, unsigned flags);
@@ -140,5 +144,28 @@ class Searcher {
 
 /// Checks a request's values; the error names the bad parameter.
 Result<void> validate(const SearchRequest& request);
+
+/// The Error for a Xapian failure while answering: a query the parser refuses is the caller's
+/// (invalid_query), anything else the index's (index_unavailable).
+Error xapian_failure(const Xapian::Error& e, const char* what);
+
+/// @p query without articles not live on @p today (publish_at after it, valid_to before it).
+Xapian::Query within_date_window(const Xapian::Query& query, const Date& today);
+
+template <class F>
+auto Searcher::guarded(const char* what, F&& answer) -> decltype(answer()) {
+  try {
+    return answer();
+  } catch (const Xapian::DatabaseModifiedError&) {
+    try {
+      if (auto r = refresh(); !r) return tl::unexpected(r.error());
+      return answer();
+    } catch (const Xapian::Error& e) {
+      return tl::unexpected(xapian_failure(e, what));
+    }
+  } catch (const Xapian::Error& e) {
+    return tl::unexpected(xapian_failure(e, what));
+  }
+}
 
 }  // namespace solusi::service

@@ -77,10 +77,6 @@ bool ticket_filler(std::string_view w) {
   return words.count(w) > 0;
 }
 
-std::string serialise_day(const Date& d) {
-  return Xapian::sortable_serialise(static_cast<double>(d.days_since_epoch()));
-}
-
 bool has_digit(std::string_view w) {
   return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -136,27 +132,12 @@ Result<void> validate(const SuggestRequest& r) {
 
 Result<SuggestResult> Searcher::suggest(const SuggestRequest& request) {
   if (auto ok = validate(request); !ok) return tl::unexpected(ok.error());
-  try {
-    return run_suggest(request);
-  } catch (const Xapian::DatabaseModifiedError&) {
-    try {
-      if (auto r = refresh(); !r) return tl::unexpected(r.error());
-      return run_suggest(request);
-    } catch (const Xapian::Error& e) {
-      return fail(ErrorCode::index_unavailable, "index changed during the suggestion: " + e.get_msg());
-    }
-  } catch (const Xapian::Error& e) {
-    return fail(ErrorCode::index_unavailable, "suggestion failed: " + e.get_description());
-  }
+  return guarded("suggestion", [&] { return run_suggest(request); });
 }
 
 Result<TicketAnalysis> Searcher::analyse_ticket(const SuggestRequest& request) {
   if (auto ok = validate(request); !ok) return tl::unexpected(ok.error());
-  try {
-    return read_ticket(request);
-  } catch (const Xapian::Error& e) {
-    return fail(ErrorCode::index_unavailable, "cannot read the index: " + e.get_description());
-  }
+  return guarded("ticket analysis", [&]() -> Result<TicketAnalysis> { return read_ticket(request); });
 }
 
 TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
@@ -410,13 +391,7 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
   if (request.public_only)
     query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                           Xapian::Query(schema::term(schema::prefix::audience, "public")));
-  const Date today = request.today.value_or(Date::today());
-  query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                        Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(schema::Slot::publish_at),
-                                      serialise_day(today.plus_days(1))));
-  query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                        Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::slot(schema::Slot::valid_to),
-                                      serialise_day(today.plus_days(-1))));
+  query = within_date_window(query, request.today.value_or(Date::today()));
 
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);
