@@ -41,6 +41,12 @@ struct Config {
   int index_poll_ms = 100;
   /// Confidence under which /v1/suggest suggests nothing and logs a content gap.
   double suggest_threshold = 0.45;
+  /// Searches, views, suggestions and tickets older than this many days are deleted from events.db.
+  int retention_days = 180;
+  /// Usage events (searches, views) waiting to be written at most; more are dropped and counted.
+  size_t usage_queue_size = 10000;
+  /// How often the usage log writes what is queued (milliseconds).
+  int usage_flush_ms = 1000;
 };
 
 /// Where events.db lives for an index folder when not configured: next to it.

@@ -22,6 +22,7 @@
 #include "searcher.hpp"
 #include "suggest.hpp"
 #include "text.hpp"
+#include "usage_log.hpp"
 
 namespace solusi::service {
 namespace {
@@ -140,6 +141,8 @@ struct Server::Impl {
   /// Articles whose learned terms changed, for the learner thread (guarded by mu).
   std::vector<std::string> learn_queue;
   std::thread learner;
+  /// Searches and article views, written to events.db off the request path.
+  std::unique_ptr<UsageLog> usage;
 
   struct Reader {
     std::optional<Searcher> searcher;
@@ -280,6 +283,16 @@ struct Server::Impl {
     if (!searcher) return tl::unexpected(searcher.error());
     auto result = (*searcher)->search(s);
     if (!result) return tl::unexpected(result.error());
+    if (s.offset == 0 && usage) {  // one search, however many pages the agent turns
+      SearchEvent e;
+      e.at = events->now();
+      e.query = normalize_query(s.q);
+      if (const auto lang = s.lang ? s.lang : result->query_language) e.lang = lang_code(*lang);
+      e.hits = result->total_estimate;
+      for (const auto& h : result->hits) e.shown.push_back(h.slug);
+      e.principal = principal_name(r.principal);
+      usage->record(std::move(e));
+    }
     nlohmann::json j = to_json(*result);
     j["query"] = s.q;
     j["offset"] = s.offset;
@@ -302,6 +315,7 @@ struct Server::Impl {
     nlohmann::json j = article_json(*a);
     j["markdown"] = a->markdown;
     j["html"] = render_markdown(a->markdown);
+    if (usage) usage->record(ViewEvent{events->now(), a->slug, principal_name(r.principal)});
     return ApiResponse::json(j);
   }
 
@@ -485,6 +499,8 @@ struct Server::Impl {
                              *inserted ? 201 : 200);
   }
 
+  static std::string principal_name(const Principal& p) { return p.name.empty() ? "anonymous" : p.name; }
+
   Result<ApiResponse> ready(const ApiRequest&) {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
@@ -517,6 +533,7 @@ struct Server::Impl {
     } else {
       gauge("solusi_index_documents", "Documents in the index.", 0);
     }
+    if (usage) gauges += usage->metrics_text();
     ApiResponse res;
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
     res.body = metrics.render(gauges);
@@ -825,6 +842,13 @@ Result<int> Server::start() {
     if (!events) return tl::unexpected(events.error());
     s.events = std::move(*events);
   }
+  if (!s.usage) {
+    UsageLogOptions u;
+    u.capacity = s.config.usage_queue_size;
+    u.flush_interval = std::chrono::milliseconds(s.config.usage_flush_ms);
+    u.retention_days = s.config.retention_days;
+    s.usage = std::make_unique<UsageLog>(*s.events, u);
+  }
   s.configure();
   int port = s.config.port;
   if (port == 0) {
@@ -838,6 +862,7 @@ Result<int> Server::start() {
   s.listener = std::thread([&s] { s.http.listen_after_bind(); });
   s.watcher = std::thread([&s] { s.watch_index(); });
   s.learner = std::thread([&s] { s.learn(); });
+  s.usage->start();
   while (!s.http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return port;
 }
@@ -854,6 +879,7 @@ void Server::stop() {
   if (s.listener.joinable()) s.listener.join();
   if (s.watcher.joinable()) s.watcher.join();
   if (s.learner.joinable()) s.learner.join();
+  if (s.usage) s.usage->stop();  // writes what the last requests logged
 }
 
 }  // namespace solusi::service
