@@ -38,6 +38,8 @@ bool allowed(Access access, Role role) {
       return true;
     case Access::ticket:
       return role != Role::public_;
+    case Access::report:
+      return role == Role::lead || role == Role::editor;
   }
   return false;
 }

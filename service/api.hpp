@@ -44,6 +44,7 @@ enum class Access {
   open,    ///< no token needed, ever (health probes, metrics)
   read,    ///< agent, lead, editor, ticket-system, public
   ticket,  ///< suggestions and feedback: agent, ticket-system, editor, lead (not public)
+  report,  ///< the team leads' reports: lead, editor
 };
 
 /// True when @p role may use a route with @p access.
