@@ -142,6 +142,8 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
         c.usage_flush_ms = v.as<int>();
         if (c.usage_flush_ms < 10 || c.usage_flush_ms > 3600000)
           return bad(v, "usage_flush_ms must be between 10 and 3600000");
+      } else if (key == "notify_webhook") {
+        c.notify_webhook = v.as<std::string>();
       } else if (key == "tokens") {
         if (!v.IsSequence()) return bad(v, "tokens must be a list");
         c.tokens.clear();

@@ -47,6 +47,8 @@ struct Config {
   size_t usage_queue_size = 10000;
   /// How often the usage log writes what is queued (milliseconds).
   int usage_flush_ms = 1000;
+  /// Where `solusi stale --notify` posts each owner's queue (http:// or https://); empty: none.
+  std::string notify_webhook;
 };
 
 /// Where events.db lives for an index folder when not configured: next to it.

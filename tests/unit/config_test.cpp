@@ -43,15 +43,18 @@ TEST(IsLoopback, RefusesEverythingElse) {
 TEST(LoadConfig, ReadsTheUsageLogAndReportKeys) {
   testing::TempDir dir;
   const auto path = dir.write("solusi.yaml",
-                              "retention_days: 30\nusage_queue_size: 500\nusage_flush_ms: 250\n");
+                              "retention_days: 30\nusage_queue_size: 500\nusage_flush_ms: 250\n"
+                              "notify_webhook: https://hooks.example.com/x\n");
   auto c = service::load_config(path, service::Config{});
   ASSERT_TRUE(c) << c.error().describe();
   EXPECT_EQ(c->retention_days, 30);
   EXPECT_EQ(c->usage_queue_size, 500u);
   EXPECT_EQ(c->usage_flush_ms, 250);
+  EXPECT_EQ(c->notify_webhook, "https://hooks.example.com/x");
   const service::Config defaults;
   EXPECT_EQ(defaults.retention_days, 180);
   EXPECT_EQ(defaults.usage_queue_size, 10000u);
+  EXPECT_TRUE(defaults.notify_webhook.empty());
 }
 
 TEST(LoadConfig, RefusesOutOfRangeUsageLogKeysWithTheLine) {
