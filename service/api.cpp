@@ -42,6 +42,8 @@ bool allowed(Access access, Role role) {
       return role == Role::editor || role == Role::lead;
     case Access::write:
       return role == Role::editor;
+    case Access::report:
+      return role == Role::lead || role == Role::editor;
   }
   return false;
 }

@@ -47,6 +47,7 @@ enum class Access {
   ticket,  ///< suggestions and feedback: agent, ticket-system, editor, lead (not public)
   review,  ///< revisions, drafts, previews: editor and lead
   write,   ///< article writes: editor only, and never without tokens configured
+  report,  ///< the team leads' reports: lead, editor
 };
 
 /// True when @p role may use a route with @p access.

@@ -132,6 +132,20 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
           return bad(v, "suggest_threshold must be between 0 and 1");
       } else if (key == "web_dir") {
         c.web_dir = v.as<std::string>();
+      } else if (key == "retention_days") {
+        c.retention_days = v.as<int>();
+        if (c.retention_days < 1 || c.retention_days > 3650)
+          return bad(v, "retention_days must be between 1 and 3650");
+      } else if (key == "usage_queue_size") {
+        const long n = v.as<long>();
+        if (n < 1 || n > 10000000) return bad(v, "usage_queue_size must be between 1 and 10000000");
+        c.usage_queue_size = static_cast<size_t>(n);
+      } else if (key == "usage_flush_ms") {
+        c.usage_flush_ms = v.as<int>();
+        if (c.usage_flush_ms < 10 || c.usage_flush_ms > 3600000)
+          return bad(v, "usage_flush_ms must be between 10 and 3600000");
+      } else if (key == "notify_webhook") {
+        c.notify_webhook = v.as<std::string>();
       } else if (key == "tokens") {
         if (!v.IsSequence()) return bad(v, "tokens must be a list");
         c.tokens.clear();

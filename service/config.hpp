@@ -43,6 +43,14 @@ struct Config {
   double suggest_threshold = 0.45;
   /// Folder of the web page (index.html and assets/); empty: the page is not served.
   std::filesystem::path web_dir;
+  /// Searches, views, suggestions and tickets older than this many days are deleted from events.db.
+  int retention_days = 180;
+  /// Usage events (searches, views) waiting to be written at most; more are dropped and counted.
+  size_t usage_queue_size = 10000;
+  /// How often the usage log writes what is queued (milliseconds).
+  int usage_flush_ms = 1000;
+  /// Where `solusi stale --notify` posts each owner's queue (http:// or https://); empty: none.
+  std::string notify_webhook;
 };
 
 /// Where events.db lives for an index folder when not configured: next to it.

@@ -66,6 +66,36 @@ CREATE TABLE revisions (
   UNIQUE (slug, revision)
 );
 )sql",
+    // 3: the usage log (service/usage_log.cpp): agents' searches (normalized query, hit count) and
+    // article views, and per-day counts by article that the stale report reads instead of the raw rows.
+    R"sql(
+CREATE TABLE searches (
+  id        INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  query     TEXT NOT NULL,
+  lang      TEXT NOT NULL DEFAULT '',
+  hits      INTEGER NOT NULL,
+  principal TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX searches_at ON searches(at);
+CREATE INDEX searches_zero ON searches(at) WHERE hits = 0;
+CREATE INDEX searches_principal ON searches(principal, at);
+CREATE TABLE views (
+  id        INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  slug      TEXT NOT NULL,
+  principal TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX views_at ON views(at);
+CREATE INDEX views_principal ON views(principal, at);
+CREATE TABLE usage_daily (
+  day         INTEGER NOT NULL,
+  slug        TEXT NOT NULL,
+  views       INTEGER NOT NULL DEFAULT 0,
+  search_hits INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, slug)
+) WITHOUT ROWID;
+)sql",
 };
 
 Error sql_error(sqlite3* db, const std::string& what) {
@@ -356,6 +386,11 @@ std::vector<NegativeVote> EventStore::negative_votes(const std::string& slug) co
   std::lock_guard lk(mu_);
   const auto it = negatives_.find(slug);
   return it == negatives_.end() ? std::vector<NegativeVote>{} : it->second;
+}
+
+Result<void> EventStore::with_connection(const std::function<Result<void>(sqlite3*)>& work) {
+  std::lock_guard lk(mu_);
+  return work(db_);
 }
 
 Result<EventStore::Counts> EventStore::counts() {

@@ -1,4 +1,5 @@
-// events.db: what people did — tickets seen by the suggester, suggestions shown, feedback — in SQLite
+// events.db: what people did — tickets seen by the suggester, suggestions shown, feedback, and (through
+// the usage log, usage_log.hpp) agents' searches and article views — in SQLite
 // (WAL mode). It is the source of truth for what Solusi learns from tickets: the learned terms in the
 // index are rebuilt from it. One connection, used by one writer at a time; the schema is migrated by
 // this code (PRAGMA user_version).
@@ -101,7 +102,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   std::int64_t now() const { return clock_(); }
   const std::filesystem::path& path() const { return path_; }
@@ -136,6 +137,10 @@ class EventStore {
     std::int64_t tickets = 0, suggestions = 0, gaps = 0, feedback = 0;
   };
   Result<Counts> counts();
+
+  /// Runs @p work on the connection under the writer mutex: for the usage log's batched writes and
+  /// the retention purge (usage_log.cpp), which keep one writer without blocking anyone for long.
+  Result<void> with_connection(const std::function<Result<void>(sqlite3*)>& work);
 
  private:
   EventStore(std::filesystem::path path, sqlite3* db, WallClock clock);

@@ -15,6 +15,9 @@
 #include "events.hpp"
 #include "index_writer.hpp"
 #include "lint.hpp"
+#include "notify.hpp"
+#include "report_sources.hpp"
+#include "reports.hpp"
 #include "search_json.hpp"
 #include "searcher.hpp"
 #include "server.hpp"
@@ -348,6 +351,111 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   return 0;
 }
 
+struct StaleCommand {
+  std::string config_file;
+  std::optional<std::string> articles, index, events;
+  std::string as_of, owner, category, format = "table", webhook;
+  bool notify = false, dry_run = false;
+};
+
+/// `solusi stale`: exit 0 when the report ran (whether or not it lists articles) and, with --notify,
+/// every owner was notified; 1 when some owner could not be notified; 2 when it could not run.
+int run_stale(const StaleCommand& o, const std::string& default_articles, const std::string& default_index) {
+  service::Config config;
+  config.articles_dir = default_articles;
+  config.index_dir = default_index;
+  if (!o.config_file.empty()) {
+    auto loaded = service::load_config(o.config_file, config);
+    if (!loaded) return report_error(loaded.error());
+    config = std::move(*loaded);
+  }
+  if (o.articles) config.articles_dir = *o.articles;
+  if (o.index) config.index_dir = *o.index;
+  if (o.events) config.events_path = *o.events;
+  if (config.events_path.empty()) config.events_path = service::default_events_path(config.index_dir);
+
+  service::StaleOptions options;
+  options.as_of = Date::today();
+  if (!o.as_of.empty()) {
+    auto d = Date::parse(o.as_of);
+    if (!d || d->iso() != o.as_of) {
+      std::cerr << "solusi: --as-of must be a date YYYY-MM-DD (got '" << o.as_of << "')\n";
+      return exit_unusable;
+    }
+    options.as_of = *d;
+  }
+  if (!o.owner.empty()) options.owner = o.owner;
+  if (!o.category.empty()) options.category = o.category;
+  std::error_code ec;
+  if (!fs::is_directory(config.articles_dir, ec)) {
+    std::cerr << "solusi: articles folder " << config.articles_dir.string() << " does not exist\n";
+    return exit_unusable;
+  }
+  const fs::path dir = config.articles_dir;
+  options.file_exists = [dir](const std::string& path) {
+    std::error_code e;
+    return fs::exists(dir / path, e);
+  };
+
+  auto searcher = service::Searcher::open(config.index_dir);
+  if (!searcher) return report_error(searcher.error());
+  auto articles = service::load_article_facts(searcher->database());
+  if (!articles) return report_error(articles.error());
+  auto history = service::load_stale_history(config.events_path, options, config.default_lang);
+  if (!history) return report_error(history.error());
+  const service::StaleReport report = service::stale_report(*articles, *history, options);
+
+  if (!o.notify) {
+    if (o.format == "json")
+      std::cout << service::to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                << "\n";
+    else if (o.format == "csv")
+      std::cout << service::to_csv(report);
+    else
+      std::cout << service::to_text(report);
+    return 0;
+  }
+
+  const auto messages = service::owner_messages(report);
+  const std::string webhook = o.webhook.empty() ? config.notify_webhook : o.webhook;
+  if (o.dry_run) {
+    std::cout << "Dry run: " << messages.size() << (messages.size() == 1 ? " owner" : " owners")
+              << " would be notified at " << (webhook.empty() ? "(no webhook configured)" : webhook) << "\n";
+    for (const auto& m : messages)
+      std::cout << "\nPOST for " << (m.owner.empty() ? "(no owner)" : m.owner) << ":\n"
+                << m.payload.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  if (webhook.empty()) {
+    std::cerr << "solusi: --notify needs a webhook: --webhook URL, or notify_webhook in the config file\n";
+    return exit_unusable;
+  }
+  if (messages.empty()) {
+    std::cout << "Nothing to notify: no article needs attention as of " << report.as_of << ".\n";
+    return 0;
+  }
+  service::NotifyOptions notify;
+  notify.webhook = webhook;
+  auto deliveries = service::notify_owners(messages, notify);
+  if (!deliveries) return report_error(deliveries.error());
+  bool all = true;
+  for (size_t k = 0; k < deliveries->size(); ++k) {
+    const auto& d = (*deliveries)[k];
+    const std::string owner = d.owner.empty() ? "(no owner)" : d.owner;
+    const size_t count = messages[k].payload["count"].get<size_t>();
+    if (d.delivered) {
+      std::cout << "notified " << owner << " (" << count << (count == 1 ? " article" : " articles")
+                << "): HTTP " << d.status << " after " << d.attempts << (d.attempts == 1 ? " try" : " tries")
+                << "\n";
+    } else {
+      all = false;
+      std::cerr << "solusi: could not notify " << owner << ": " << d.error << " after " << d.attempts
+                << (d.attempts == 1 ? " try" : " tries") << "\n";
+    }
+  }
+  return all ? 0 : exit_findings;
+}
+
 int run_token(const std::string& name, const std::string& role) {
   if (!service::parse_role(role)) {
     std::cerr << "solusi: role must be agent, ticket-system, editor, lead or public\n";
@@ -445,6 +553,25 @@ int main(int argc, char** argv) try {
   serve_cmd->add_option("--threads", serve.threads, "Worker threads")->check(CLI::Range(1, 256));
   serve_cmd->add_flag("--no-index", serve.no_index, "Serve the existing index without refreshing it first");
 
+  auto* stale_cmd = app.add_subcommand(
+      "stale", "The team leads' report: articles that need attention, by owner, most impact first");
+  StaleCommand stale;
+  stale_cmd->add_option("--config", stale.config_file, "YAML config file (notify_webhook, paths)")
+      ->check(CLI::ExistingFile);
+  stale_cmd->add_option("--articles", stale.articles,
+                        "Folder of Markdown articles (local files are checked)");
+  stale_cmd->add_option("--index", stale.index, "Index folder");
+  stale_cmd->add_option("--events", stale.events, "events.db (default: next to the index folder)");
+  stale_cmd->add_option("--as-of", stale.as_of, "Report as of this day, YYYY-MM-DD (default: today)");
+  stale_cmd->add_option("--owner", stale.owner, "Only this owner's articles");
+  stale_cmd->add_option("--category", stale.category, "Only this category");
+  stale_cmd->add_option("--format", stale.format, "table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  stale_cmd->add_flag("--notify", stale.notify, "POST each owner's queue to the webhook instead of printing");
+  stale_cmd->add_option("--webhook", stale.webhook, "Webhook URL for --notify (default: notify_webhook)");
+  stale_cmd->add_flag("--dry-run", stale.dry_run, "With --notify: print what would be sent, send nothing");
+
   auto* token_cmd = app.add_subcommand("token", "Print a new API token and the hash for the config file");
   std::string token_name = "someone", token_role = "agent";
   token_cmd->add_option("--name", token_name, "Who the token is for (a person or a system)");
@@ -476,6 +603,13 @@ int main(int argc, char** argv) try {
   if (*check_cmd) return run_check(articles, json, strict);
   if (*serve_cmd) return run_serve(serve, default_articles_dir(), default_index_dir());
   if (*token_cmd) return run_token(token_name, token_role);
+  if (*stale_cmd) {
+    if (stale.dry_run && !stale.notify) {
+      std::cerr << "solusi: --dry-run goes with --notify\n";
+      return exit_unusable;
+    }
+    return run_stale(stale, default_articles_dir(), default_index_dir());
+  }
   return exit_unusable;
 } catch (const std::exception& e) {
   std::cerr << "solusi: internal error: " << e.what() << "\n";

@@ -19,17 +19,23 @@
 #include "index_writer.hpp"
 #include "metrics.hpp"
 #include "publisher.hpp"
+#include "report_sources.hpp"
+#include "reports.hpp"
 #include "schema.hpp"
 #include "search_json.hpp"
 #include "searcher.hpp"
 #include "suggest.hpp"
 #include "text.hpp"
+#include "usage_log.hpp"
 #include "web.hpp"
 
 namespace solusi::service {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// The gap inbox's window without ?since=: the as_of day and the days before it.
+constexpr int default_gap_days = 30;
 
 std::string iso_now() {
   const auto now = std::chrono::system_clock::now();
@@ -142,6 +148,12 @@ struct Server::Impl {
   std::unique_ptr<EventStore> events;
   /// The single writer: articles, the index, learned terms (created in start()).
   std::unique_ptr<Publisher> publisher;
+  /// Searches and article views, written to events.db off the request path.
+  std::unique_ptr<UsageLog> usage;
+  /// The reports' facts of every article, computed once per index epoch (guarded by facts_mu).
+  std::mutex facts_mu;
+  std::shared_ptr<const std::vector<ArticleFacts>> facts;
+  std::uint64_t facts_epoch = 0;
 
   struct Reader {
     std::optional<Searcher> searcher;
@@ -243,6 +255,16 @@ struct Server::Impl {
     if (!searcher) return tl::unexpected(searcher.error());
     auto result = (*searcher)->search(s);
     if (!result) return tl::unexpected(result.error());
+    if (s.offset == 0 && usage) {  // one search, however many pages the agent turns
+      SearchEvent e;
+      e.at = events->now();
+      e.query = normalize_query(s.q);
+      if (const auto lang = s.lang ? s.lang : result->query_language) e.lang = lang_code(*lang);
+      e.hits = result->total_estimate;
+      for (const auto& h : result->hits) e.shown.push_back(h.slug);
+      e.principal = author_of(r);
+      usage->record(std::move(e));
+    }
     nlohmann::json j = to_json(*result);
     j["query"] = s.q;
     j["offset"] = s.offset;
@@ -270,6 +292,7 @@ struct Server::Impl {
     nlohmann::json j = article_json(*a);
     j["markdown"] = a->markdown;
     j["html"] = render_markdown(a->markdown);
+    if (usage) usage->record(ViewEvent{events->now(), a->slug, author_of(r)});
     ApiResponse res = ApiResponse::json(j);
     // The ETag of the file as it is now, for an editor's If-Match.
     if (auto current = publisher->current(slug); current && *current) {
@@ -821,6 +844,110 @@ struct Server::Impl {
                               {"can", can}});
   }
 
+  // ------------------------------------------------------------------------------------------
+  // Reports
+
+  /// The reports' facts of every article, read again when the index changed.
+  Result<std::shared_ptr<const std::vector<ArticleFacts>>> article_facts() {
+    // The epoch first: reader() then serves that revision or a newer one, never an older one.
+    const std::uint64_t epoch = index_epoch.load(std::memory_order_acquire);
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    std::lock_guard lk(facts_mu);
+    if (!facts || facts_epoch != epoch) {
+      auto loaded = load_article_facts((*searcher)->database());
+      if (!loaded) return tl::unexpected(loaded.error());
+      facts = std::make_shared<const std::vector<ArticleFacts>>(std::move(*loaded));
+      facts_epoch = epoch;
+    }
+    return facts;
+  }
+
+  /// A date parameter (YYYY-MM-DD); nullopt when absent or empty.
+  static Result<std::optional<Date>> date_param(const ApiRequest& r, const std::string& name) {
+    auto v = r.single(name);
+    if (!v) return tl::unexpected(v.error());
+    if (!*v || (*v)->empty()) return std::optional<Date>{};
+    auto d = Date::parse(**v);
+    if (!d || (*v)->size() != 10 || d->iso() != **v)
+      return fail(ErrorCode::invalid_argument,
+                  "parameter '" + name + "' must be a date YYYY-MM-DD (got '" + **v + "')");
+    return std::optional<Date>(*d);
+  }
+
+  /// The 'format' parameter: json (default) or csv.
+  static Result<bool> csv_format(const ApiRequest& r) {
+    auto v = r.single("format");
+    if (!v) return tl::unexpected(v.error());
+    if (!*v || (*v)->empty() || **v == "json") return false;
+    if (**v == "csv") return true;
+    return fail(ErrorCode::invalid_argument, "parameter 'format' must be json or csv (got '" + **v + "')");
+  }
+
+  static ApiResponse csv_response(std::string body, const std::string& filename) {
+    ApiResponse res;
+    res.content_type = "text/csv; charset=utf-8";
+    res.body = std::move(body);
+    res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    return res;
+  }
+
+  Result<ApiResponse> stale_report_handler(const ApiRequest& r) {
+    StaleOptions o;
+    auto as_of = date_param(r, "as_of");
+    if (!as_of) return tl::unexpected(as_of.error());
+    o.as_of = as_of->value_or(day_of(events->now()));
+    for (auto [name, field] : {std::pair{"owner", &o.owner}, std::pair{"category", &o.category}}) {
+      auto v = r.single(name);
+      if (!v) return tl::unexpected(v.error());
+      if (*v && !(*v)->empty()) *field = **v;
+    }
+    auto csv = csv_format(r);
+    if (!csv) return tl::unexpected(csv.error());
+    if (!config.articles_dir.empty()) {
+      const std::filesystem::path dir = config.articles_dir;
+      o.file_exists = [dir](const std::string& path) {
+        std::error_code ec;
+        return std::filesystem::exists(dir / path, ec);
+      };
+    }
+    auto articles = article_facts();
+    if (!articles) return tl::unexpected(articles.error());
+    auto history = load_stale_history(events->path(), o, config.default_lang);
+    if (!history) return tl::unexpected(history.error());
+    const StaleReport report = stale_report(**articles, *history, o);
+    if (*csv) return csv_response(to_csv(report), "solusi-stale-" + report.as_of + ".csv");
+    return ApiResponse::json(to_json(report));
+  }
+
+  Result<ApiResponse> gap_report_handler(const ApiRequest& r) {
+    auto as_of = date_param(r, "as_of");
+    if (!as_of) return tl::unexpected(as_of.error());
+    auto since = date_param(r, "since");
+    if (!since) return tl::unexpected(since.error());
+    auto csv = csv_format(r);
+    if (!csv) return tl::unexpected(csv.error());
+    const std::int64_t now = events->now();
+    const Date until_day = as_of->value_or(day_of(now));
+    const Date since_day = since->value_or(until_day.plus_days(-(default_gap_days - 1)));
+    if (since_day > until_day)
+      return fail(ErrorCode::invalid_argument,
+                  "parameter 'since' (" + since_day.iso() + ") is after as_of (" + until_day.iso() + ")");
+    GapOptions o;
+    o.since = since_day.days_since_epoch() * std::int64_t{86400};
+    o.until = (until_day.days_since_epoch() + 1) * std::int64_t{86400};
+    auto articles = article_facts();
+    if (!articles) return tl::unexpected(articles.error());
+    auto gaps = load_gap_events(events->path(), o.since, o.until, now, config.default_lang);
+    if (!gaps) return tl::unexpected(gaps.error());
+    auto searcher = reader();
+    if (!searcher) return tl::unexpected(searcher.error());
+    count_stem_articles((*searcher)->database(), *gaps, o);
+    const GapReport report = gap_report(**articles, std::move(*gaps), o);
+    if (*csv) return csv_response(to_csv(report), "solusi-gaps-" + until_day.iso() + ".csv");
+    return ApiResponse::json(to_json(report));
+  }
+
   Result<ApiResponse> ready(const ApiRequest&) {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
@@ -853,6 +980,7 @@ struct Server::Impl {
     } else {
       gauge("solusi_index_documents", "Documents in the index.", 0);
     }
+    if (usage) gauges += usage->metrics_text();
     ApiResponse res;
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
     res.body = metrics.render(gauges);
@@ -933,6 +1061,18 @@ struct Server::Impl {
          Access::open,
          {},
          [this](const ApiRequest& r) { return web::serve_asset(config.web_dir, r.path_args.at(0)); }},
+        {"GET",
+         R"(/v1/reports/stale)",
+         "reports_stale",
+         Access::report,
+         {"owner", "category", "as_of", "format"},
+         bind(&Impl::stale_report_handler)},
+        {"GET",
+         R"(/v1/reports/gaps)",
+         "reports_gaps",
+         Access::report,
+         {"since", "as_of", "format"},
+         bind(&Impl::gap_report_handler)},
     };
   }
 
@@ -1223,6 +1363,13 @@ Result<int> Server::start() {
     if (!events) return tl::unexpected(events.error());
     s.events = std::move(*events);
   }
+  if (!s.usage) {
+    UsageLogOptions u;
+    u.capacity = s.config.usage_queue_size;
+    u.flush_interval = std::chrono::milliseconds(s.config.usage_flush_ms);
+    u.retention_days = s.config.retention_days;
+    s.usage = std::make_unique<UsageLog>(*s.events, u);
+  }
   s.configure();
   int port = s.config.port;
   if (port == 0) {
@@ -1237,6 +1384,7 @@ Result<int> Server::start() {
   s.watcher = std::thread([&s] { s.watch_index(); });
   s.publisher = std::make_unique<Publisher>(s.config, *s.events);
   s.publisher->start();
+  s.usage->start();
   while (!s.http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return port;
 }
@@ -1253,6 +1401,7 @@ void Server::stop() {
   if (s.listener.joinable()) s.listener.join();
   if (s.watcher.joinable()) s.watcher.join();
   if (s.publisher) s.publisher->stop();
+  if (s.usage) s.usage->stop();  // writes what the last requests logged
 }
 
 }  // namespace solusi::service

@@ -280,8 +280,9 @@ TEST_F(Web, WhoamiInOpenMode) {
   EXPECT_TRUE(me["role"].is_null());
   EXPECT_EQ(me["tokens_required"], false);
   // Everything but article writes, which need an editor token.
-  EXPECT_EQ(me["can"], nlohmann::json({"search", "articles", "revisions", "revision", "diff", "draft",
-                                       "article", "preview", "suggest", "feedback"}));
+  EXPECT_EQ(me["can"],
+            nlohmann::json({"search", "articles", "revisions", "revision", "diff", "draft", "article",
+                            "preview", "suggest", "feedback", "reports_stale", "reports_gaps"}));
   EXPECT_EQ(get("/v1/whoami?x=1").status, 400);  // like every /v1 route: no unknown parameters
 }
 

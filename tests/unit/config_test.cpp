@@ -1,10 +1,13 @@
 // The service configuration: which listen addresses count as loopback (the only ones the service
-// will serve without API tokens).
+// will serve without API tokens), and the usage log's and the reports' keys.
 #include "config.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "temp_dir.hpp"
 
 namespace solusi {
 namespace {
@@ -34,6 +37,35 @@ TEST(IsLoopback, RefusesEverythingElse) {
   for (const auto& host : refused) {
     SCOPED_TRACE("'" + host + "'");
     EXPECT_FALSE(service::is_loopback(host));
+  }
+}
+
+TEST(LoadConfig, ReadsTheUsageLogAndReportKeys) {
+  testing::TempDir dir;
+  const auto path = dir.write("solusi.yaml",
+                              "retention_days: 30\nusage_queue_size: 500\nusage_flush_ms: 250\n"
+                              "notify_webhook: https://hooks.example.com/x\n");
+  auto c = service::load_config(path, service::Config{});
+  ASSERT_TRUE(c) << c.error().describe();
+  EXPECT_EQ(c->retention_days, 30);
+  EXPECT_EQ(c->usage_queue_size, 500u);
+  EXPECT_EQ(c->usage_flush_ms, 250);
+  EXPECT_EQ(c->notify_webhook, "https://hooks.example.com/x");
+  const service::Config defaults;
+  EXPECT_EQ(defaults.retention_days, 180);
+  EXPECT_EQ(defaults.usage_queue_size, 10000u);
+  EXPECT_TRUE(defaults.notify_webhook.empty());
+}
+
+TEST(LoadConfig, RefusesOutOfRangeUsageLogKeysWithTheLine) {
+  testing::TempDir dir;
+  for (const std::string bad : {"retention_days: 0", "retention_days: 5000", "usage_queue_size: 0",
+                                "usage_flush_ms: 1", "retention_days: soon"}) {
+    SCOPED_TRACE(bad);
+    const auto path = dir.write("bad.yaml", "threads: 2\n" + bad + "\n");
+    auto c = service::load_config(path, service::Config{});
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().line, 2);
   }
 }
 

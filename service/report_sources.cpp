@@ -1,0 +1,331 @@
+#include "report_sources.hpp"
+
+#include <algorithm>
+#include <set>
+#include <unordered_set>
+
+#include "events.hpp"
+#include "schema.hpp"
+#include "sql_stmt.hpp"
+
+namespace solusi::service {
+namespace {
+
+constexpr std::int64_t seconds_per_day = 86400;
+
+/// A read-only connection to events.db; null when the file does not exist (nothing recorded yet).
+class Reader {
+ public:
+  static Result<std::unique_ptr<Reader>> open(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::unique_ptr<Reader>();
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+      Error e = sql::error(db, "cannot open events database " + path.string());
+      sqlite3_close_v2(db);
+      return tl::unexpected(e);
+    }
+    std::unique_ptr<Reader> r(new Reader(db));
+    sqlite3_busy_timeout(db, 5000);
+    // A report reads much of the file once: map it (no read() per page) and cache generously.
+    (void)sql::exec(db, "PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -65536", "configure reader");
+    sql::Stmt v(db, "PRAGMA user_version");
+    const int version = v.ok() && v.step() == SQLITE_ROW ? static_cast<int>(v.integer(0)) : -1;
+    if (version != EventStore::schema_version)
+      return fail(ErrorCode::io_error, "events database " + path.string() + " has schema version " +
+                                           std::to_string(version) + ", this build reads " +
+                                           std::to_string(EventStore::schema_version) +
+                                           ": run `solusi serve` once to migrate it");
+    // One read transaction: every query of a report sees the same snapshot.
+    if (auto ok = sql::exec(db, "BEGIN", "cannot read events"); !ok) return tl::unexpected(ok.error());
+    return r;
+  }
+  ~Reader() {
+    (void)sql::exec(db_, "COMMIT", "end of read");
+    sqlite3_close_v2(db_);
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+  sqlite3* db() const { return db_; }
+
+ private:
+  explicit Reader(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+/// Hash and equality that look strings up by std::string_view, without building a std::string.
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using UsageBySlug = std::unordered_map<std::string, ArticleUsage, TextHash, std::equal_to<>>;
+
+ArticleUsage& usage_of(UsageBySlug& usage, std::string_view slug) {
+  if (auto it = usage.find(slug); it != usage.end()) return it->second;
+  return usage.emplace(std::string(slug), ArticleUsage{}).first->second;
+}
+
+/// The strings of a JSON array of plain strings (as log_suggestion writes the slugs shown: a slug has
+/// no quote or backslash) into @p out; false when @p json is not that.
+bool plain_strings(std::string_view json, std::vector<std::string_view>& out) {
+  out.clear();
+  size_t i = json.find('[');
+  if (i == std::string_view::npos) return false;
+  for (++i; i < json.size();) {
+    const char c = json[i];
+    if (c == '"') {
+      const size_t end = json.find_first_of("\"\\", i + 1);
+      if (end == std::string_view::npos || json[end] != '"') return false;
+      out.push_back(json.substr(i + 1, end - i - 1));
+      i = end + 1;
+    } else if (c == ']') {
+      return true;
+    } else if (c == ',' || c == ' ') {
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+/// Runs @p st to the end, calling @p row for each row.
+template <class Row>
+Result<void> each_row(sqlite3* db, sql::Stmt& st, const std::string& what, Row row) {
+  if (!st.ok()) return tl::unexpected(sql::error(db, "cannot read " + what));
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) row(st);
+  if (rc != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot read " + what));
+  return {};
+}
+
+Lang lang_or(const std::string& code, Lang fallback) {
+  if (code.empty()) return fallback;
+  return parse_lang(code).value_or(fallback);
+}
+
+/// A search as a gap event: its query's stems in its language.
+GapEvent search_event(GapEvent::Kind kind, const sql::Stmt& st, TermExtractor& terms, Lang default_lang) {
+  GapEvent e;
+  e.kind = kind;
+  e.at = st.integer(0);
+  e.text = st.text(1);
+  e.lang = st.text(2);
+  const Lang lang = lang_or(e.lang, default_lang);
+  if (e.lang.empty()) e.lang = std::string(lang_code(lang));
+  terms.add(e.text, lang, e.stems, &e.words);
+  return e;
+}
+
+/// The stems and words of a ticket's terms (as events.db stores them), unique, in order.
+void ticket_terms(const std::string& json, GapEvent& e) {
+  for (auto& t : terms_from_json(json)) {
+    if (std::find(e.stems.begin(), e.stems.end(), t.stem) != e.stems.end()) continue;
+    e.stems.push_back(t.stem);
+    e.words.push_back(t.word.empty() ? t.stem : t.word);
+  }
+}
+
+/// The "was typed on" condition of a search `s`: ?3 is as_you_type_seconds.
+constexpr const char* not_superseded =
+    " AND NOT EXISTS (SELECT 1 FROM searches AS n WHERE n.principal = s.principal AND n.at >= s.at "
+    "AND n.at <= s.at + ?3 AND n.id > s.id AND length(n.query) > length(s.query) "
+    "AND substr(n.query, 1, length(s.query)) = s.query)";
+
+Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, TermExtractor& terms, Lang default_lang,
+                               std::vector<GapEvent>& out) {
+  const std::string text =
+      std::string(
+          "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits = 0 AND s.at >= ?1 "
+          "AND s.at < ?2 AND s.query <> ''") +
+      not_superseded + " ORDER BY s.at, s.id";
+  sql::Stmt st(db, text.c_str());
+  if (st.ok()) st.bind(1, w.from).bind(2, w.until).bind(3, as_you_type_seconds);
+  return each_row(db, st, "searches", [&](const sql::Stmt& row) {
+    out.push_back(search_event(GapEvent::Kind::zero_result, row, terms, default_lang));
+  });
+}
+
+/// Tickets with no confident suggestion: the latest suggestion of each ticket (a ticket suggested for
+/// twice is one ticket), and every suggestion made without a ticket id.
+Result<void> read_gap_tickets(sqlite3* db, const TimeWindow& w, std::vector<GapEvent>& out) {
+  sql::Stmt st(db,
+               "SELECT at, lang, terms, text, top_slug, top_confidence, ticket_id FROM suggestions "
+               "WHERE gap = 1 AND at >= ?1 AND at < ?2 ORDER BY at DESC, id DESC");
+  if (st.ok()) st.bind(1, w.from).bind(2, w.until);
+  std::unordered_set<std::string> tickets;
+  std::vector<GapEvent> found;
+  auto ok = each_row(db, st, "suggestions", [&](const sql::Stmt& row) {
+    const std::string ticket = row.text(6);
+    if (!ticket.empty() && !tickets.insert(ticket).second) return;
+    GapEvent e;
+    e.kind = GapEvent::Kind::no_confident_suggestion;
+    e.at = row.integer(0);
+    e.lang = row.text(1);
+    ticket_terms(row.text(2), e);
+    e.text = row.text(3);
+    e.slug = row.text(4);
+    e.confidence = row.real(5);
+    found.push_back(std::move(e));
+  });
+  if (!ok) return ok;
+  out.insert(out.end(), std::make_move_iterator(found.rbegin()), std::make_move_iterator(found.rend()));
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<ArticleFacts>> load_article_facts(const Xapian::Database& db) {
+  std::vector<ArticleFacts> out;
+  out.reserve(db.get_doccount());
+  TermExtractor terms;
+  try {
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+      StoredArticle a = read_stored(db.get_document(*it), stored_text);
+      out.push_back(article_facts(std::move(a), terms));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ErrorCode::index_unavailable, std::string("corrupt article data in the index: ") + e.what());
+  }
+  return out;
+}
+
+Result<EventHistory> load_stale_history(const std::filesystem::path& path, const StaleOptions& o,
+                                        Lang default_lang) {
+  EventHistory h;
+  auto reader = Reader::open(path);
+  if (!reader) return tl::unexpected(reader.error());
+  if (!*reader) return h;
+  sqlite3* db = (*reader)->db();
+  const TimeWindow w = usage_window(o);
+  const TimeWindow fw = feedback_window(o);
+
+  UsageBySlug usage;
+  {  // views and search hits by day
+    sql::Stmt st(db, "SELECT slug, views, search_hits FROM usage_daily WHERE day >= ?1 AND day < ?2");
+    if (st.ok()) st.bind(1, w.from / seconds_per_day).bind(2, w.until / seconds_per_day);
+    auto ok = each_row(db, st, "usage", [&](const sql::Stmt& row) {
+      ArticleUsage& u = usage_of(usage, row.view(0));
+      u.views += row.integer(1);
+      u.search_hits += row.integer(2);
+    });
+    if (!ok) return tl::unexpected(ok.error());
+  }
+  {  // suggestions that showed each article
+    sql::Stmt st(db, "SELECT shown FROM suggestions WHERE at >= ?1 AND at < ?2 AND shown <> '[]'");
+    if (st.ok()) st.bind(1, w.from).bind(2, w.until);
+    std::vector<std::string_view> slugs;
+    auto ok = each_row(db, st, "suggestions", [&](const sql::Stmt& row) {
+      const auto shown = row.view(0);
+      if (plain_strings(shown, slugs)) {
+        for (const auto slug : slugs) ++usage_of(usage, slug).suggested;
+        return;
+      }
+      const auto j = nlohmann::json::parse(shown, nullptr, false);  // not plain: read it properly
+      if (j.is_array())
+        for (const auto& slug : j)
+          if (slug.is_string()) ++usage_of(usage, slug.get<std::string>()).suggested;
+    });
+    if (!ok) return tl::unexpected(ok.error());
+  }
+  {  // resolutions
+    sql::Stmt st(db,
+                 "SELECT slug, count(*) FROM feedback WHERE kind = 'resolved' AND at >= ?1 AND at < ?2 "
+                 "GROUP BY slug");
+    if (st.ok()) st.bind(1, w.from).bind(2, w.until);
+    auto ok = each_row(db, st, "feedback", [&](const sql::Stmt& row) {
+      usage_of(usage, row.view(0)).resolved += row.integer(1);
+    });
+    if (!ok) return tl::unexpected(ok.error());
+  }
+  h.usage.reserve(usage.size());
+  for (auto& [slug, u] : usage) h.usage.emplace(slug, u);
+  {  // helpful and not-helpful votes by day
+    sql::Stmt st(
+        db,
+        "SELECT slug, at / 86400 AS day, sum(kind = 'helpful'), sum(kind = 'not_helpful') FROM feedback "
+        "WHERE kind IN ('helpful', 'not_helpful') AND at >= ?1 AND at < ?2 GROUP BY slug, day");
+    if (st.ok()) st.bind(1, fw.from).bind(2, fw.until);
+    auto ok = each_row(db, st, "feedback", [&](const sql::Stmt& row) {
+      h.votes[row.text(0)].push_back(VoteDay{row.integer(1), row.integer(2), row.integer(3)});
+    });
+    if (!ok) return tl::unexpected(ok.error());
+  }
+  TermExtractor terms;
+  if (auto ok = read_zero_results(db, w, terms, default_lang, h.gaps); !ok) return tl::unexpected(ok.error());
+  if (auto ok = read_gap_tickets(db, w, h.gaps); !ok) return tl::unexpected(ok.error());
+  {  // when the usage log starts: its oldest search, view or daily count
+    sql::Stmt st(db,
+                 "SELECT min(m) FROM (SELECT min(at) AS m FROM searches UNION ALL SELECT min(at) FROM views "
+                 "UNION ALL SELECT min(day) * 86400 FROM usage_daily)");
+    auto ok = each_row(db, st, "usage", [&](const sql::Stmt& row) {
+      if (!row.is_null(0)) h.first_usage_at = row.integer(0);
+    });
+    if (!ok) return tl::unexpected(ok.error());
+  }
+  return h;
+}
+
+Result<std::vector<GapEvent>> load_gap_events(const std::filesystem::path& path, std::int64_t since,
+                                              std::int64_t until, std::int64_t now, Lang default_lang) {
+  std::vector<GapEvent> out;
+  auto reader = Reader::open(path);
+  if (!reader) return tl::unexpected(reader.error());
+  if (!*reader) return out;
+  sqlite3* db = (*reader)->db();
+  const TimeWindow w{since, until};
+  TermExtractor terms;
+  if (auto ok = read_zero_results(db, w, terms, default_lang, out); !ok) return tl::unexpected(ok.error());
+  {  // searches with hits but no article view by the same principal soon after
+    const std::string text =
+        std::string(
+            "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits > 0 AND s.at >= ?1 AND s.at < ?2 "
+            "AND s.query <> '' AND s.at + ?4 <= ?5 AND NOT EXISTS (SELECT 1 FROM views AS v "
+            "WHERE v.principal = s.principal AND v.at >= s.at AND v.at <= s.at + ?4)") +
+        not_superseded + " ORDER BY s.at, s.id";
+    sql::Stmt st(db, text.c_str());
+    if (st.ok())
+      st.bind(1, w.from).bind(2, w.until).bind(3, as_you_type_seconds).bind(4, click_seconds).bind(5, now);
+    auto ok = each_row(db, st, "searches", [&](const sql::Stmt& row) {
+      out.push_back(search_event(GapEvent::Kind::no_click, row, terms, default_lang));
+    });
+    if (!ok) return tl::unexpected(ok.error());
+  }
+  if (auto ok = read_gap_tickets(db, w, out); !ok) return tl::unexpected(ok.error());
+  {  // not-helpful votes, in the words of the ticket's subject when the service saw the ticket
+    sql::Stmt st(db,
+                 "SELECT f.at, f.slug, f.lang, f.terms, coalesce(t.subject, '') FROM feedback AS f "
+                 "LEFT JOIN tickets AS t ON t.ticket_id = f.ticket_id "
+                 "WHERE f.kind = 'not_helpful' AND f.at >= ?1 AND f.at < ?2 ORDER BY f.at, f.id");
+    if (st.ok()) st.bind(1, w.from).bind(2, w.until);
+    auto ok = each_row(db, st, "feedback", [&](const sql::Stmt& row) {
+      GapEvent e;
+      e.kind = GapEvent::Kind::not_helpful;
+      e.at = row.integer(0);
+      e.slug = row.text(1);
+      e.lang = row.text(2);
+      ticket_terms(row.text(3), e);
+      e.text = row.text(4);
+      if (e.text.empty())
+        for (const auto& word : e.words) e.text += (e.text.empty() ? "" : " ") + word;
+      out.push_back(std::move(e));
+    });
+    if (!ok) return tl::unexpected(ok.error());
+  }
+  return out;
+}
+
+void count_stem_articles(const Xapian::Database& db, const std::vector<GapEvent>& events, GapOptions& o) {
+  o.article_count = db.get_doccount();
+  std::set<std::string> stems;
+  for (const auto& e : events) stems.insert(e.stems.begin(), e.stems.end());
+  for (const auto& s : stems) {
+    // The stemmed term in the default search space; codes and unstemmed words under their own spelling.
+    const Xapian::doccount n =
+        std::max(db.get_termfreq(schema::term(schema::prefix::stemmed, s)), db.get_termfreq(s));
+    if (n > 0) o.stem_articles[s] = n;
+  }
+}
+
+}  // namespace solusi::service

@@ -1,0 +1,1126 @@
+#include "reports.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_set>
+
+#include "text.hpp"
+
+namespace solusi::service {
+namespace {
+
+constexpr std::int64_t seconds_per_day = 86400;
+
+/// Stems of an event compared at most (the most telling first).
+constexpr size_t max_event_stems = 12;
+/// A title or tag stem of more live articles than this points at none of them (losing_to_gap).
+constexpr size_t max_stem_articles = 64;
+/// Candidate pairs for `duplicate_suspect` share at least 2 of the 16 smallest values of their sketches
+/// (a near-copy shares most of them); only those pairs are scored on the whole sketches.
+constexpr size_t candidate_sketch_values = 16;
+constexpr size_t min_shared_sketch_values = 2;
+/// Sketch values held by more articles than this are boilerplate: they propose no pair.
+constexpr size_t max_sketch_posting = 64;
+/// Weights of title and text similarity in `duplicate_suspect`.
+constexpr double title_share = 0.3;
+constexpr double text_share = 0.7;
+/// A resolution says more about reliance than a view or a suggestion shown.
+constexpr double resolution_weight = 3;
+/// Longest example wording kept (bytes).
+constexpr size_t max_example_bytes = 200;
+
+/// The order reasons are listed in, within an article and in the owner counts.
+constexpr std::array<std::string_view, 9> reason_order{"review_overdue", "never_reviewed",    "expired",
+                                                       "expiring_soon",  "negative_feedback", "broken_links",
+                                                       "losing_to_gap",  "duplicate_suspect", "unused"};
+
+size_t reason_rank(std::string_view code) {
+  return static_cast<size_t>(std::find(reason_order.begin(), reason_order.end(), code) -
+                             reason_order.begin());
+}
+
+double round2(double x) {
+  return std::round(x * 100.0) / 100.0;
+}
+
+/// At most two decimals, without trailing zeros: "247.5", "3.75", "8".
+std::string format_number(double x) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.2f", x);
+  std::string s = buf;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s == "-0" ? "0" : s;
+}
+
+std::string percent(double share) {
+  return std::to_string(static_cast<int>(std::lround(share * 100))) + "%";
+}
+
+std::optional<Date> date_of(const std::optional<std::string>& iso) {
+  if (!iso) return std::nullopt;
+  auto d = Date::parse(*iso);
+  return d ? std::optional<Date>(*d) : std::nullopt;
+}
+
+std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+/// 64-bit mixing (splitmix64's finalizer): word-pair hashes spread evenly for the bottom-k sketch.
+std::uint64_t mix(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+/// Hashes of the text's consecutive word pairs: words are runs of ASCII letters and digits and of
+/// non-ASCII bytes, ASCII lowercased. Cheap enough for every article of a large knowledge base.
+std::vector<std::uint64_t> word_pair_hashes(std::string_view text) {
+  std::vector<std::uint64_t> out;
+  std::uint64_t previous = 0;
+  bool have_previous = false;
+  size_t i = 0;
+  const size_t n = text.size();
+  auto word_byte = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+  };
+  while (i < n) {
+    while (i < n && !word_byte(static_cast<unsigned char>(text[i]))) ++i;
+    if (i >= n) break;
+    std::uint64_t h = 14695981039346656037ULL;
+    while (i < n && word_byte(static_cast<unsigned char>(text[i]))) {
+      auto c = static_cast<unsigned char>(text[i++]);
+      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+      h = (h ^ c) * 1099511628211ULL;
+    }
+    if (have_previous) out.push_back(mix(previous * 0x9E3779B97F4A7C15ULL ^ h));
+    previous = h;
+    have_previous = true;
+  }
+  return out;
+}
+
+double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() && b.empty()) return 0;
+  size_t both = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++both;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(both) / static_cast<double>(a.size() + b.size() - both);
+}
+
+bool equal_ci(const std::string& a, const std::string& b) {
+  return text::to_lower(a) == text::to_lower(b);
+}
+
+bool is_live(const ArticleFacts& a, const std::string& as_of) {
+  return a.meta.status == "published" && !(a.meta.publish_at && *a.meta.publish_at > as_of);
+}
+
+// ------------------------------------------------------------------------------------------------
+// duplicate_suspect
+
+struct Duplicate {
+  size_t other = 0;
+  double similarity = 0, title = 0, text = 0;
+};
+
+/// Pairs of live articles in one language whose title and text are nearly the same. Candidates are
+/// the pairs that share sketch values (a near-copy shares most of them); each is then scored.
+std::unordered_map<size_t, std::vector<Duplicate>> find_duplicates(const std::vector<ArticleFacts>& articles,
+                                                                   const std::vector<size_t>& live,
+                                                                   double threshold) {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;  // (sketch value, article)
+  entries.reserve(live.size() * candidate_sketch_values);
+  for (size_t i : live) {
+    const auto& sketch = articles[i].sketch;
+    for (size_t k = 0; k < sketch.size() && k < candidate_sketch_values; ++k)
+      entries.emplace_back(sketch[k], static_cast<std::uint32_t>(i));
+  }
+  std::sort(entries.begin(), entries.end());
+  std::unordered_map<std::uint64_t, std::uint32_t> shared;  // (low index << 32 | high index) → values
+  for (size_t from = 0, to = 0; from < entries.size(); from = to) {
+    while (to < entries.size() && entries[to].first == entries[from].first) ++to;
+    if (to - from < 2 || to - from > max_sketch_posting) continue;
+    for (size_t x = from; x < to; ++x)
+      for (size_t y = x + 1; y < to; ++y) {
+        const auto a = std::min(entries[x].second, entries[y].second);
+        const auto b = std::max(entries[x].second, entries[y].second);
+        if (articles[a].meta.lang != articles[b].meta.lang) continue;
+        ++shared[(static_cast<std::uint64_t>(a) << 32) | b];
+      }
+  }
+  std::unordered_map<size_t, std::vector<Duplicate>> out;
+  for (const auto& [key, n] : shared) {
+    if (n < min_shared_sketch_values) continue;
+    const size_t a = static_cast<size_t>(key >> 32), b = static_cast<size_t>(key & 0xffffffffULL);
+    Duplicate d;
+    d.text = sketch_similarity(articles[a].sketch, articles[b].sketch);
+    d.title = jaccard(articles[a].title_stems, articles[b].title_stems);
+    d.similarity = title_share * d.title + text_share * d.text;
+    if (d.similarity < threshold) continue;
+    d.other = b;
+    out[a].push_back(d);
+    d.other = a;
+    out[b].push_back(d);
+  }
+  for (auto& [i, list] : out)
+    std::sort(list.begin(), list.end(), [&](const Duplicate& x, const Duplicate& y) {
+      if (x.similarity != y.similarity) return x.similarity > y.similarity;
+      return articles[x.other].meta.slug < articles[y.other].meta.slug;
+    });
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// losing_to_gap
+
+struct GapEvidence {
+  size_t events = 0, zero_result = 0, tickets = 0;
+  std::vector<std::pair<std::int64_t, std::string>> texts;  // (at, text)
+  std::map<std::string, size_t> words;                      // shared words → events
+};
+
+/// Gap events near each live article: a ticket's best candidate when it was close enough, else the
+/// articles whose title and tag stems cover at least half of the event's stems (at most three; stems
+/// of more than max_stem_articles articles are not counted).
+std::unordered_map<size_t, GapEvidence> match_gaps(const std::vector<ArticleFacts>& articles,
+                                                   const std::vector<size_t>& live,
+                                                   const std::vector<GapEvent>& gaps, const StaleOptions& o,
+                                                   const TimeWindow& window) {
+  std::unordered_map<std::string, std::vector<size_t>> by_stem;
+  std::unordered_map<std::string, size_t> live_slug;
+  for (size_t i : live) {
+    live_slug.emplace(articles[i].meta.slug, i);
+    for (const auto& s : articles[i].key_stems) by_stem[s].push_back(i);
+  }
+  std::unordered_map<size_t, GapEvidence> out;
+  // The same words (a repeated query) point at the same articles: matched once.
+  std::unordered_map<std::string, std::vector<size_t>> by_terms;
+  for (const auto& e : gaps) {
+    if (e.at < window.from || e.at >= window.until) continue;
+    if (e.kind != GapEvent::Kind::zero_result && e.kind != GapEvent::Kind::no_confident_suggestion) continue;
+    const size_t n = std::min(e.stems.size(), max_event_stems);
+    std::vector<size_t> targets;
+    if (e.kind == GapEvent::Kind::no_confident_suggestion && !e.slug.empty() &&
+        e.confidence >= o.min_near_confidence) {
+      if (auto it = live_slug.find(e.slug); it != live_slug.end()) targets.push_back(it->second);
+    }
+    if (targets.empty() && n > 0) {
+      std::string key;
+      for (size_t k = 0; k < n; ++k) key += e.stems[k] + '\n';
+      auto [cached, inserted] = by_terms.try_emplace(std::move(key));
+      if (inserted) {
+        std::map<size_t, size_t> count;  // ordered: the same targets whatever the event order
+        for (size_t k = 0; k < n; ++k)
+          if (auto it = by_stem.find(e.stems[k]);
+              it != by_stem.end() && it->second.size() <= max_stem_articles)
+            for (size_t i : it->second) ++count[i];
+        size_t best = 0;
+        for (const auto& [i, c] : count) best = std::max(best, c);
+        const size_t need = std::max<size_t>(1, (n + 1) / 2);
+        if (best >= need) {
+          for (const auto& [i, c] : count)
+            if (c == best) cached->second.push_back(i);
+          if (cached->second.size() > 3) cached->second.clear();  // too vague to blame any one article
+        }
+      }
+      targets = cached->second;
+    }
+    for (size_t t : targets) {
+      GapEvidence& g = out[t];
+      ++g.events;
+      if (e.kind == GapEvent::Kind::zero_result)
+        ++g.zero_result;
+      else
+        ++g.tickets;
+      g.texts.emplace_back(e.at, e.text);
+      const auto& keys = articles[t].key_stems;
+      for (size_t k = 0; k < n; ++k)
+        if (std::binary_search(keys.begin(), keys.end(), e.stems[k]))
+          ++g.words[k < e.words.size() && !e.words[k].empty() ? e.words[k] : e.stems[k]];
+    }
+  }
+  return out;
+}
+
+/// Up to @p n distinct texts (compared lowercased), most recent first.
+std::vector<std::string> recent_examples(std::vector<std::pair<std::int64_t, std::string>> texts, size_t n) {
+  std::sort(texts.begin(), texts.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return a.second < b.second;
+  });
+  std::vector<std::string> out;
+  std::unordered_set<std::string> seen;
+  for (const auto& [at, t] : texts) {
+    if (out.size() >= n) break;
+    const std::string key = text::collapse_whitespace(text::to_lower(t));
+    if (key.empty() || !seen.insert(key).second) continue;
+    out.push_back(text::truncate_words(text::collapse_whitespace(t), max_example_bytes));
+  }
+  return out;
+}
+
+std::string quoted_list(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "\"" : ", \"") + s + "\"";
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Building the entries
+
+Reason make_reason(std::string code, double weight, std::string summary, nlohmann::json evidence) {
+  return Reason{std::move(code), weight, std::move(summary), std::move(evidence)};
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------------
+// Inputs
+
+TermExtractor::TermExtractor() : stemmers_{stemmer_for(Lang::id), stemmer_for(Lang::en)} {}
+
+void TermExtractor::add(std::string_view input, Lang lang, std::vector<std::string>& stems,
+                        std::vector<std::string>* words) {
+  const Xapian::Stopper& stopper = stopper_for(lang);
+  Xapian::Stem& stemmer = stemmers_[static_cast<int>(lang)];
+  for (const auto& raw : text::words(input)) {
+    std::vector<std::string> parts;
+    if (lang == Lang::id) {
+      if (const auto standard = indonesian_chat_word(raw); !standard.empty()) {
+        for (const auto& w : text::words(standard)) parts.push_back(w);
+      }
+    }
+    if (parts.empty()) parts.push_back(raw);
+    for (const auto& w : parts) {
+      if (w.size() < 2 || stopper(w)) continue;
+      if (std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+      std::string stem = stemmer(w);
+      if (stem.empty()) stem = w;
+      if (std::find(stems.begin(), stems.end(), stem) != stems.end()) continue;
+      stems.push_back(std::move(stem));
+      if (words) words->push_back(raw);
+    }
+  }
+}
+
+ArticleFacts article_facts(StoredArticle article, TermExtractor& terms) {
+  ArticleFacts f;
+  const Lang lang = parse_lang(article.lang).value_or(Lang::id);
+  terms.add(article.title, lang, f.title_stems);
+  f.key_stems = f.title_stems;
+  for (const auto& tag : article.tags) terms.add(tag, lang, f.key_stems);
+  std::sort(f.title_stems.begin(), f.title_stems.end());
+  std::sort(f.key_stems.begin(), f.key_stems.end());
+
+  std::vector<std::uint64_t> hashes = word_pair_hashes(article.text);
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  if (hashes.size() > sketch_size) hashes.resize(sketch_size);
+  f.sketch = std::move(hashes);
+
+  article.text.clear();
+  article.text.shrink_to_fit();
+  article.markdown.clear();
+  article.markdown.shrink_to_fit();
+  f.meta = std::move(article);
+  return f;
+}
+
+double sketch_similarity(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  if (a.empty() || b.empty()) return 0;
+  // Bottom-k: the sketch_size smallest values of the union of the two sketches are the smallest of the
+  // union of the two sets; such a value is in both sets exactly when it is in both sketches. The share
+  // of them in both estimates the Jaccard similarity (exactly, when both sets fit in their sketches).
+  size_t taken = 0, both = 0, i = 0, j = 0;
+  while (taken < sketch_size && (i < a.size() || j < b.size())) {
+    if (j >= b.size() || (i < a.size() && a[i] < b[j])) {
+      ++i;
+    } else if (i >= a.size() || b[j] < a[i]) {
+      ++j;
+    } else {
+      ++i;
+      ++j;
+      ++both;
+    }
+    ++taken;
+  }
+  return static_cast<double>(both) / static_cast<double>(taken);
+}
+
+std::string_view to_string(GapEvent::Kind kind) {
+  switch (kind) {
+    case GapEvent::Kind::zero_result:
+      return "zero_result";
+    case GapEvent::Kind::no_click:
+      return "no_click";
+    case GapEvent::Kind::no_confident_suggestion:
+      return "no_confident_suggestion";
+    case GapEvent::Kind::not_helpful:
+      return "not_helpful";
+  }
+  return "zero_result";
+}
+
+TimeWindow usage_window(const StaleOptions& o) {
+  const std::int64_t last = o.as_of.days_since_epoch();
+  return {(last - o.usage_days + 1) * seconds_per_day, (last + 1) * seconds_per_day};
+}
+
+TimeWindow feedback_window(const StaleOptions& o) {
+  const std::int64_t last = o.as_of.days_since_epoch();
+  return {(last - o.feedback_days + 1) * seconds_per_day, (last + 1) * seconds_per_day};
+}
+
+std::string iso_time(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+Date day_of(std::int64_t unix_seconds) {
+  const std::int64_t day = unix_seconds >= 0 ? unix_seconds / seconds_per_day
+                                             : (unix_seconds - seconds_per_day + 1) / seconds_per_day;
+  return Date(std::chrono::sys_days(std::chrono::days(day)));
+}
+
+std::string csv_field(std::string_view v) {
+  std::string s(v);
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+    s.insert(s.begin(), '\'');
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// The stale report
+
+StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventHistory& events,
+                         const StaleOptions& o) {
+  const std::string as_of = o.as_of.iso();
+  const TimeWindow window = usage_window(o);
+  const Date window_start = day_of(window.from);
+
+  std::unordered_map<std::string, size_t> by_slug;
+  std::vector<size_t> live;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    by_slug.emplace(articles[i].meta.slug, i);
+    if (is_live(articles[i], as_of)) live.push_back(i);
+  }
+  const auto duplicates = find_duplicates(articles, live, o.duplicate_threshold);
+  const auto gaps = match_gaps(articles, live, events.gaps, o, window);
+
+  StaleReport report;
+  report.as_of = as_of;
+  report.usage_days = o.usage_days;
+  report.files_checked = static_cast<bool>(o.file_exists);
+  if (events.first_usage_at) report.usage_since = day_of(*events.first_usage_at).iso();
+  report.unused_checked = events.first_usage_at && *events.first_usage_at <= window.from;
+
+  for (size_t i : live) {
+    const ArticleFacts& a = articles[i];
+    const StoredArticle& m = a.meta;
+    if (o.owner && !equal_ci(m.owner, *o.owner)) continue;
+    if (o.category && !equal_ci(m.category, *o.category)) continue;
+    ++report.articles_checked;
+
+    StaleEntry e;
+    e.slug = m.slug;
+    e.title = m.title;
+    e.owner = m.owner;
+    e.category = m.category;
+    e.lang = m.lang;
+    e.audience = m.audience;
+    e.reviewed = m.reviewed;
+    e.valid_to = m.valid_to;
+    if (auto it = events.usage.find(m.slug); it != events.usage.end()) e.usage = it->second;
+    e.reliance = static_cast<double>(e.usage.views + e.usage.suggested) +
+                 resolution_weight * static_cast<double>(e.usage.resolved);
+
+    // review_overdue / never_reviewed
+    const auto reviewed = date_of(m.reviewed);
+    if (!reviewed) {
+      e.reasons.push_back(make_reason("never_reviewed", 2, "never reviewed: the article has no reviewed date",
+                                      nlohmann::json::object()));
+    } else {
+      const int every = m.review_every_days > 0 ? m.review_every_days : 90;
+      const Date due = date_of(m.review_due).value_or(reviewed->plus_days(every));
+      e.review_due = due.iso();
+      if (o.as_of > due) {
+        const long overdue = o.as_of - due;
+        const double weight = 1 + std::min(2.0, static_cast<double>(overdue) / every);
+        e.reasons.push_back(make_reason("review_overdue", weight,
+                                        "review overdue by " + plural(overdue, "day", "days") +
+                                            " (reviewed " + reviewed->iso() + ", every " +
+                                            std::to_string(every) + " days, due " + due.iso() + ")",
+                                        {{"reviewed", reviewed->iso()},
+                                         {"review_every_days", every},
+                                         {"review_due", due.iso()},
+                                         {"days_overdue", overdue}}));
+      }
+    }
+
+    // expired / expiring_soon
+    if (const auto valid_to = date_of(m.valid_to)) {
+      if (*valid_to < o.as_of) {
+        const long ago = o.as_of - *valid_to;
+        e.reasons.push_back(make_reason(
+            "expired", 3, "expired " + plural(ago, "day", "days") + " ago (valid_to " + valid_to->iso() + ")",
+            {{"valid_to", valid_to->iso()}, {"days_ago", ago}}));
+      } else if (*valid_to - o.as_of <= o.expiring_days) {
+        const long left = *valid_to - o.as_of;
+        e.reasons.push_back(make_reason(
+            "expiring_soon", 1,
+            (left == 0 ? std::string("expires today") : "expires in " + plural(left, "day", "days")) +
+                " (valid_to " + valid_to->iso() + ")",
+            {{"valid_to", valid_to->iso()}, {"days_left", left}}));
+      }
+    }
+
+    // negative_feedback: votes since the last review, within the feedback window
+    if (auto it = events.votes.find(m.slug); it != events.votes.end()) {
+      std::int64_t from_day = o.as_of.days_since_epoch() - o.feedback_days + 1;
+      if (reviewed) from_day = std::max<std::int64_t>(from_day, reviewed->days_since_epoch());
+      std::int64_t helpful = 0, not_helpful = 0;
+      for (const auto& v : it->second) {
+        if (v.day < from_day || v.day > o.as_of.days_since_epoch()) continue;
+        helpful += v.helpful;
+        not_helpful += v.not_helpful;
+      }
+      const std::int64_t votes = helpful + not_helpful;
+      const double share = votes ? static_cast<double>(not_helpful) / static_cast<double>(votes) : 0;
+      if (votes >= o.min_votes && share > o.not_helpful_share) {
+        const std::string since = day_of(from_day * seconds_per_day).iso();
+        e.reasons.push_back(make_reason("negative_feedback", 1 + share,
+                                        std::to_string(not_helpful) + " of " +
+                                            plural(votes, "vote", "votes") + " not helpful (" +
+                                            percent(share) + ") since " + since,
+                                        {{"not_helpful", not_helpful},
+                                         {"helpful", helpful},
+                                         {"votes", votes},
+                                         {"share", round2(share)},
+                                         {"since", since}}));
+      }
+    }
+
+    // broken_links
+    {
+      auto links = nlohmann::json::array();
+      auto files = nlohmann::json::array();
+      std::string summary;
+      for (const auto& target : m.links) {
+        std::string state;
+        if (auto it = by_slug.find(target); it == by_slug.end())
+          state = "missing";
+        else if (articles[it->second].meta.status == "archived")
+          state = "archived";
+        else if (articles[it->second].meta.status != "published")
+          state = "unpublished";
+        if (state.empty()) continue;
+        links.push_back({{"slug", target}, {"state", state}});
+        summary += (summary.empty() ? "" : ", ") + target + " (" + state + ")";
+      }
+      if (o.file_exists)
+        for (const auto& f : m.files)
+          if (!o.file_exists(f)) {
+            files.push_back(f);
+            summary += (summary.empty() ? "" : ", ") + f + " (file missing)";
+          }
+      const size_t n = links.size() + files.size();
+      if (n > 0)
+        e.reasons.push_back(make_reason("broken_links", std::min(2.0, 1 + 0.25 * static_cast<double>(n - 1)),
+                                        "broken links: " + summary, {{"links", links}, {"files", files}}));
+    }
+
+    // losing_to_gap
+    if (auto it = gaps.find(i); it != gaps.end() && it->second.events >= o.min_gap_events) {
+      const GapEvidence& g = it->second;
+      std::vector<std::pair<std::string, size_t>> words(g.words.begin(), g.words.end());
+      std::stable_sort(words.begin(), words.end(),
+                       [](const auto& x, const auto& y) { return x.second > y.second; });
+      std::vector<std::string> terms;
+      for (size_t k = 0; k < words.size() && k < 5; ++k) terms.push_back(words[k].first);
+      const auto examples = recent_examples(g.texts, 3);
+      std::string summary = std::to_string(g.events) + " searches or tickets near its topic found nothing";
+      if (!terms.empty()) {
+        std::string joined;
+        for (const auto& t : terms) joined += (joined.empty() ? "" : ", ") + t;
+        summary += " (" + joined + ")";
+      }
+      if (!examples.empty()) {
+        std::vector<std::string> short_examples;  // the evidence keeps them whole
+        for (const auto& x : examples) short_examples.push_back(text::truncate_words(x, 80));
+        summary += ", e.g. " + quoted_list(short_examples);
+      }
+      e.reasons.push_back(make_reason("losing_to_gap", 1 + std::min(1.0, static_cast<double>(g.events) / 10),
+                                      summary,
+                                      {{"events", g.events},
+                                       {"zero_result_searches", g.zero_result},
+                                       {"no_confident_suggestions", g.tickets},
+                                       {"terms", terms},
+                                       {"examples", examples}}));
+    }
+
+    // duplicate_suspect
+    if (auto it = duplicates.find(i); it != duplicates.end()) {
+      auto list = nlohmann::json::array();
+      std::string summary;
+      for (const auto& d : it->second) {
+        const auto& other = articles[d.other].meta;
+        list.push_back({{"slug", other.slug},
+                        {"title", other.title},
+                        {"similarity", round2(d.similarity)},
+                        {"title_similarity", round2(d.title)},
+                        {"text_similarity", round2(d.text)}});
+        summary += (summary.empty() ? "" : "; ") + other.slug + " \"" + other.title + "\" (similarity " +
+                   format_number(round2(d.similarity)) + ")";
+      }
+      e.reasons.push_back(
+          make_reason("duplicate_suspect", 0.5, "nearly the same as " + summary, {{"articles", list}}));
+    }
+
+    // unused: judged only when the log covers the window and the article was live all along
+    const bool live_all_window = !m.publish_at || *m.publish_at <= window_start.iso();
+    if (report.unused_checked && live_all_window && e.usage.views == 0 && e.usage.search_hits == 0 &&
+        e.usage.suggested == 0 && e.usage.resolved == 0) {
+      e.reasons.push_back(make_reason("unused", 0.5,
+                                      "unused: no view, search hit, suggestion or resolution in " +
+                                          std::to_string(o.usage_days) + " days (since " +
+                                          window_start.iso() + ")",
+                                      {{"days", o.usage_days}, {"since", window_start.iso()}}));
+    }
+
+    if (e.reasons.empty()) continue;
+    std::stable_sort(e.reasons.begin(), e.reasons.end(), [](const Reason& x, const Reason& y) {
+      return reason_rank(x.code) < reason_rank(y.code);
+    });
+    for (const auto& r : e.reasons) e.staleness += r.weight;
+    e.staleness = round2(e.staleness);
+    e.impact = round2((1 + e.reliance) * e.staleness);
+    report.articles.push_back(std::move(e));
+  }
+
+  std::sort(report.articles.begin(), report.articles.end(), [](const StaleEntry& x, const StaleEntry& y) {
+    if (x.impact != y.impact) return x.impact > y.impact;
+    if (x.staleness != y.staleness) return x.staleness > y.staleness;
+    return x.slug < y.slug;
+  });
+  std::map<std::string, size_t> owner_index;
+  for (size_t k = 0; k < report.articles.size(); ++k) {
+    StaleEntry& e = report.articles[k];
+    e.rank = k + 1;
+    auto [it, inserted] = owner_index.emplace(e.owner, report.owners.size());
+    if (inserted) report.owners.push_back(OwnerQueue{e.owner, {}, {}});
+    report.owners[it->second].entries.push_back(k);
+  }
+  for (auto& q : report.owners) {
+    for (const auto code : reason_order) {
+      size_t n = 0;
+      for (size_t k : q.entries)
+        for (const auto& r : report.articles[k].reasons)
+          if (r.code == code) ++n;
+      if (n) q.reasons.emplace_back(std::string(code), n);
+    }
+  }
+  return report;
+}
+
+nlohmann::json to_json(const StaleEntry& e) {
+  auto reasons = nlohmann::json::array();
+  for (const auto& r : e.reasons)
+    reasons.push_back(
+        {{"code", r.code}, {"weight", round2(r.weight)}, {"summary", r.summary}, {"evidence", r.evidence}});
+  nlohmann::json j{{"rank", e.rank},
+                   {"slug", e.slug},
+                   {"title", e.title},
+                   {"owner", e.owner},
+                   {"category", e.category},
+                   {"lang", e.lang},
+                   {"audience", e.audience},
+                   {"impact", e.impact},
+                   {"staleness", e.staleness},
+                   {"reliance", e.reliance},
+                   {"usage",
+                    {{"views", e.usage.views},
+                     {"search_hits", e.usage.search_hits},
+                     {"suggested", e.usage.suggested},
+                     {"resolved", e.usage.resolved}}},
+                   {"reasons", reasons}};
+  j["reviewed"] = e.reviewed ? nlohmann::json(*e.reviewed) : nlohmann::json();
+  j["review_due"] = e.review_due ? nlohmann::json(*e.review_due) : nlohmann::json();
+  j["valid_to"] = e.valid_to ? nlohmann::json(*e.valid_to) : nlohmann::json();
+  return j;
+}
+
+nlohmann::json to_json(const StaleReport& r) {
+  auto articles = nlohmann::json::array();
+  for (const auto& e : r.articles) articles.push_back(to_json(e));
+  auto owners = nlohmann::json::array();
+  for (const auto& q : r.owners) {
+    auto slugs = nlohmann::json::array();
+    for (size_t k : q.entries) slugs.push_back(r.articles[k].slug);
+    auto reasons = nlohmann::json::object();
+    for (const auto& [code, n] : q.reasons) reasons[code] = n;
+    owners.push_back(
+        {{"owner", q.owner}, {"count", q.entries.size()}, {"reasons", reasons}, {"slugs", slugs}});
+  }
+  return {{"as_of", r.as_of},
+          {"usage_days", r.usage_days},
+          {"articles_checked", r.articles_checked},
+          {"count", r.articles.size()},
+          {"unused_checked", r.unused_checked},
+          {"usage_since", r.usage_since ? nlohmann::json(*r.usage_since) : nlohmann::json()},
+          {"files_checked", r.files_checked},
+          {"owners", owners},
+          {"articles", articles}};
+}
+
+std::string to_csv(const StaleReport& r) {
+  std::string out =
+      "rank,owner,slug,title,category,lang,impact,staleness,reliance,views,search_hits,suggested,resolved,"
+      "reasons,evidence\r\n";
+  for (const auto& e : r.articles) {
+    std::string codes, evidence;
+    for (const auto& reason : e.reasons) {
+      codes += (codes.empty() ? "" : " ") + reason.code;
+      evidence += (evidence.empty() ? "" : "; ") + reason.summary;
+    }
+    const std::vector<std::string> fields{std::to_string(e.rank),
+                                          e.owner,
+                                          e.slug,
+                                          e.title,
+                                          e.category,
+                                          e.lang,
+                                          format_number(e.impact),
+                                          format_number(e.staleness),
+                                          format_number(e.reliance),
+                                          std::to_string(e.usage.views),
+                                          std::to_string(e.usage.search_hits),
+                                          std::to_string(e.usage.suggested),
+                                          std::to_string(e.usage.resolved),
+                                          codes,
+                                          evidence};
+    for (size_t k = 0; k < fields.size(); ++k) out += (k ? "," : "") + csv_field(fields[k]);
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string to_text(const StaleReport& r) {
+  std::ostringstream out;
+  if (r.articles.empty()) {
+    out << "No article needs attention as of " << r.as_of << " ("
+        << plural(static_cast<std::int64_t>(r.articles_checked), "published article", "published articles")
+        << " checked).\n";
+  } else {
+    out << "Stale report as of " << r.as_of << ": " << r.articles.size() << " of "
+        << plural(static_cast<std::int64_t>(r.articles_checked), "published article", "published articles")
+        << " need attention, most impact first (usage over the last " << r.usage_days << " days).\n";
+  }
+  if (!r.unused_checked)
+    out << "Note: 'unused' not judged: the usage log "
+        << (r.usage_since ? "starts " + *r.usage_since : std::string("is empty")) << ", it needs "
+        << r.usage_days << " days of history.\n";
+  if (!r.files_checked) out << "Note: local files not checked (no articles folder).\n";
+  for (const auto& q : r.owners) {
+    out << "\n"
+        << (q.owner.empty() ? "(no owner)" : q.owner) << ": "
+        << plural(static_cast<std::int64_t>(q.entries.size()), "article", "articles") << " (";
+    for (size_t k = 0; k < q.reasons.size(); ++k)
+      out << (k ? ", " : "") << q.reasons[k].first << " " << q.reasons[k].second;
+    out << ")\n";
+    for (size_t k : q.entries) {
+      const StaleEntry& e = r.articles[k];
+      out << "  " << e.rank << ". " << e.title << "  [" << e.slug << "]\n"
+          << "     impact " << format_number(e.impact) << " = (1 + reliance " << format_number(e.reliance)
+          << ": " << e.usage.views << " views, " << e.usage.suggested << " suggested, " << e.usage.resolved
+          << " resolved) x staleness " << format_number(e.staleness) << "\n";
+      for (const auto& reason : e.reasons)
+        out << "     - " << reason.summary << "  [" << reason.code << "]\n";
+    }
+  }
+  return out.str();
+}
+
+// ------------------------------------------------------------------------------------------------
+// The gap inbox
+
+namespace {
+
+struct Cluster {
+  std::vector<size_t> members;                  // indexes into the events
+  std::map<std::string, size_t> stem_count;     // stem → members using it
+  std::map<std::string, double> stem_position;  // stem → sum of its positions in the members' terms
+  /// Distinct wordings (term sets) in the cluster, and how many of them use each stem: a wording
+  /// repeated a hundred times is still one way of asking.
+  size_t wordings = 0;
+  std::map<std::string, size_t> stem_wordings;
+  std::vector<std::string> core;  // stems more than half the wordings use (all, for one)
+  double core_weight = 0;
+};
+
+/// An event is compared with the clusters sharing one of its this many most telling stems…
+constexpr size_t candidate_stems = 3;
+/// …at most this many of them per stem, the newest: bounds the cost of a large inbox.
+constexpr size_t candidates_per_stem = 64;
+
+std::string draft_body(const GapCluster& c, const std::string& since, const std::string& until) {
+  const bool id = c.lang != "en";
+  const std::array<std::pair<const char*, const char*>, 4> kind_words{{
+      {"pencarian tanpa hasil", "searches with no result"},
+      {"pencarian tanpa klik", "searches with no click"},
+      {"tiket tanpa saran yang yakin", "tickets with no confident suggestion"},
+      {"suara tidak membantu", "not-helpful votes"},
+  }};
+  std::string kinds;
+  for (size_t k = 0; k < c.kinds.size(); ++k)
+    if (c.kinds[k])
+      kinds += (kinds.empty() ? "" : ", ") + std::to_string(c.kinds[k]) + " " +
+               (id ? kind_words[k].first : kind_words[k].second);
+  std::string body;
+  if (id)
+    body = "Pelanggan dan agen mencari topik ini " + std::to_string(c.count) + " kali antara " + since +
+           " dan " + until + " tanpa menemukan jawaban (" + kinds + ").\n\nKata-kata mereka:\n";
+  else
+    body = "Customers and agents looked for this " + std::to_string(c.count) + " times between " + since +
+           " and " + until + " without finding an answer (" + kinds + ").\n\nIn their words:\n";
+  for (const auto& e : c.examples) body += "- " + e + "\n";
+  std::string terms;
+  for (const auto& t : c.terms) terms += (terms.empty() ? "" : ", ") + t;
+  if (!terms.empty()) body += std::string("\n") + (id ? "Kata kunci: " : "Terms: ") + terms + "\n";
+  if (c.nearest)
+    body += std::string(id ? "Artikel terdekat: " : "Nearest article: ") + c.nearest->slug + " (" +
+            c.nearest->title + ")\n";
+  return body;
+}
+
+}  // namespace
+
+GapReport gap_report(const std::vector<ArticleFacts>& articles, std::vector<GapEvent> events,
+                     const GapOptions& o) {
+  std::erase_if(events,
+                [&](const GapEvent& e) { return e.at < o.since || e.at >= o.until || e.stems.empty(); });
+  std::stable_sort(events.begin(), events.end(), [](const GapEvent& a, const GapEvent& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.kind != b.kind) return a.kind < b.kind;
+    return a.text < b.text;
+  });
+  const double docs = static_cast<double>(std::max<size_t>(o.article_count, 1));
+  std::unordered_map<std::string, double> idf_cache;
+  auto idf = [&](const std::string& stem) {
+    auto [it, inserted] = idf_cache.emplace(stem, 0.0);
+    if (inserted) {
+      const auto df = o.stem_articles.find(stem);
+      const double n = df == o.stem_articles.end() ? 0.0 : static_cast<double>(df->second);
+      it->second = std::log(1 + docs / (1 + n));
+    }
+    return it->second;
+  };
+  auto stems_of = [&](const GapEvent& e) {
+    return std::vector<std::string>(
+        e.stems.begin(), e.stems.begin() + static_cast<long>(std::min(e.stems.size(), max_event_stems)));
+  };
+  auto core_of = [](const Cluster& c) {
+    std::vector<std::string> core;
+    for (const auto& [stem, n] : c.stem_wordings)
+      if (c.wordings == 1 || 2 * n > c.wordings) core.push_back(stem);
+    return core;
+  };
+
+  // Events with the same terms (a repeated query, the same ticket words) go together: one decision
+  // per distinct term set, in the order each set was first seen.
+  std::vector<std::vector<size_t>> groups;
+  {
+    std::unordered_map<std::string, size_t> group_of;
+    for (size_t i = 0; i < events.size(); ++i) {
+      std::string key;
+      for (const auto& st : stems_of(events[i])) key += st + '\n';
+      auto [it, inserted] = group_of.try_emplace(std::move(key), groups.size());
+      if (inserted) groups.emplace_back();
+      groups[it->second].push_back(i);
+    }
+  }
+  std::vector<Cluster> clusters;
+  std::unordered_map<std::string, std::vector<size_t>> by_stem;  // stem → clusters using it, oldest first
+  for (const auto& group : groups) {
+    const auto stems = stems_of(events[group.front()]);
+    double weight = 0;
+    for (const auto& st : stems) weight += idf(st);
+    std::vector<std::string> telling = stems;
+    std::stable_sort(telling.begin(), telling.end(),
+                     [&](const std::string& x, const std::string& y) { return idf(x) > idf(y); });
+    if (telling.size() > candidate_stems) telling.resize(candidate_stems);
+    std::set<size_t> candidates;
+    for (const auto& st : telling)
+      if (auto it = by_stem.find(st); it != by_stem.end()) {
+        const auto& list = it->second;
+        candidates.insert(list.size() > candidates_per_stem ? list.end() - candidates_per_stem : list.begin(),
+                          list.end());
+      }
+    size_t best = clusters.size();
+    double best_sim = 0;
+    for (size_t c : candidates) {
+      double shared = 0;
+      for (const auto& st : clusters[c].core)
+        if (std::find(stems.begin(), stems.end(), st) != stems.end()) shared += idf(st);
+      const double denominator = std::min(weight, clusters[c].core_weight);
+      const double sim = denominator > 0 ? shared / denominator : 0;
+      if (sim > best_sim + 1e-12) {
+        best_sim = sim;
+        best = c;
+      }
+    }
+    if (best == clusters.size() || best_sim + 1e-12 < o.join_threshold) {
+      best = clusters.size();
+      clusters.emplace_back();
+    }
+    Cluster& c = clusters[best];
+    c.members.insert(c.members.end(), group.begin(), group.end());
+    ++c.wordings;
+    for (size_t k = 0; k < stems.size(); ++k) {
+      const auto& st = stems[k];
+      auto& n = c.stem_count[st];
+      if (n == 0) by_stem[st].push_back(best);
+      n += group.size();
+      c.stem_position[st] += static_cast<double>(k * group.size());
+      ++c.stem_wordings[st];
+    }
+    c.core = core_of(c);
+    c.core_weight = 0;
+    for (const auto& st : c.core) c.core_weight += idf(st);
+  }
+
+  // Live articles by key stem, for the nearest article by terms.
+  std::unordered_map<std::string, const ArticleFacts*> by_slug;
+  std::unordered_map<std::string, std::vector<const ArticleFacts*>> by_key;
+  for (const auto& a : articles) {
+    if (a.meta.status != "published") continue;
+    by_slug.emplace(a.meta.slug, &a);
+    for (const auto& s : a.key_stems) by_key[s].push_back(&a);
+  }
+
+  GapReport report;
+  report.since = o.since;
+  report.until = o.until;
+  report.events = events.size();
+  for (const auto& c : clusters) {
+    GapCluster g;
+    g.count = c.members.size();
+    g.first_seen = events[c.members.front()].at;
+    g.last_seen = events[c.members.back()].at;
+    // The word written most often for each stem.
+    std::map<std::string, std::map<std::string, size_t>> written;
+    std::map<std::string, size_t> langs;
+    std::map<std::string, std::pair<size_t, std::int64_t>> wordings;  // lowercased text → (count, last)
+    std::map<std::string, std::string> wording_text;
+    for (size_t i : c.members) {
+      const GapEvent& e = events[i];
+      g.kinds[static_cast<size_t>(e.kind)]++;
+      g.first_seen = std::min(g.first_seen, e.at);
+      g.last_seen = std::max(g.last_seen, e.at);
+      if (!e.lang.empty()) ++langs[e.lang];
+      for (size_t k = 0; k < e.stems.size() && k < max_event_stems; ++k)
+        ++written[e.stems[k]]
+                 [k < e.words.size() && !e.words[k].empty() ? text::to_lower(e.words[k]) : e.stems[k]];
+      const std::string key = text::collapse_whitespace(text::to_lower(e.text));
+      if (key.empty()) continue;
+      auto& w = wordings[key];
+      ++w.first;
+      if (e.at >= w.second) {
+        w.second = e.at;
+        wording_text[key] = text::collapse_whitespace(e.text);
+      }
+    }
+    auto display = [&](const std::string& stem) {
+      const auto& forms = written[stem];
+      std::string best = stem;
+      size_t best_n = 0;
+      for (const auto& [w, n] : forms)
+        if (n > best_n) {
+          best = w;
+          best_n = n;
+        }
+      return best;
+    };
+    // Most used first; among equals, the rare and early ones (a ticket's terms come most telling
+    // first, its words no article uses last: rare, but often names and places).
+    auto telling = [&](const std::pair<std::string, size_t>& t) {
+      return idf(t.first) / (1 + c.stem_position.at(t.first) / static_cast<double>(t.second));
+    };
+    std::vector<std::pair<std::string, size_t>> ranked(c.stem_count.begin(), c.stem_count.end());
+    std::sort(ranked.begin(), ranked.end(), [&](const auto& x, const auto& y) {
+      if (x.second != y.second) return x.second > y.second;
+      if (telling(x) != telling(y)) return telling(x) > telling(y);
+      return x.first < y.first;
+    });
+    const auto core = core_of(c);
+    std::string label;
+    size_t in_label = 0;
+    for (const auto& [stem, n] : ranked) {
+      if (in_label >= 3) break;
+      if (std::find(core.begin(), core.end(), stem) == core.end()) continue;
+      label += (label.empty() ? "" : " ") + display(stem);
+      ++in_label;
+    }
+    for (const auto& [stem, n] : ranked) {
+      if (g.terms.size() >= 6) break;
+      if (c.members.size() > 1 && n < 2) continue;
+      g.terms.push_back(display(stem));
+    }
+    g.label = label;
+    std::vector<std::pair<std::string, std::pair<size_t, std::int64_t>>> w(wordings.begin(), wordings.end());
+    std::sort(w.begin(), w.end(), [](const auto& x, const auto& y) {
+      if (x.second.first != y.second.first) return x.second.first > y.second.first;
+      if (x.second.second != y.second.second) return x.second.second > y.second.second;
+      return x.first < y.first;
+    });
+    for (size_t k = 0; k < w.size() && g.examples.size() < o.examples; ++k)
+      g.examples.push_back(text::truncate_words(wording_text[w[k].first], max_example_bytes));
+    g.lang = "id";
+    size_t lang_n = 0;
+    for (const auto& [l, n] : langs)
+      if (n > lang_n) {
+        g.lang = l;
+        lang_n = n;
+      }
+
+    // Nearest article: what the suggester came closest with, or what was voted not helpful; else the
+    // article whose title and tags cover the most of the cluster's core.
+    std::map<std::string, std::pair<double, bool>> votes;  // slug → (score, from feedback only)
+    for (size_t i : c.members) {
+      const GapEvent& e = events[i];
+      if (e.slug.empty() || !by_slug.count(e.slug)) continue;
+      if (e.kind == GapEvent::Kind::not_helpful) {
+        auto& v = votes.try_emplace(e.slug, 0.0, true).first->second;
+        v.first += 1;
+      } else if (e.confidence >= o.min_near_confidence) {
+        auto& v = votes.try_emplace(e.slug, 0.0, false).first->second;
+        v.first += e.confidence;
+        v.second = false;
+      }
+    }
+    if (!votes.empty()) {
+      auto best = votes.begin();
+      for (auto it = votes.begin(); it != votes.end(); ++it)
+        if (it->second.first > best->second.first + 1e-12) best = it;
+      const ArticleFacts* a = by_slug.at(best->first);
+      g.nearest = NearestArticle{a->meta.slug, a->meta.title, best->second.second ? "feedback" : "suggester",
+                                 round2(best->second.first)};
+    } else {
+      double core_weight = 0;
+      std::map<std::string, double> shared;  // slug → weight of core stems it covers
+      std::map<std::string, const ArticleFacts*> found;
+      for (const auto& s : core) {
+        core_weight += idf(s);
+        if (auto it = by_key.find(s); it != by_key.end() && it->second.size() <= max_stem_articles)
+          for (const ArticleFacts* a : it->second) {
+            shared[a->meta.slug] += idf(s);
+            found[a->meta.slug] = a;
+          }
+      }
+      const ArticleFacts* best = nullptr;
+      double best_score = 0;
+      for (const auto& [slug, weight] : shared) {
+        const double score = core_weight > 0 ? weight / core_weight : 0;
+        if (score >= 0.5 && score > best_score + 1e-12) {
+          best_score = score;
+          best = found[slug];
+        }
+      }
+      if (best) g.nearest = NearestArticle{best->meta.slug, best->meta.title, "terms", round2(best_score)};
+    }
+
+    std::string subject = g.examples.empty() ? g.label : g.examples.front();
+    subject = text::truncate_words(subject, 120);
+    g.draft = {{"subject", subject},
+               {"body", draft_body(g, day_of(g.first_seen).iso(), day_of(g.last_seen).iso())}};
+    report.clusters.push_back(std::move(g));
+  }
+  std::sort(report.clusters.begin(), report.clusters.end(), [](const GapCluster& x, const GapCluster& y) {
+    if (x.count != y.count) return x.count > y.count;
+    if (x.last_seen != y.last_seen) return x.last_seen > y.last_seen;
+    return x.label < y.label;
+  });
+  return report;
+}
+
+nlohmann::json to_json(const GapReport& r) {
+  auto clusters = nlohmann::json::array();
+  for (const auto& c : r.clusters) {
+    auto kinds = nlohmann::json::object();
+    for (size_t k = 0; k < all_gap_kinds.size(); ++k)
+      kinds[std::string(to_string(all_gap_kinds[k]))] = c.kinds[k];
+    nlohmann::json nearest;
+    if (c.nearest)
+      nearest = {{"slug", c.nearest->slug},
+                 {"title", c.nearest->title},
+                 {"via", c.nearest->via},
+                 {"score", c.nearest->score}};
+    clusters.push_back({{"label", c.label},
+                        {"terms", c.terms},
+                        {"count", c.count},
+                        {"kinds", kinds},
+                        {"first_seen", iso_time(c.first_seen)},
+                        {"last_seen", iso_time(c.last_seen)},
+                        {"examples", c.examples},
+                        {"lang", c.lang},
+                        {"nearest", nearest},
+                        {"draft", c.draft}});
+  }
+  return {{"since", day_of(r.since).iso()},
+          {"until", day_of(r.until - 1).iso()},
+          {"events", r.events},
+          {"count", r.clusters.size()},
+          {"clusters", clusters}};
+}
+
+std::string to_csv(const GapReport& r) {
+  std::string out =
+      "label,count,zero_result,no_click,no_confident_suggestion,not_helpful,first_seen,last_seen,terms,"
+      "example_1,example_2,example_3,nearest_slug,nearest_title\r\n";
+  for (const auto& c : r.clusters) {
+    std::string terms;
+    for (const auto& t : c.terms) terms += (terms.empty() ? "" : " ") + t;
+    std::vector<std::string> fields{c.label, std::to_string(c.count)};
+    for (size_t k : c.kinds) fields.push_back(std::to_string(k));
+    fields.push_back(iso_time(c.first_seen));
+    fields.push_back(iso_time(c.last_seen));
+    fields.push_back(terms);
+    for (size_t k = 0; k < 3; ++k) fields.push_back(k < c.examples.size() ? c.examples[k] : "");
+    fields.push_back(c.nearest ? c.nearest->slug : "");
+    fields.push_back(c.nearest ? c.nearest->title : "");
+    for (size_t k = 0; k < fields.size(); ++k) out += (k ? "," : "") + csv_field(fields[k]);
+    out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace solusi::service

@@ -1,0 +1,258 @@
+// The team leads' reports: which articles need attention, why and in what order (the stale report),
+// and what customers and agents looked for and did not find (the gap inbox).
+//
+// Both are pure functions of their inputs: the facts of the articles (read from the index), the events
+// (read from events.db) and a date `as_of`; report_sources.hpp reads the inputs. The same inputs always
+// give the same report, byte for byte, so tests assert exact reasons and order.
+//
+// Stale report. Each published article gets every reason that applies, with its evidence and a weight;
+// its staleness is the sum of the weights, its reliance what agents and tickets drew from it in the
+// usage window (views + suggestions shown + 3 × resolutions), and its impact (1 + reliance) ×
+// staleness: the most-used outdated article comes first. Articles are grouped by owner.
+//
+// Gap inbox. Zero-result searches, searches with no click, tickets with no confident suggestion and
+// not-helpful votes are clustered by their stemmed terms (weighted by how rare each stem is in the
+// knowledge base), each cluster with its count, first and last time seen, three wordings in the
+// customers' and agents' own words, the nearest existing article and the body of a draft.
+#pragma once
+
+#include <xapian.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "date.hpp"
+#include "document.hpp"
+#include "language.hpp"
+
+namespace solusi::service {
+
+// ------------------------------------------------------------------------------------------------
+// Inputs
+
+/// Stems of short texts (titles, tags, queries) as the reports compare them. Not thread-safe (it owns
+/// its stemmers): one per thread.
+class TermExtractor {
+ public:
+  TermExtractor();
+  /// Appends the stems of @p text in @p lang to @p stems, and the words as written to @p words when
+  /// given (parallel), skipping stems already in @p stems: Indonesian chat spellings normalized
+  /// ("blm" → "belum"), stop words, numbers and one-letter words dropped.
+  void add(std::string_view text, Lang lang, std::vector<std::string>& stems,
+           std::vector<std::string>* words = nullptr);
+
+ private:
+  Xapian::Stem stemmers_[2];
+};
+
+/// Word pairs of a text whose hashes are kept in an article's sketch (bottom-k).
+inline constexpr size_t sketch_size = 64;
+
+/// What the reports know of an article.
+struct ArticleFacts {
+  StoredArticle meta;                    ///< metadata as indexed; text and markdown left empty
+  std::vector<std::string> key_stems;    ///< stems of the title and tags, sorted, unique
+  std::vector<std::string> title_stems;  ///< stems of the title, sorted, unique
+  std::vector<std::uint64_t> sketch;     ///< the smallest sketch_size hashes of its text's word pairs
+};
+
+/// The facts of @p article, from its metadata and its text (meta.text).
+ArticleFacts article_facts(StoredArticle article, TermExtractor& terms);
+
+/// Estimated Jaccard similarity of the word-pair sets two sketches were made from (exact when both
+/// texts have fewer than sketch_size pairs).
+double sketch_similarity(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b);
+
+/// What agents and tickets drew from an article in the usage window.
+struct ArticleUsage {
+  std::int64_t views = 0;        ///< GET /v1/articles/{slug}
+  std::int64_t search_hits = 0;  ///< searches whose first page showed it
+  std::int64_t suggested = 0;    ///< suggestions (POST /v1/suggest) that showed it
+  std::int64_t resolved = 0;     ///< tickets resolved with it
+};
+
+/// Helpful and not-helpful votes for an article on one day (days since 1970-01-01).
+struct VoteDay {
+  std::int64_t day = 0;
+  std::int64_t helpful = 0;
+  std::int64_t not_helpful = 0;
+};
+
+/// Something looked for and not found.
+struct GapEvent {
+  enum class Kind { zero_result, no_click, no_confident_suggestion, not_helpful };
+  Kind kind = Kind::zero_result;
+  std::int64_t at = 0;  ///< Unix seconds
+  /// In the asker's words: the query as logged, the ticket's cleaned text, or the subject of the
+  /// ticket a not-helpful vote was about.
+  std::string text;
+  std::string lang;
+  std::vector<std::string> stems;  ///< unique, most telling first
+  std::vector<std::string> words;  ///< the word written for each stem
+  /// The suggester's best candidate (no confident suggestion), or the article voted not helpful.
+  std::string slug;
+  double confidence = 0;  ///< the best candidate's confidence
+};
+
+inline constexpr std::array<GapEvent::Kind, 4> all_gap_kinds{
+    GapEvent::Kind::zero_result, GapEvent::Kind::no_click, GapEvent::Kind::no_confident_suggestion,
+    GapEvent::Kind::not_helpful};
+std::string_view to_string(GapEvent::Kind kind);
+
+/// What the stale report reads from events.db.
+struct EventHistory {
+  std::unordered_map<std::string, ArticleUsage> usage;          ///< by slug, in the usage window
+  std::unordered_map<std::string, std::vector<VoteDay>> votes;  ///< by slug, in the feedback window
+  /// Zero-result searches and tickets with no confident suggestion in the usage window.
+  std::vector<GapEvent> gaps;
+  /// When the usage log's oldest kept search or view happened (Unix seconds); nullopt: none yet.
+  std::optional<std::int64_t> first_usage_at;
+};
+
+// ------------------------------------------------------------------------------------------------
+// The stale report
+
+struct StaleOptions {
+  Date as_of;
+  int usage_days = 90;     ///< usage window (and `unused`): the as_of day and the days before it
+  int expiring_days = 30;  ///< `expiring_soon` when valid_to is at most this many days after as_of
+  /// Votes count from the last review, and at most this many days back.
+  int feedback_days = 180;
+  int min_votes = 3;                    ///< `negative_feedback` needs at least this many votes…
+  double not_helpful_share = 0.4;       ///< …and more than this share of them not helpful
+  size_t min_gap_events = 2;            ///< `losing_to_gap` needs at least this many events
+  double min_near_confidence = 0.2;     ///< a best candidate below this is not "near" the ticket
+  double duplicate_threshold = 0.6;     ///< 0.3 × title similarity + 0.7 × text similarity
+  std::optional<std::string> owner;     ///< only this owner's articles (case-insensitive)
+  std::optional<std::string> category;  ///< only this category (case-insensitive)
+  /// True when a local file (relative to the articles folder) exists; unset: files are not checked.
+  std::function<bool(const std::string& path)> file_exists;
+};
+
+/// [from, until) in Unix seconds.
+struct TimeWindow {
+  std::int64_t from = 0;
+  std::int64_t until = 0;
+};
+/// The usage window of @p options: the as_of day and the usage_days − 1 days before it.
+TimeWindow usage_window(const StaleOptions& options);
+/// The feedback window: the as_of day and the feedback_days − 1 days before it.
+TimeWindow feedback_window(const StaleOptions& options);
+
+struct Reason {
+  std::string code;         ///< review_overdue, never_reviewed, expired, expiring_soon, …
+  double weight = 0;        ///< what it adds to the article's staleness
+  std::string summary;      ///< one line a person reads
+  nlohmann::json evidence;  ///< the figures behind it (an object)
+};
+
+struct StaleEntry {
+  size_t rank = 0;  ///< 1-based, over the whole report
+  std::string slug, title, owner, category, lang, audience;
+  std::optional<std::string> reviewed, review_due, valid_to;
+  ArticleUsage usage;
+  double reliance = 0;   ///< views + suggested + 3 × resolved
+  double staleness = 0;  ///< sum of the reasons' weights
+  double impact = 0;     ///< (1 + reliance) × staleness
+  std::vector<Reason> reasons;
+};
+
+struct OwnerQueue {
+  std::string owner;                                    ///< "" for articles without an owner
+  std::vector<size_t> entries;                          ///< indexes into StaleReport::articles, in rank order
+  std::vector<std::pair<std::string, size_t>> reasons;  ///< articles per reason code, in code order
+};
+
+struct StaleReport {
+  std::string as_of;
+  int usage_days = 0;
+  size_t articles_checked = 0;  ///< published, live articles looked at (after the filters)
+  /// `unused` is judged only once the usage log covers the whole usage window.
+  bool unused_checked = false;
+  std::optional<std::string> usage_since;  ///< day of the oldest search or view kept
+  bool files_checked = false;
+  std::vector<StaleEntry> articles;  ///< most impact first
+  std::vector<OwnerQueue> owners;    ///< the owner of the first article first
+};
+
+StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventHistory& events,
+                         const StaleOptions& options);
+
+nlohmann::json to_json(const StaleEntry& entry);
+nlohmann::json to_json(const StaleReport& report);
+/// One row per article: rank, owner, slug, title, category, lang, impact, staleness, reliance, views,
+/// search_hits, suggested, resolved, reasons (codes, space-separated), evidence (the summaries,
+/// "; "-separated).
+std::string to_csv(const StaleReport& report);
+/// For a terminal: per owner, the articles in rank order with each reason's summary.
+std::string to_text(const StaleReport& report);
+
+// ------------------------------------------------------------------------------------------------
+// The gap inbox
+
+struct GapOptions {
+  std::int64_t since = 0;  ///< Unix seconds, inclusive
+  std::int64_t until = 0;  ///< exclusive
+  size_t examples = 3;
+  /// An event joins a cluster when the cluster's core terms cover at least this share of the
+  /// (idf-weighted) smaller of the two term sets.
+  double join_threshold = 0.5;
+  double min_near_confidence = 0.2;
+  /// How many articles the knowledge base has, and how many use each stem (absent: none).
+  size_t article_count = 0;
+  std::unordered_map<std::string, size_t> stem_articles;
+};
+
+struct NearestArticle {
+  std::string slug;
+  std::string title;
+  std::string via;  ///< "suggester" (the tickets' best candidate), "feedback" (voted not helpful) or "terms"
+  double score = 0;
+};
+
+struct GapCluster {
+  std::string label;               ///< its core words, most frequent first
+  std::vector<std::string> terms;  ///< words shared by its events, most frequent first
+  size_t count = 0;
+  std::array<size_t, all_gap_kinds.size()> kinds{};  ///< count by GapEvent::Kind
+  std::int64_t first_seen = 0, last_seen = 0;
+  std::vector<std::string> examples;  ///< distinct wordings, most frequent first
+  std::string lang;                   ///< most of its events' language
+  std::optional<NearestArticle> nearest;
+  /// The body POST /v1/drafts/from-ticket takes: {"subject", "body"} made from the examples.
+  nlohmann::json draft;
+};
+
+struct GapReport {
+  std::int64_t since = 0, until = 0;
+  size_t events = 0;                 ///< events read (with at least one term)
+  std::vector<GapCluster> clusters;  ///< largest first
+};
+
+GapReport gap_report(const std::vector<ArticleFacts>& articles, std::vector<GapEvent> events,
+                     const GapOptions& options);
+
+nlohmann::json to_json(const GapReport& report);
+/// One row per cluster: label, count, the four kinds, first_seen, last_seen, terms, example_1..3,
+/// nearest_slug, nearest_title.
+std::string to_csv(const GapReport& report);
+
+// ------------------------------------------------------------------------------------------------
+// Helpers shared with the readers and the notifier
+
+/// "2026-05-01T10:00:00Z".
+std::string iso_time(std::int64_t unix_seconds);
+/// The day of @p unix_seconds (UTC).
+Date day_of(std::int64_t unix_seconds);
+/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a field that a
+/// spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) is prefixed with "'".
+std::string csv_field(std::string_view value);
+
+}  // namespace solusi::service

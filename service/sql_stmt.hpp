@@ -1,0 +1,76 @@
+// A prepared SQLite statement, finalized on destruction, and a transaction helper: shared by the usage
+// log and the report readers (events.cpp keeps its own copy in its anonymous namespace).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "error.hpp"
+
+namespace solusi::service::sql {
+
+inline Error error(sqlite3* db, const std::string& what) {
+  return Error{ErrorCode::io_error, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), {}, 0};
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* text) {
+    if (sqlite3_prepare_v2(db, text, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool ok() const { return st_ != nullptr; }
+  Stmt& bind(int i, std::string_view s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  Stmt& bind(int i, double v) {
+    sqlite3_bind_double(st_, i, v);
+    return *this;
+  }
+  /// SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(st_); }
+  /// Ready for another step() with new bindings.
+  void reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+  }
+  /// The text of a column, valid until the next step() or reset().
+  std::string_view view(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string_view();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
+  double real(int col) const { return sqlite3_column_double(st_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* st_ = nullptr;
+};
+
+/// Runs @p text (one or more statements without results).
+inline Result<void> exec(sqlite3* db, const char* text, const std::string& what) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db, text, nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string m = msg ? msg : "unknown error";
+    sqlite3_free(msg);
+    return fail(ErrorCode::io_error, what + ": " + m);
+  }
+  return {};
+}
+
+}  // namespace solusi::service::sql

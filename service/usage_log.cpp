@@ -1,0 +1,251 @@
+#include "usage_log.hpp"
+
+#include <iostream>
+#include <map>
+
+#include "sql_stmt.hpp"
+#include "text.hpp"
+#include "ticket_text.hpp"
+
+namespace solusi::service {
+namespace {
+
+constexpr std::int64_t seconds_per_day = 86400;
+
+std::int64_t day_of(std::int64_t at) {
+  return at >= 0 ? at / seconds_per_day : (at - seconds_per_day + 1) / seconds_per_day;
+}
+
+/// Deletes rows of one table in chunks; @p sql takes ?1 = cutoff and ?2 = chunk size.
+Result<std::int64_t> delete_in_chunks(EventStore& store, const char* sql, std::int64_t cutoff, int chunk,
+                                      const std::string& what) {
+  std::int64_t total = 0;
+  for (;;) {
+    int changed = 0;
+    auto ok = store.with_connection([&](sqlite3* db) -> Result<void> {
+      sql::Stmt st(db, sql);
+      if (!st.ok()) return tl::unexpected(sql::error(db, "cannot delete old " + what));
+      st.bind(1, cutoff).bind(2, static_cast<std::int64_t>(chunk));
+      if (st.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot delete old " + what));
+      changed = sqlite3_changes(db);
+      return {};
+    });
+    if (!ok) return tl::unexpected(ok.error());
+    total += changed;
+    if (changed < chunk) return total;
+  }
+}
+
+}  // namespace
+
+std::string normalize_query(std::string_view query) {
+  // The ticket cleaner's rules for one line: identifiers out, error codes in.
+  const CleanTicket clean = clean_ticket(query, "");
+  std::string out = text::collapse_whitespace(text::to_lower(clean.subject));
+  if (out.size() > max_logged_query_bytes) out = text::truncate_words(out, max_logged_query_bytes);
+  return out;
+}
+
+Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch) {
+  if (batch.empty()) return {};
+  // Per-day counts by article: one upsert per (day, slug) of the batch.
+  std::map<std::pair<std::int64_t, std::string>, std::pair<std::int64_t, std::int64_t>> daily;
+  for (const auto& e : batch) {
+    if (const auto* s = std::get_if<SearchEvent>(&e)) {
+      for (const auto& slug : s->shown) ++daily[{day_of(s->at), slug}].second;
+    } else if (const auto* v = std::get_if<ViewEvent>(&e)) {
+      ++daily[{day_of(v->at), v->slug}].first;
+    }
+  }
+  return store.with_connection([&](sqlite3* db) -> Result<void> {
+    if (auto ok = sql::exec(db, "BEGIN IMMEDIATE", "cannot log usage"); !ok) return ok;
+    auto body = [&]() -> Result<void> {
+      sql::Stmt search(db,
+                       "INSERT INTO searches(at, query, lang, hits, principal) VALUES (?1, ?2, ?3, ?4, ?5)");
+      sql::Stmt view(db, "INSERT INTO views(at, slug, principal) VALUES (?1, ?2, ?3)");
+      sql::Stmt day(db,
+                    "INSERT INTO usage_daily(day, slug, views, search_hits) VALUES (?1, ?2, ?3, ?4) "
+                    "ON CONFLICT(day, slug) DO UPDATE SET views = views + excluded.views, "
+                    "search_hits = search_hits + excluded.search_hits");
+      if (!search.ok() || !view.ok() || !day.ok()) return tl::unexpected(sql::error(db, "cannot log usage"));
+      for (const auto& e : batch) {
+        if (const auto* s = std::get_if<SearchEvent>(&e)) {
+          search.reset();
+          search.bind(1, s->at).bind(2, s->query).bind(3, s->lang).bind(4, s->hits).bind(5, s->principal);
+          if (search.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a search"));
+        } else if (const auto* v = std::get_if<ViewEvent>(&e)) {
+          view.reset();
+          view.bind(1, v->at).bind(2, v->slug).bind(3, v->principal);
+          if (view.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a view"));
+        }
+      }
+      for (const auto& [key, counts] : daily) {
+        day.reset();
+        day.bind(1, key.first).bind(2, key.second).bind(3, counts.first).bind(4, counts.second);
+        if (day.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot count usage"));
+      }
+      return {};
+    };
+    if (auto ok = body(); !ok) {
+      (void)sql::exec(db, "ROLLBACK", "rollback");
+      return ok;
+    }
+    if (auto ok = sql::exec(db, "COMMIT", "cannot log usage"); !ok) {
+      (void)sql::exec(db, "ROLLBACK", "rollback");
+      return ok;
+    }
+    return {};
+  });
+}
+
+Result<PurgeCounts> purge_usage(EventStore& store, std::int64_t cutoff, int chunk) {
+  PurgeCounts c;
+  struct Step {
+    const char* sql;
+    std::int64_t cutoff;
+    std::int64_t* count;
+    const char* what;
+  };
+  const Step steps[] = {
+      {"DELETE FROM searches WHERE id IN (SELECT id FROM searches WHERE at < ?1 LIMIT ?2)", cutoff,
+       &c.searches, "searches"},
+      {"DELETE FROM views WHERE id IN (SELECT id FROM views WHERE at < ?1 LIMIT ?2)", cutoff, &c.views,
+       "views"},
+      {"DELETE FROM suggestions WHERE id IN (SELECT id FROM suggestions WHERE at < ?1 LIMIT ?2)", cutoff,
+       &c.suggestions, "suggestions"},
+      {"DELETE FROM tickets WHERE rowid IN (SELECT rowid FROM tickets WHERE at < ?1 LIMIT ?2)", cutoff,
+       &c.tickets, "tickets"},
+      // A day's counts go once the whole day is past the cutoff.
+      {"DELETE FROM usage_daily WHERE (day, slug) IN "
+       "(SELECT day, slug FROM usage_daily WHERE day < ?1 LIMIT ?2)",
+       day_of(cutoff), &c.daily, "daily counts"},
+  };
+  for (const auto& s : steps) {
+    auto n = delete_in_chunks(store, s.sql, s.cutoff, chunk, s.what);
+    if (!n) return tl::unexpected(n.error());
+    *s.count = *n;
+  }
+  return c;
+}
+
+UsageLog::UsageLog(EventStore& store, UsageLogOptions options) : store_(store), options_(options) {}
+
+UsageLog::~UsageLog() {
+  stop();
+}
+
+void UsageLog::start() {
+  std::lock_guard lk(mu_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  writer_ = std::thread([this] { run(); });
+}
+
+void UsageLog::stop() {
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  (void)flush();  // whatever came in while the writer finished, or everything when it never ran
+}
+
+bool UsageLog::record(UsageEvent event) {
+  {
+    std::lock_guard lk(mu_);
+    if (!stopping_ && queue_.size() < options_.capacity) {
+      queue_.push_back(std::move(event));
+      if (queue_.size() >= options_.batch_size) wake_.notify_one();
+      return true;
+    }
+  }
+  dropped_full_.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+Result<size_t> UsageLog::flush() {
+  std::lock_guard write_lock(write_mu_);  // batches are written in the order they were taken
+  std::vector<UsageEvent> batch;
+  {
+    std::lock_guard lk(mu_);
+    batch.swap(queue_);
+  }
+  if (batch.empty()) return size_t{0};
+  if (auto ok = write_usage(store_, batch); !ok) {
+    dropped_failed_.fetch_add(batch.size(), std::memory_order_relaxed);
+    return tl::unexpected(ok.error());
+  }
+  logged_.fetch_add(batch.size(), std::memory_order_relaxed);
+  return batch.size();
+}
+
+Result<PurgeCounts> UsageLog::purge() {
+  const std::int64_t cutoff =
+      store_.now() - static_cast<std::int64_t>(options_.retention_days) * seconds_per_day;
+  auto c = purge_usage(store_, cutoff);
+  if (c) purged_.fetch_add(static_cast<std::uint64_t>(c->total()), std::memory_order_relaxed);
+  return c;
+}
+
+void UsageLog::run() {
+  if (auto p = purge(); !p)
+    std::cerr << "solusi: usage log: retention not enforced (will retry): " << p.error().message << "\n";
+  auto next_purge = std::chrono::steady_clock::now() + options_.purge_every;
+  std::unique_lock lk(mu_);
+  while (true) {
+    wake_.wait_for(lk, options_.flush_interval,
+                   [this] { return stopping_ || queue_.size() >= options_.batch_size; });
+    const bool last = stopping_;
+    lk.unlock();
+    if (auto n = flush(); !n) std::cerr << "solusi: usage log: events lost: " << n.error().message << "\n";
+    if (!last && std::chrono::steady_clock::now() >= next_purge) {
+      if (auto p = purge(); !p)
+        std::cerr << "solusi: usage log: retention not enforced (will retry): " << p.error().message << "\n";
+      next_purge = std::chrono::steady_clock::now() + options_.purge_every;
+    }
+    lk.lock();
+    if (last) return;
+  }
+}
+
+UsageLog::Stats UsageLog::stats() const {
+  Stats s;
+  s.logged = logged_.load(std::memory_order_relaxed);
+  s.dropped_full = dropped_full_.load(std::memory_order_relaxed);
+  s.dropped_failed = dropped_failed_.load(std::memory_order_relaxed);
+  s.purged = purged_.load(std::memory_order_relaxed);
+  std::lock_guard lk(mu_);
+  s.queued = queue_.size();
+  return s;
+}
+
+std::string UsageLog::metrics_text() const {
+  const Stats s = stats();
+  std::string out;
+  out +=
+      "# HELP solusi_events_dropped_total Usage events (searches, article views) not logged: the queue "
+      "was full, or their batch could not be written.\n"
+      "# TYPE solusi_events_dropped_total counter\n";
+  out += "solusi_events_dropped_total{reason=\"queue_full\"} " + std::to_string(s.dropped_full) + "\n";
+  out += "solusi_events_dropped_total{reason=\"write_failed\"} " + std::to_string(s.dropped_failed) + "\n";
+  out +=
+      "# HELP solusi_events_logged_total Usage events written to events.db.\n"
+      "# TYPE solusi_events_logged_total counter\n"
+      "solusi_events_logged_total " +
+      std::to_string(s.logged) + "\n";
+  out +=
+      "# HELP solusi_events_queue_depth Usage events waiting to be written.\n"
+      "# TYPE solusi_events_queue_depth gauge\n"
+      "solusi_events_queue_depth " +
+      std::to_string(s.queued) + "\n";
+  out +=
+      "# HELP solusi_events_purged_total Rows of events.db deleted by the retention (retention_days).\n"
+      "# TYPE solusi_events_purged_total counter\n"
+      "solusi_events_purged_total " +
+      std::to_string(s.purged) + "\n";
+  return out;
+}
+
+}  // namespace solusi::service

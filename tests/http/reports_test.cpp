@@ -1,0 +1,315 @@
+// The usage log and the team leads' reports through real HTTP on loopback: searches and views land in
+// events.db off the request path, a full queue never fails a search (and is counted in /metrics), the
+// retention runs on start, GET /v1/reports/stale and /v1/reports/gaps in JSON and CSV, their
+// parameters and who may read them.
+#include "reports.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "events.hpp"
+#include "http_support.hpp"
+#include "usage_log.hpp"
+
+namespace solusi {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::ElementsAre;
+using testing::eventually;
+using ::testing::HasSubstr;
+using testing::Reply;
+using ::testing::StartsWith;
+
+/// The first column of every row of @p query on the events database, as text.
+std::vector<std::string> column(const std::filesystem::path& db_path, const std::string& query) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> out;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        out.emplace_back(t ? t : "NULL");
+      }
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+Reply post_json(httplib::Client& c, const std::string& path, const nlohmann::json& body,
+                const httplib::Headers& headers = {}) {
+  return testing::to_reply(c.Post(path.c_str(), headers, body.dump(), "application/json"));
+}
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class Reports : public testing::HttpTest {
+ protected:
+  std::filesystem::path events_db() const { return service::default_events_path(index_dir()); }
+
+  service::Config quick_config() const {
+    auto c = base_config();
+    c.usage_flush_ms = 20;
+    return c;
+  }
+};
+
+TEST_F(Reports, SearchesAndViewsAreLoggedOffTheRequestPath) {
+  start(quick_config());
+  ASSERT_EQ(get("/v1/search?q=Refund%20%20BELUM%20masuk&lang=id").status, 200);
+  ASSERT_EQ(get("/v1/search?q=refund&offset=10").status, 200);  // a next page is not another search
+  ASSERT_EQ(get("/v1/search?q=zzqxv").status, 200);
+  ASSERT_EQ(get("/v1/articles/akun/otp-tidak-masuk").status, 200);
+  ASSERT_EQ(get("/v1/articles/pembayaran/refund-zamrud").status, 404);  // a draft: no view
+  ASSERT_TRUE(eventually(
+      [&] { return column(events_db(), "SELECT count(*) FROM views") == std::vector<std::string>{"1"}; },
+      5s));
+  EXPECT_THAT(column(events_db(),
+                     "SELECT query || '|' || lang || '|' || (hits > 0) || '|' || principal "
+                     "FROM searches ORDER BY id"),
+              ElementsAre("refund belum masuk|id|1|anonymous", "zzqxv||0|anonymous"));
+  EXPECT_THAT(column(events_db(), "SELECT slug || '|' || principal FROM views"),
+              ElementsAre("akun/otp-tidak-masuk|anonymous"));
+  // The first page of the first search showed the refund article: counted for today.
+  EXPECT_THAT(
+      column(events_db(), "SELECT search_hits FROM usage_daily WHERE slug = 'pembayaran/refund-belum-masuk'"),
+      ElementsAre("1"));
+  // The counter moves right after the commit the rows above came from.
+  EXPECT_TRUE(eventually(
+      [&] { return get("/metrics").body.find("solusi_events_logged_total 3\n") != std::string::npos; }, 5s));
+  EXPECT_THAT(get("/metrics").body, HasSubstr("solusi_events_dropped_total{reason=\"queue_full\"} 0\n"));
+}
+
+TEST_F(Reports, AFullEventQueueNeverFailsASearch) {
+  auto config = base_config();
+  config.usage_queue_size = 1;
+  config.usage_flush_ms = 3600000;  // nothing drains the queue while the test runs
+  start(config);
+  for (int i = 0; i < 20; ++i) {
+    const auto r = get("/v1/search?q=refund%20" + std::to_string(i));
+    ASSERT_EQ(r.status, 200) << r.describe();
+    EXPECT_FALSE(r.json["hits"].empty());
+  }
+  const auto metrics = get("/metrics").body;
+  EXPECT_THAT(metrics, HasSubstr("solusi_events_dropped_total{reason=\"queue_full\"} 19\n"));
+  EXPECT_THAT(metrics, HasSubstr("solusi_events_queue_depth 1\n"));
+  server_->stop();  // writes what was queued
+  EXPECT_THAT(column(events_db(), "SELECT query FROM searches"), ElementsAre("refund 0"));
+}
+
+TEST_F(Reports, TheRetentionRunsOnStart) {
+  {
+    auto store = service::EventStore::open(events_db());
+    ASSERT_TRUE(store) << store.error().describe();
+    const std::int64_t old = now_seconds() - 200 * 86400, recent = now_seconds() - 10 * 86400;
+    ASSERT_TRUE(service::write_usage(**store, {service::SearchEvent{old, "lama", "id", 0, {}, "rina"},
+                                               service::SearchEvent{recent, "baru", "id", 0, {}, "rina"},
+                                               service::ViewEvent{old, "akun/otp-tidak-masuk", "rina"}}));
+    service::SuggestionLog s;
+    s.at = old;
+    s.text = "tiket lama";
+    ASSERT_TRUE((*store)->log_suggestion(s));
+  }
+  auto config = quick_config();
+  config.retention_days = 180;
+  start(config);
+  // The writer thread purges first thing: a search, a view, a suggestion and that day's counts.
+  EXPECT_TRUE(eventually(
+      [&] { return get("/metrics").body.find("solusi_events_purged_total 4\n") != std::string::npos; }, 5s));
+  EXPECT_THAT(column(events_db(), "SELECT query FROM searches"), ElementsAre("baru"));
+  EXPECT_THAT(column(events_db(), "SELECT count(*) FROM views"), ElementsAre("0"));
+  EXPECT_THAT(column(events_db(), "SELECT count(*) FROM suggestions"), ElementsAre("0"));
+  EXPECT_THAT(column(events_db(), "SELECT count(*) FROM usage_daily"),
+              ElementsAre("0"));  // "baru" showed nothing
+}
+
+TEST_F(Reports, StaleReportAsJson) {
+  start(quick_config());
+  const auto j = get_ok("/v1/reports/stale?as_of=2027-03-01");
+  EXPECT_EQ(j["as_of"], "2027-03-01");
+  EXPECT_EQ(j["articles_checked"], testing::public_slugs.size() + testing::internal_slugs.size());
+  EXPECT_FALSE(j["unused_checked"]);  // no usage logged yet
+  // Every published article was reviewed in 2026 with the default 90 days: all overdue by then.
+  ASSERT_EQ(j["count"], 10);
+  for (const auto& a : j["articles"]) {
+    EXPECT_FALSE(testing::contains(testing::unpublished_slugs, a["slug"].get<std::string>())) << a.dump();
+    EXPECT_EQ(a["reasons"][0]["code"], "review_overdue") << a.dump();
+  }
+  // The oldest review first: escalation-policy, reviewed 2026-07-01, due 2026-09-29.
+  EXPECT_EQ(j["articles"][0]["slug"], "en/escalation-policy");
+  EXPECT_EQ(j["articles"][0]["reasons"][0]["evidence"]["days_overdue"], 153);
+  EXPECT_EQ(j["articles"][0]["owner"], "support-leads");
+  EXPECT_EQ(j["owners"][0]["owner"], "support-leads");
+
+  const auto mine = get_ok("/v1/reports/stale?as_of=2027-03-01&owner=tim-logistik");
+  std::vector<std::string> slugs;
+  for (const auto& a : mine["articles"]) slugs.push_back(a["slug"]);
+  EXPECT_THAT(slugs, ElementsAre("pengiriman/ongkos-kirim", "pengiriman/paket-terlambat"));
+  EXPECT_EQ(get_ok("/v1/reports/stale?as_of=2027-03-01&category=pengiriman")["count"], 2);
+  EXPECT_EQ(get_ok("/v1/reports/stale?as_of=2026-07-02")["count"], 0);  // nothing due yet
+}
+
+TEST_F(Reports, StaleReportUsesTheLoggedUsage) {
+  // An article that was never reviewed: listed whatever the day, so today's views can be weighed.
+  testing::write_file(
+      articles_dir() / "internal/catatan-shift.md",
+      "---\ntitle: Catatan serah terima shift\nlang: id\nowner: tim-cs\ncategory: internal\n---\n"
+      "Tulis ringkasan tiket yang masih terbuka sebelum shift berakhir.\n");
+  IndexOptions o;
+  o.articles_dir = articles_dir();
+  o.index_dir = index_dir();
+  o.threads = 1;
+  ASSERT_TRUE(index_folder(o));
+  start(quick_config());
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(get("/v1/articles/internal/catatan-shift").status, 200);
+  const std::string today = service::day_of(now_seconds()).iso();
+  const std::string target = "/v1/reports/stale?owner=tim-cs&as_of=" + today;
+  nlohmann::json j;
+  ASSERT_TRUE(eventually(
+      [&] {
+        j = get_ok(target);
+        return j["count"] == 1 && j["articles"][0]["usage"]["views"] == 3;
+      },
+      5s))
+      << j.dump(2);
+  const auto& a = j["articles"][0];
+  EXPECT_EQ(a["slug"], "internal/catatan-shift");
+  EXPECT_EQ(a["reasons"][0]["code"], "never_reviewed");
+  EXPECT_EQ(a["reliance"], 3);
+  EXPECT_EQ(a["impact"], 8);  // (1 + 3 views) × never_reviewed 2
+  EXPECT_EQ(j["usage_since"], today);
+  // A report as of yesterday does not count today's views.
+  const std::string yesterday = service::day_of(now_seconds() - 86400).iso();
+  EXPECT_EQ(get_ok("/v1/reports/stale?owner=tim-cs&as_of=" + yesterday)["articles"][0]["usage"]["views"], 0);
+}
+
+TEST_F(Reports, StaleReportAsCsv) {
+  start(quick_config());
+  const auto r = get("/v1/reports/stale?as_of=2027-03-01&format=csv");
+  ASSERT_EQ(r.status, 200) << r.describe();
+  EXPECT_EQ(r.header("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r.header("Content-Disposition"), "attachment; filename=\"solusi-stale-2027-03-01.csv\"");
+  EXPECT_THAT(r.body,
+              StartsWith("rank,owner,slug,title,category,lang,impact,staleness,reliance,views,search_hits,"
+                         "suggested,resolved,reasons,evidence\r\n1,support-leads,en/escalation-policy,"
+                         "When to escalate to a team lead,internal,en,"));
+  size_t lines = 0;
+  for (char c : r.body) lines += c == '\n';
+  EXPECT_EQ(lines, 11u);
+}
+
+TEST_F(Reports, BadParametersAre400) {
+  start(quick_config());
+  for (const std::string target :
+       {"/v1/reports/stale?as_of=2027-3-1", "/v1/reports/stale?as_of=03/01/2027",
+        "/v1/reports/stale?as_of=2027-02-30", "/v1/reports/stale?format=xml",
+        "/v1/reports/stale?owner=a&owner=b", "/v1/reports/stale?limit=3", "/v1/reports/gaps?since=yesterday",
+        "/v1/reports/gaps?since=2027-03-02&as_of=2027-03-01", "/v1/reports/gaps?format=pdf",
+        "/v1/reports/gaps?owner=x"}) {
+    const auto r = get(target);
+    EXPECT_EQ(r.status, 400) << target << " → " << r.describe();
+    EXPECT_TRUE(r.is_error_body()) << target << " → " << r.describe();
+  }
+  EXPECT_EQ(
+      testing::raw_exchange(port_, "POST /v1/reports/stale HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+          .substr(0, 12),
+      "HTTP/1.1 405");
+}
+
+TEST_F(Reports, GapInboxClustersWhatWasNotFound) {
+  start(quick_config());
+  // Three tickets about a missing topic, and two searches for it that found nothing.
+  const std::vector<std::string> tickets{"Kak, paylater saya ditolak terus, kenapa ya?",
+                                         "Cara daftar paylater gimana min",
+                                         "limit paylater saya tidak muncul di aplikasi"};
+  for (size_t i = 0; i < tickets.size(); ++i) {
+    const auto r = post_json(
+        *client_, "/v1/suggest",
+        {{"ticket_id", "ZD-" + std::to_string(900 + i)}, {"subject", "paylater"}, {"body", tickets[i]}});
+    ASSERT_EQ(r.status, 200) << r.describe();
+    ASSERT_TRUE(r.json["gap"]) << r.describe();
+  }
+  for (const std::string q : {"paylater", "aktivasi%20paylater"}) {
+    const auto r = get("/v1/search?q=" + q);
+    ASSERT_EQ(r.status, 200);
+    ASSERT_EQ(r.json["total_estimate"], 0) << q << " → " << r.describe();
+  }
+  // An unrelated search that found nothing stays apart.
+  ASSERT_EQ(get("/v1/search?q=zzqxv%20wobble").json["total_estimate"], 0);
+
+  nlohmann::json j;
+  ASSERT_TRUE(eventually(
+      [&] {
+        j = get_ok("/v1/reports/gaps");
+        return j["clusters"].size() == 2 && j["clusters"][0]["count"] == 5;
+      },
+      5s))
+      << j.dump(2);
+  const auto& c = j["clusters"][0];
+  EXPECT_EQ(c["label"], "paylater");
+  EXPECT_EQ(c["kinds"]["zero_result"], 2);
+  EXPECT_EQ(c["kinds"]["no_confident_suggestion"], 3);
+  ASSERT_EQ(c["examples"].size(), 3u);
+  for (const auto& e : c["examples"]) EXPECT_THAT(e.get<std::string>(), HasSubstr("paylater"));
+  EXPECT_EQ(c["draft"]["subject"], c["examples"][0]);
+  EXPECT_THAT(c["draft"]["body"].get<std::string>(), HasSubstr("5 kali"));
+  EXPECT_EQ(j["clusters"][1]["count"], 1);
+  EXPECT_EQ(j["clusters"][1]["examples"][0], "zzqxv wobble");
+  EXPECT_EQ(j["until"], service::day_of(now_seconds()).iso());
+
+  const auto csv = get("/v1/reports/gaps?format=csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.header("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_THAT(csv.body, StartsWith("label,count,zero_result,no_click,no_confident_suggestion,not_helpful,"
+                                   "first_seen,last_seen,terms,example_1,example_2,example_3,nearest_slug,"
+                                   "nearest_title\r\npaylater,5,2,0,3,0,"));
+  // A window that ended before today has none of it.
+  EXPECT_EQ(get_ok("/v1/reports/gaps?since=2020-01-01&as_of=2020-01-31")["count"], 0);
+}
+
+struct Token {
+  std::string name;
+  service::Role role;
+  std::string secret;
+};
+
+TEST_F(Reports, OnlyLeadsAndEditorsReadTheReports) {
+  const Token tokens[] = {
+      {"rina", service::Role::agent, "sol_agent-rina-0123456789"},
+      {"budi", service::Role::editor, "sol_editor-budi-0123456789"},
+      {"sari", service::Role::lead, "sol_lead-sari-0123456789"},
+      {"helpdesk", service::Role::ticket_system, "sol_ticket-helpdesk-0123456789"},
+      {"website", service::Role::public_, "sol_public-website-0123456789"},
+  };
+  auto config = quick_config();
+  for (const auto& t : tokens) config.tokens.push_back({t.name, t.role, service::sha256_hex(t.secret)});
+  start(config);
+  for (const std::string route : {"/v1/reports/stale", "/v1/reports/gaps"}) {
+    EXPECT_EQ(get(route).status, 401) << route;
+    for (const auto& t : tokens) {
+      const auto r = get(route, {{"Authorization", "Bearer " + t.secret}});
+      const bool may = t.role == service::Role::lead || t.role == service::Role::editor;
+      EXPECT_EQ(r.status, may ? 200 : 403) << route << " as " << t.name << " → " << r.describe();
+      if (!may) {
+        EXPECT_EQ(r.error_code(), "forbidden");
+      }
+    }
+  }
+  // The token's name is the principal of the searches logged.
+  ASSERT_EQ(get("/v1/search?q=refund", {{"Authorization", "Bearer " + tokens[0].secret}}).status, 200);
+  EXPECT_TRUE(eventually(
+      [&] {
+        return column(events_db(), "SELECT principal FROM searches") == std::vector<std::string>{"rina"};
+      },
+      5s));
+}
+
+}  // namespace
+}  // namespace solusi
