@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "pipe_table.hpp"
 #include "text.hpp"
 
 namespace solusi {
@@ -309,24 +310,23 @@ std::string strip_html(std::string_view html) {
   return out;
 }
 
-/// A paragraph made of "| a | b |" lines is a table (cmark core has no tables): keep the cells' text.
+/// A paragraph that holds a pipe table (cmark core has no tables): keep the cells' text, a row a line.
 std::string flatten_table(const std::string& paragraph) {
-  const auto first = paragraph.find_first_not_of(" \t");
-  if (first == std::string::npos || paragraph[first] != '|') return paragraph;
+  const auto table = parse_pipe_table(paragraph);
+  if (!table) return paragraph;
   std::string out;
-  for (const auto line : text::split(paragraph, '\n')) {
-    const std::string_view row = text::trim(line);
-    if (row.find_first_not_of("|-: \t") == std::string_view::npos) continue;  // separator row
-    std::string cells;
-    for (const auto piece : text::split(row, '|')) {
-      const auto cell = text::trim(piece);
-      if (!cell.empty()) {
-        if (!cells.empty()) cells += ", ";
-        cells += cell;
-      }
+  for (const auto line : table->lead) out.append(line).append("\n");
+  auto add_row = [&out](const std::vector<std::string>& cells) {
+    std::string row;
+    for (const auto& cell : cells) {
+      if (cell.empty()) continue;
+      if (!row.empty()) row += ", ";
+      row += cell;
     }
-    if (!cells.empty()) out += cells + ".\n";
-  }
+    if (!row.empty()) out += row + ".\n";
+  };
+  add_row(table->header);
+  for (const auto& row : table->rows) add_row(row);
   return out;
 }
 

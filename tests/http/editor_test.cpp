@@ -931,6 +931,24 @@ TEST_F(Editor, PreviewRendersSafeHtmlWithFindingsAndSavesNothing) {
   EXPECT_EQ(solusi::post(*client_, "/v1/preview?slug=../x", "x", as("budi"), "text/markdown").status, 400);
 }
 
+TEST_F(Editor, PipeTablesRenderAsTablesInPreviewAndArticleView) {
+  const std::string table =
+      "| Metode | Lama refund |\n|:--|--:|\n| **RayaPay** | 1x24 jam |\n| Kartu kredit | 7-14 hari |\n";
+  const Reply preview = post("/v1/preview", "---\ntitle: Tabel\n---\n" + table, "budi", "text/markdown");
+  ASSERT_EQ(preview.status, 200) << preview.describe();
+  EXPECT_THAT(preview.json["html"].get<std::string>(),
+              HasSubstr("<th align=\"left\">Metode</th>\n<th align=\"right\">Lama refund</th>"));
+
+  ASSERT_EQ(put("pembayaran/tabel-refund", article("Tabel refund", "zirkonia") + "\n" + table).status, 201);
+  const Reply a = get("/v1/articles/pembayaran/tabel-refund", as("rina"));
+  ASSERT_EQ(a.status, 200) << a.describe();
+  const std::string html = a.json["html"].get<std::string>();
+  EXPECT_THAT(html, HasSubstr("<td align=\"left\"><strong>RayaPay</strong></td>"));
+  EXPECT_THAT(html, HasSubstr("<td align=\"right\">7-14 hari</td>"));
+  EXPECT_THAT(html, HasSubstr("<h2>Solusi</h2>")) << "the rest of the article renders as before";
+  EXPECT_THAT(html, Not(HasSubstr("|")));
+}
+
 // ------------------------------------------------------------------------------------------------
 // Outside edits of the articles folder
 
