@@ -134,6 +134,7 @@ std::string set_front_matter_field(std::string_view text, std::string_view key, 
   const size_t first_end = t.find('\n') + 1;
   // Find the closing delimiter and the key's top-level line.
   size_t pos = first_end, key_line = std::string_view::npos, key_end = 0;
+  bool in_value = false;
   while (pos < t.size()) {
     size_t nl = t.find('\n', pos);
     const size_t end = nl == std::string_view::npos ? t.size() : nl + 1;
@@ -149,12 +150,24 @@ std::string set_front_matter_field(std::string_view text, std::string_view key, 
       }
       return out;
     }
-    if (key_line != std::string_view::npos && key_end == pos && !l.empty() &&
-        (l[0] == ' ' || l[0] == '\t' || l[0] == '-'))
-      key_end = end;  // continuation of the key's value
-    else if (l.starts_with(std::string(key) + ":")) {
+    if (in_value) {
+      // The key's value goes on over indented lines (a block list or scalar), including blank lines
+      // between them; blank lines after its last line stay.
+      if (trimmed.empty()) {
+        pos = end;
+        continue;
+      }
+      if (l[0] == ' ' || l[0] == '\t' || l[0] == '-') {
+        key_end = end;
+        pos = end;
+        continue;
+      }
+      in_value = false;
+    }
+    if (key_line == std::string_view::npos && l.starts_with(std::string(key) + ":")) {
       key_line = pos;
       key_end = end;
+      in_value = true;
     }
     pos = end;
   }

@@ -225,10 +225,6 @@ TEST(SetFrontMatterField, ABlockListValueIsReplacedWhole) {
 }
 
 TEST(SetFrontMatterField, AMultiLineValueWithABlankLineIsReplacedWhole) {
-  SOLUSI_KNOWN_BUG(
-      "set_front_matter_field stops dropping a key's continuation lines at the first blank line: the "
-      "rest of a block scalar stays and YAML folds it into the new value (summary 'Short Second "
-      "paragraph.')");
   const std::string text =
       "---\n"
       "title: A\n"
@@ -244,6 +240,10 @@ TEST(SetFrontMatterField, AMultiLineValueWithABlankLineIsReplacedWhole) {
   ASSERT_TRUE(a) << a.error().describe() << "\n" << out;
   EXPECT_EQ(a->summary, "Short") << out;
   EXPECT_EQ(a->owner, "x");
+  EXPECT_EQ(out, "---\ntitle: A\nsummary: Short\nowner: x\n---\nBody\n");
+  // A blank line after the value's last line is not the value's: it stays.
+  EXPECT_EQ(set_front_matter_field("---\ntags:\n  - a\n\n  - b\n\nowner: x\n---\nB\n", "tags", "c"),
+            "---\ntags: c\n\nowner: x\n---\nB\n");
 }
 
 TEST(SetFrontMatterField, TextWithoutFrontMatterGetsOne) {
