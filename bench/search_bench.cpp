@@ -14,7 +14,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,8 @@
 #include "index_writer.hpp"
 #include "query_set.hpp"
 #include "searcher.hpp"
+#include "suggest.hpp"
+#include "text.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -176,6 +180,85 @@ BENCHMARK(BM_Search)
     ->Args({1, 0})
     ->Args({0, 0})
     ->Args({1, 1})
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(2.0);
+
+/// Tickets for BM_Suggest: tests/data/tickets-dev.jsonl (noisy real-shaped tickets: quotes, greetings,
+/// signatures, order numbers), else a few built-in ones.
+std::vector<solusi::service::SuggestRequest> load_tickets() {
+  std::vector<solusi::service::SuggestRequest> out;
+  std::ifstream in(fs::path(SOLUSI_SOURCE_DIR) / "tests/data/tickets-dev.jsonl");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object()) continue;
+    solusi::service::SuggestRequest r;
+    r.subject = j.value("subject", "");
+    r.body = j.value("body", "");
+    out.push_back(std::move(r));
+  }
+  if (out.empty())
+    for (const auto& q : builtin_queries) {
+      solusi::service::SuggestRequest r;
+      r.body = "Halo kak, mau tanya: " + q + ". Terima kasih.";
+      out.push_back(std::move(r));
+    }
+  return out;
+}
+
+/// One iteration = one ticket through Searcher::suggest, as POST /v1/suggest runs it (cleaning, key
+/// terms, query, confidence, snippets; no events.db). words: 0 = the tickets as written; otherwise each
+/// ticket's body is repeated (with its words shuffled between copies by the rotation) up to that many
+/// words, the long-ticket case.
+void BM_Suggest(benchmark::State& state) {
+  auto& shared = SharedIndex::get();
+  auto searcher = solusi::service::Searcher::open(shared.dir.path() / "index");
+  if (!searcher) {
+    state.SkipWithError(searcher.error().describe().c_str());
+    return;
+  }
+  std::vector<solusi::service::SuggestRequest> tickets = load_tickets();
+  if (const auto words = static_cast<size_t>(state.range(0)); words > 0) {
+    for (auto& t : tickets) {
+      const auto original = solusi::text::split(t.body, ' ');
+      if (original.empty()) continue;
+      std::string body;
+      for (size_t w = 0; w < words; ++w) {
+        if (w) body += ' ';
+        body += original[(w + w / original.size()) % original.size()];
+      }
+      t.body = std::move(body);
+    }
+  }
+  for (const auto& t : tickets) (void)searcher->suggest(t);  // warm-up
+  std::vector<double> us;
+  size_t i = 0, shown = 0, failures = 0;
+  for (auto _ : state) {
+    const auto& t = tickets[i++ % tickets.size()];
+    const auto t0 = Clock::now();
+    auto result = searcher->suggest(t);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    state.SetIterationTime(seconds);
+    us.push_back(seconds * 1e6);
+    if (result)
+      shown += result->suggestions.size();
+    else
+      ++failures;
+  }
+  set_percentiles(state, us);
+  state.counters["tickets"] = static_cast<double>(tickets.size());
+  state.counters["docs"] = static_cast<double>(shared.documents);
+  state.counters["shown_per_ticket"] =
+      us.empty() ? 0 : static_cast<double>(shown) / static_cast<double>(us.size());
+  state.counters["failed"] = static_cast<double>(failures);
+}
+BENCHMARK(BM_Suggest)
+    ->ArgName("words")
+    ->Arg(0)
+    ->Arg(1000)
+    ->Arg(5000)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond)
     ->MinTime(2.0);

@@ -154,7 +154,7 @@ std::string table_html(const PipeTable& t) {
         case CellAlign::none:
           break;
       }
-      out += ">" + cell_html(row[i]) + "</" + tag + ">\n";
+      out.append(">").append(cell_html(row[i])).append("</").append(tag).append(">\n");
     }
     out += "</tr>\n";
   };
