@@ -33,6 +33,8 @@ constexpr const char* drafts_folder = ".drafts";
 constexpr auto index_busy_wait = std::chrono::seconds(3);
 /// Quiet time after the last change in articles/ before reindexing (editors save in bursts).
 constexpr auto settle_time = std::chrono::milliseconds(300);
+/// Files that keep changing (a sync tool, a generator) are indexed at least this often all the same.
+constexpr auto max_settle_time = std::chrono::seconds(1);
 /// Rescan of articles/ even without inotify events (network file systems, missed events).
 constexpr auto rescan_every = std::chrono::seconds(30);
 
@@ -340,6 +342,7 @@ struct Publisher::Impl {
     add_watches(config.articles_dir);
     watching = true;
     auto last_event = std::chrono::steady_clock::now();
+    auto first_event = last_event;  // the first change since the last reindex
     auto last_scan = last_event;
     alignas(inotify_event) char buf[8192];
     for (;;) {
@@ -362,8 +365,9 @@ struct Publisher::Impl {
                 if (w != watches.end()) add_watches(w->second / name);
               }
               if ((ev->mask & IN_ISDIR) || name.ends_with(".md") || name == "synonyms.txt") {
-                dirty = true;
                 last_event = std::chrono::steady_clock::now();
+                if (!dirty) first_event = last_event;
+                dirty = true;
               }
             }
           }
@@ -372,7 +376,7 @@ struct Publisher::Impl {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
       const auto now = std::chrono::steady_clock::now();
-      const bool settled = dirty && now - last_event >= settle_time;
+      const bool settled = dirty && (now - last_event >= settle_time || now - first_event >= max_settle_time);
       if (settled || now - last_scan >= rescan_every) {
         dirty = false;
         last_scan = now;

@@ -510,6 +510,29 @@ TEST_F(PublisherTest, TheWatcherNoticesOutsideEditsWithoutBeingAsked) {
       << publisher_->outside_reindexes() << " reindexes, " << before << " before";
 }
 
+TEST_F(PublisherTest, FilesThatNeverStopChangingDoNotHoldBackOtherEdits) {
+  // A sync tool rewrites one file every 100 ms, never leaving 300 ms of quiet; an edit of another
+  // file must still be indexed while it goes on (not only at the 30 s rescan).
+  std::atomic<bool> stop{false}, done{false};
+  std::thread busy([&] {
+    for (int i = 0; !stop && i < 150; ++i) {  // at most 15 s
+      write_text(file_of("akun/sinkron"), article("Sinkron", "sinkronisasi " + std::to_string(i)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  write_text(file_of("akun/ditulis"), article("Ditulis", "kvelmorant"));
+  const bool found =
+      eventually([&] { return solusi::testing::contains(agent_search("kvelmorant"), "akun/ditulis"); },
+                 std::chrono::seconds(10));
+  const bool still_busy = !done;
+  stop = true;
+  busy.join();
+  EXPECT_TRUE(found) << "not indexed while another file kept changing";
+  EXPECT_TRUE(still_busy) << "found only after the other file stopped changing";
+}
+
 TEST_F(PublisherTest, AnOutsideEditRightAfterStartIsNotMissed) {
   write_text(file_of("akun/segera"), article("Segera", "segeravolt"));
   EXPECT_TRUE(eventually([&] { return solusi::testing::contains(agent_search("segeravolt"), "akun/segera"); },
