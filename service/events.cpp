@@ -443,6 +443,17 @@ Result<std::vector<RevisionInfo>> EventStore::revisions(const std::string& slug)
   return out;
 }
 
+Result<std::vector<std::string>> EventStore::revised_slugs() {
+  std::lock_guard lk(mu_);
+  Stmt st(db_, "SELECT DISTINCT slug FROM revisions ORDER BY slug");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read revisions"));
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.text(0));
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read revisions"));
+  return out;
+}
+
 Result<std::optional<Revision>> EventStore::revision(const std::string& slug, int number) {
   std::lock_guard lk(mu_);
   Stmt st(db_, number > 0 ? "SELECT revision, author, at, action, status, note, hash, text FROM revisions "

@@ -130,6 +130,8 @@ class EventStore {
                                     const std::string& hash);
   /// Every version of an article, oldest first.
   Result<std::vector<RevisionInfo>> revisions(const std::string& slug);
+  /// The slugs that have at least one revision, sorted.
+  Result<std::vector<std::string>> revised_slugs();
   /// One version with its text; @p number 0 is the latest.
   Result<std::optional<Revision>> revision(const std::string& slug, int number = 0);
 

@@ -238,6 +238,39 @@ struct Publisher::Impl {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
   }
 
+  /// Records the file of @p slug as a revision by "file" when it differs from the latest revision
+  /// (or is gone while the history says it exists).
+  void record_outside_edit(const std::string& slug, const ParseOptions& parse) {
+    auto text = read_optional(file_of(slug));
+    if (!text) return;
+    auto latest = events.revision(slug);
+    if (!latest) return;
+    if (!*text) {
+      if (*latest && (*latest)->action != "delete")
+        (void)events.add_revision(slug, "file", "delete", "", "removed from the articles folder", "", "");
+      return;
+    }
+    if (*latest && (*latest)->hash == hash_of(**text)) return;
+    std::string status = "published";
+    if (auto a = parse_article(slug + ".md", **text, parse)) status = to_string(a->status);
+    (void)events.add_revision(slug, "file", "external", status, "edited in the articles folder", **text,
+                              hash_of(**text));
+  }
+
+  /// At start: outside edits the last run indexed but did not record (it stopped between its index
+  /// commit and the revision), or made while no service ran, become revisions of the articles that
+  /// have a history.
+  void record_missed_outside_edits() {
+    if (config.articles_dir.empty()) return;
+    auto slugs = events.revised_slugs();
+    if (!slugs) {
+      std::cerr << "solusi: cannot read the revision history: " << slugs.error().message << "\n";
+      return;
+    }
+    const IndexOptions o = index_options();
+    for (const auto& slug : *slugs) record_outside_edit(slug, o.parse);
+  }
+
   Result<IndexReport> do_reindex(bool outside_edit) {
     IndexOptions o = index_options();
     auto learned = events.learned_terms();
@@ -249,22 +282,7 @@ struct Publisher::Impl {
       std::cerr << "solusi: article rejected: " << d.describe()
                 << " (the previous version stays searchable)\n";
     // Outside edits become revisions too, so history has no holes.
-    for (const auto& slug : report->changed) {
-      auto text = read_optional(file_of(slug));
-      if (!text) continue;
-      auto latest = events.revision(slug);
-      if (!latest) continue;
-      if (!*text) {
-        if (*latest && (*latest)->action != "delete")
-          (void)events.add_revision(slug, "file", "delete", "", "removed from the articles folder", "", "");
-        continue;
-      }
-      if (*latest && (*latest)->hash == hash_of(**text)) continue;
-      std::string status = "published";
-      if (auto a = parse_article(slug + ".md", **text, o.parse)) status = to_string(a->status);
-      (void)events.add_revision(slug, "file", "external", status, "edited in the articles folder", **text,
-                                hash_of(**text));
-    }
+    for (const auto& slug : report->changed) record_outside_edit(slug, o.parse);
     if (outside_edit && (report->added || report->updated || report->removed)) {
       ++outside;
       std::cerr << "solusi: articles folder changed: added " << report->added << ", updated "
@@ -299,6 +317,7 @@ struct Publisher::Impl {
 
   void work() {
     worker_id = std::this_thread::get_id();
+    record_missed_outside_edits();
     std::unique_lock lk(mu);
     while (!stopping || !jobs.empty()) {
       wake.wait_for(lk, std::chrono::milliseconds(500),

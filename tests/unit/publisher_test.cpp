@@ -533,6 +533,34 @@ TEST_F(PublisherTest, FilesThatNeverStopChangingDoNotHoldBackOtherEdits) {
   EXPECT_TRUE(still_busy) << "found only after the other file stopped changing";
 }
 
+TEST_F(PublisherTest, EditsMadeWhileNoServiceRanBecomeRevisionsAtStart) {
+  ASSERT_TRUE(write("akun/riwayat", article("Riwayat", "satu")));
+  ASSERT_TRUE(write("akun/dihapus", article("Dihapus", "dua")));
+  publisher_->stop();
+  // While the service is down (or after it stopped between an index commit and the revision):
+  write_text(file_of("akun/riwayat"), article("Riwayat", "satu lalu tiga"));
+  fs::remove(file_of("akun/dihapus"));
+  Config c;
+  c.articles_dir = articles_dir();
+  c.index_dir = index_dir();
+  publisher_ = std::make_unique<Publisher>(c, *events_);
+  publisher_->start();
+  EXPECT_TRUE(eventually([&] { return actions("akun/riwayat").size() == 2; }, std::chrono::seconds(5)));
+  EXPECT_EQ(actions("akun/riwayat"), (std::vector<std::string>{"budi:create", "file:external"}));
+  auto latest = events_->revision("akun/riwayat");
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_EQ((*latest)->text, article("Riwayat", "satu lalu tiga"));
+  EXPECT_TRUE(eventually([&] { return actions("akun/dihapus").size() == 2; }, std::chrono::seconds(5)));
+  EXPECT_EQ(actions("akun/dihapus"), (std::vector<std::string>{"budi:create", "file:delete"}));
+  // Started again with nothing changed: nothing more recorded.
+  publisher_->stop();
+  publisher_ = std::make_unique<Publisher>(c, *events_);
+  publisher_->start();
+  ASSERT_TRUE(write("akun/lain", article("Lain", "empat")));  // queued behind the check at start
+  EXPECT_EQ(actions("akun/riwayat").size(), 2u);
+  EXPECT_EQ(actions("akun/dihapus").size(), 2u);
+}
+
 TEST_F(PublisherTest, AnOutsideEditRightAfterStartIsNotMissed) {
   write_text(file_of("akun/segera"), article("Segera", "segeravolt"));
   EXPECT_TRUE(eventually([&] { return solusi::testing::contains(agent_search("segeravolt"), "akun/segera"); },
