@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { api, launchBrowser, repo, startServer } from './harness.mjs';
+import { api, launchBrowser, repo, signIn, startServer } from './harness.mjs';
 
 const agent = { name: 'rina', role: 'agent', token: 'sol_screenshots-agent-rina-0123456789' };
 const editor = { name: 'budi', role: 'editor', token: 'sol_screenshots-editor-budi-0123456789' };
@@ -24,14 +24,19 @@ try {
   });
   await new Promise((r) => setTimeout(r, 1500)); // the usage log writes its queue every second
 
-  const shoot = async (name, token, path, prepare, viewport = { width: 1200, height: 760 }) => {
+  const shoot = async (name, token, path, prepare, viewport = { width: 1100, height: 700 }) => {
     const context = await browser.newContext({ viewport });
     await context.route((url) => url.origin !== server.url, (route) => route.abort());
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
-    await page.evaluate((t) => sessionStorage.setItem('solusi.token', t), token);
+    await signIn(page, token);
     await page.goto(server.url + path);
-    await prepare(page);
+    try {
+      await prepare(page);
+    } catch (error) {
+      await page.screenshot({ path: join(out, `${name}-failed.png`) });
+      throw error;
+    }
     const file = join(out, `${name}.png`);
     await page.screenshot({ path: file });
     await context.close();
@@ -53,12 +58,12 @@ try {
       .fill('Halo kak, refund pesanan saya sudah disetujui tapi dananya belum masuk ke rekening BCA. Sudah 10 hari.');
     await page.locator('#ticket-submit, #panel-ticket button[type=submit]').first().click();
     await page.waitForSelector('#suggestions a.result');
-  });
+  }, { width: 1100, height: 900 });
   await shoot('lead', editor.token, '/lead', async (page) => {
     await page.waitForSelector('#stale .stale-row');
     await page.waitForSelector('#chart svg');
     await page.waitForSelector('#gaps .gap');
-  });
+  }, { width: 1100, height: 1150 });
   await shoot('editor', editor.token, '/edit/akun/otp-tidak-masuk', async (page) => {
     await page.waitForFunction(() => document.querySelector('#fm-title')?.value);
     await page.waitForSelector('#preview p');
