@@ -22,6 +22,7 @@
 #include "report_sources.hpp"
 #include "reports.hpp"
 #include "schema.hpp"
+#include "search_days.hpp"
 #include "search_json.hpp"
 #include "searcher.hpp"
 #include "suggest.hpp"
@@ -948,6 +949,29 @@ struct Server::Impl {
     return ApiResponse::json(to_json(report));
   }
 
+  /// Searches per day and how many found nothing, for the lead's chart: the same window as the gap
+  /// inbox (since, as_of), at most max_search_days days.
+  Result<ApiResponse> search_days_handler(const ApiRequest& r) {
+    auto as_of = date_param(r, "as_of");
+    if (!as_of) return tl::unexpected(as_of.error());
+    auto since = date_param(r, "since");
+    if (!since) return tl::unexpected(since.error());
+    const Date until_day = as_of->value_or(day_of(events->now()));
+    const Date since_day = since->value_or(until_day.plus_days(-(default_gap_days - 1)));
+    if (since_day > until_day)
+      return fail(ErrorCode::invalid_argument,
+                  "parameter 'since' (" + since_day.iso() + ") is after as_of (" + until_day.iso() + ")");
+    if (until_day - since_day >= max_search_days)
+      return fail(ErrorCode::invalid_argument,
+                  "at most " + std::to_string(max_search_days) + " days from 'since' to 'as_of'");
+    auto days = load_search_days(events->path(), since_day, until_day);
+    if (!days) return tl::unexpected(days.error());
+    auto items = nlohmann::json::array();
+    for (const auto& d : *days)
+      items.push_back({{"day", d.day}, {"searches", d.searches}, {"zero_results", d.zero_results}});
+    return ApiResponse::json({{"since", since_day.iso()}, {"until", until_day.iso()}, {"days", items}});
+  }
+
   Result<ApiResponse> ready(const ApiRequest&) {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
@@ -1056,6 +1080,12 @@ struct Server::Impl {
          {},
          [this](const ApiRequest&) { return web::serve_page(config.web_dir); }},
         {"GET",
+         R"(/(lead|edit|edit/.+))",
+         "page",
+         Access::open,
+         {},
+         [this](const ApiRequest&) { return web::serve_page(config.web_dir); }},
+        {"GET",
          R"(/assets/(.+))",
          "asset",
          Access::open,
@@ -1073,6 +1103,12 @@ struct Server::Impl {
          Access::report,
          {"since", "as_of", "format"},
          bind(&Impl::gap_report_handler)},
+        {"GET",
+         R"(/v1/reports/searches)",
+         "reports_searches",
+         Access::report,
+         {"since", "as_of"},
+         bind(&Impl::search_days_handler)},
     };
   }
 

@@ -88,13 +88,14 @@ export function sha256(text) {
 }
 
 /// Starts `solusi serve` over a fresh copy of articles/ (plus fixtureArticles()) with its own index
-/// and events.db. @p tokens: [{name, role, token}] for a config file with tokens (else open mode).
+/// and events.db. @p tokens: [{name, role, token}] for a config file with tokens (else open mode);
+/// @p fixtures: false for the bundled articles alone.
 /// Resolves to {url, port, dir, log(), feedbackLog(), stop()}.
-export async function startServer({ tokens } = {}) {
+export async function startServer({ tokens, fixtures = true } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'solusi-browser-'));
   const articles = join(dir, 'articles');
   await cp(join(repo, 'articles'), articles, { recursive: true });
-  for (const [slug, text] of Object.entries(fixtureArticles())) {
+  for (const [slug, text] of Object.entries(fixtures ? fixtureArticles() : {})) {
     await mkdir(dirname(join(articles, `${slug}.md`)), { recursive: true });
     await writeFile(join(articles, `${slug}.md`), text);
   }
@@ -194,9 +195,10 @@ export async function openPage(browser, server, { viewport = { width: 1280, heig
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     // The browser logs every API answer with an error status; the page handles those itself (a 401
-    // asks for a token, a 404 says the article is not there). Any other error is a problem.
+    // asks for a token, a 404 says the article is not there, a 412 names who changed the article, a
+    // 422 the line of a front matter error). Any other error is a problem.
     const url = m.location()?.url ?? '';
-    if (/^Failed to load resource: the server responded with a status of 40[134]/.test(m.text()) && url.startsWith(`${server.url}/v1/`))
+    if (/^Failed to load resource: the server responded with a status of (40[134]|412|422)/.test(m.text()) && url.startsWith(`${server.url}/v1/`))
       return;
     problems.push(`console: ${m.text()} (${url})`);
   });
@@ -239,4 +241,48 @@ export async function articleMeta(page) {
 /// The results list's slugs, in order.
 export async function resultSlugs(page, list = '#results') {
   return page.locator(`${list} a.result`).evaluateAll((links) => links.map((a) => a.dataset.slug));
+}
+
+/// Calls the API of @p server from the test (not the page) with @p token: resolves to {status, data,
+/// etag}. @p body is sent as JSON, or as it is with @p type.
+export async function api(server, token, path, { method = 'GET', body, type = 'application/json', headers = {} } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (token) init.headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) {
+    init.headers['Content-Type'] = type;
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  const response = await fetch(server.url + path, init);
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = text;
+  }
+  return { status: response.status, data, etag: response.headers.get('ETag') };
+}
+
+/// Signs in on the page's form with @p token and waits for the page to replace the form.
+export async function signIn(page, token) {
+  await page.locator('#token').fill(token);
+  await page.locator('.signin-form button[type=submit]').click();
+  await page.locator('#sign-out:not([hidden])').waitFor();
+}
+
+/// True when the page is no wider than its window (no horizontal scroll).
+export async function fitsWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+}
+
+/// Calls @p probe until it resolves to something truthy (the index is refreshed for readers a moment
+/// after a write); fails after @p ms.
+export async function eventually(probe, ms = 5000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`not true within ${ms} ms: ${probe}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -140,3 +140,82 @@ test('generated ticket ids: "web-" and 12 random base-36 characters', () => {
   assert.equal(format.percent(1.7), 100);
   assert.equal(format.percent(undefined), 0);
 });
+
+test('the stale report sorted by impact, days overdue, owner and title', () => {
+  const overdue = (days) => ({ code: 'review_overdue', evidence: { days_overdue: days } });
+  const rows = [
+    { rank: 1, impact: 9, owner: 'tim-b', title: 'Zebra', reasons: [overdue(3)] },
+    { rank: 2, impact: 4, owner: 'tim-a', title: 'apel', reasons: [{ code: 'unused', evidence: {} }] },
+    { rank: 3, impact: 4, owner: 'tim-a', title: 'Mangga', reasons: [overdue(40)] },
+  ];
+  const ranks = (sort) => format.sortStale(rows, sort).map((r) => r.rank);
+  assert.deepEqual(ranks('impact'), [1, 2, 3]);
+  assert.deepEqual(ranks('overdue'), [3, 1, 2]);
+  assert.deepEqual(ranks('owner'), [2, 3, 1]);
+  assert.deepEqual(ranks('title'), [2, 3, 1]);
+  assert.deepEqual(ranks('nonsense'), [1, 2, 3]);
+  assert.deepEqual(rows.map((r) => r.rank), [1, 2, 3], 'the rows themselves are not reordered');
+  assert.equal(format.daysOverdue(rows[1]), 0);
+});
+
+test('evidence as text', () => {
+  assert.equal(format.evidenceText(187), '187');
+  assert.equal(format.evidenceText(0.42857), '0.43');
+  assert.equal(format.evidenceText([]), '–');
+  assert.equal(format.evidenceText(null), '–');
+  assert.equal(
+    format.evidenceText([{ slug: 'a/b', state: 'archived' }, { state: 'missing', slug: 'c' }]),
+    'a/b (state: archived), c (state: missing)',
+  );
+  assert.equal(format.evidenceText(['paylater ditolak', '<b>x</b>']), 'paylater ditolak, <b>x</b>');
+});
+
+test('the chart: a bar and a point per day, scaled to the busiest day', () => {
+  const days = [
+    { day: '2026-11-01', searches: 0, zero_results: 0 },
+    { day: '2026-11-02', searches: 10, zero_results: 5 },
+    { day: '2026-11-03', searches: 5, zero_results: 5 },
+  ];
+  const g = format.chartGeometry(days, 130, 120, 5);
+  assert.equal(g.max, 10);
+  assert.deepEqual(g.bars.map((b) => b.height), [0, 110, 55]);
+  assert.deepEqual(g.bars.map((b) => b.y), [115, 5, 60]);
+  assert.deepEqual(g.points.map((p) => p.share), [0, 0.5, 1]);
+  assert.deepEqual(g.points.map((p) => p.y), [115, 60, 5]);
+  assert.deepEqual(g.points.map((p) => p.x), [25, 65, 105]);
+  assert.equal(format.chartGeometry([], 100, 100).bars.length, 0);
+});
+
+test('the editor form and the front matter it sends', () => {
+  const article = {
+    title: 'Refund',
+    tags: ['refund', 'bank'],
+    category: 'pembayaran',
+    owner: 'tim-pembayaran',
+    reviewed: '2026-11-01',
+    review_every_days: 90,
+    audience: 'public',
+    status: 'published',
+    lang: 'id',
+  };
+  const values = format.formValues(article);
+  assert.equal(values.tags, 'refund, bank');
+  assert.equal(values.review_every, '90d');
+  assert.equal(values.valid_to, '');
+  assert.deepEqual(format.frontMatter({ ...values, tags: ' refund , ,ewallet ', valid_to: '2027-01-31' }, { sla: '2d', owner: 'old' }), {
+    sla: '2d',
+    title: 'Refund',
+    tags: ['refund', 'ewallet'],
+    category: 'pembayaran',
+    owner: 'tim-pembayaran',
+    reviewed: '2026-11-01',
+    review_every: '90d',
+    audience: 'public',
+    status: 'published',
+    valid_to: '2027-01-31',
+    lang: 'id',
+  });
+  assert.deepEqual(format.frontMatter({ title: 'x', tags: '' }, { tags: ['old'] }), { title: 'x' });
+  assert.equal(format.formatTime(1795379779), '2026-11-22 20:36 UTC');
+  assert.equal(format.editHref('akun/otp tidak'), '/edit/akun/otp%20tidak');
+});

@@ -274,6 +274,54 @@ TEST_F(Reports, GapInboxClustersWhatWasNotFound) {
   EXPECT_EQ(get_ok("/v1/reports/gaps?since=2020-01-01&as_of=2020-01-31")["count"], 0);
 }
 
+TEST_F(Reports, SearchesPerDayForTheChart) {
+  const Date today = service::day_of(now_seconds());
+  const std::int64_t day0 = today.plus_days(-3).days_since_epoch() * std::int64_t{86400};
+  const std::int64_t day1 = today.plus_days(-2).days_since_epoch() * std::int64_t{86400};
+  {
+    auto store = service::EventStore::open(events_db());
+    ASSERT_TRUE(store) << store.error().describe();
+    ASSERT_TRUE(
+        service::write_usage(**store, {// Typed on: "ref" then "refund" within seconds is one search.
+                                       service::SearchEvent{day0 + 3600, "ref", "id", 4, {}, "rina"},
+                                       service::SearchEvent{day0 + 3603, "refund", "id", 3, {}, "rina"},
+                                       service::SearchEvent{day0 + 7200, "zzqxv", "", 0, {}, "budi"},
+                                       // The same words again later, by someone else: searches of their own.
+                                       service::SearchEvent{day0 + 9000, "ref", "id", 4, {}, "rina"},
+                                       service::SearchEvent{day0 + 9000, "refund", "id", 3, {}, "budi"},
+                                       service::SearchEvent{day1 + 60, "paylater", "id", 0, {}, "rina"},
+                                       service::SearchEvent{day1 + 86399, "ongkir", "id", 2, {}, "rina"}}));
+  }
+  start(quick_config());
+  const auto j = get_ok("/v1/reports/searches?since=" + today.plus_days(-4).iso() +
+                        "&as_of=" + today.plus_days(-1).iso());
+  EXPECT_EQ(j["since"], today.plus_days(-4).iso());
+  EXPECT_EQ(j["until"], today.plus_days(-1).iso());
+  EXPECT_EQ(j["days"], nlohmann::json::parse(R"([
+    {"day": ")" + today.plus_days(-4).iso() + R"(", "searches": 0, "zero_results": 0},
+    {"day": ")" + today.plus_days(-3).iso() + R"(", "searches": 4, "zero_results": 1},
+    {"day": ")" + today.plus_days(-2).iso() + R"(", "searches": 2, "zero_results": 1},
+    {"day": ")" + today.plus_days(-1).iso() + R"(", "searches": 0, "zero_results": 0}])"));
+  // Without parameters: the 30 days up to today, as the gap inbox.
+  const auto all = get_ok("/v1/reports/searches");
+  ASSERT_EQ(all["days"].size(), 30u);
+  EXPECT_EQ(all["days"][0]["day"], today.plus_days(-29).iso());
+  EXPECT_EQ(all["days"][29]["day"], today.iso());
+  EXPECT_EQ(all["days"][26]["searches"], 4);
+
+  for (const std::string target :
+       {"/v1/reports/searches?since=yesterday", "/v1/reports/searches?as_of=2027-02-30",
+        "/v1/reports/searches?since=2027-03-02&as_of=2027-03-01",
+        "/v1/reports/searches?since=2025-01-01&as_of=2026-01-02", "/v1/reports/searches?format=csv",
+        "/v1/reports/searches?since=2027-01-01&since=2027-01-02"}) {
+    const auto r = get(target);
+    EXPECT_EQ(r.status, 400) << target << " → " << r.describe();
+    EXPECT_TRUE(r.is_error_body()) << target << " → " << r.describe();
+  }
+  // 366 days is the most: 2025-01-02 … 2026-01-02.
+  EXPECT_EQ(get_ok("/v1/reports/searches?since=2025-01-02&as_of=2026-01-02")["days"].size(), 366u);
+}
+
 struct Token {
   std::string name;
   service::Role role;
@@ -291,7 +339,7 @@ TEST_F(Reports, OnlyLeadsAndEditorsReadTheReports) {
   auto config = quick_config();
   for (const auto& t : tokens) config.tokens.push_back({t.name, t.role, service::sha256_hex(t.secret)});
   start(config);
-  for (const std::string route : {"/v1/reports/stale", "/v1/reports/gaps"}) {
+  for (const std::string route : {"/v1/reports/stale", "/v1/reports/gaps", "/v1/reports/searches"}) {
     EXPECT_EQ(get(route).status, 401) << route;
     for (const auto& t : tokens) {
       const auto r = get(route, {{"Authorization", "Bearer " + t.secret}});

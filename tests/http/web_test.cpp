@@ -257,6 +257,14 @@ TEST_F(Web, PageNeedsNoTokenButWhoamiDoes) {
   start(config);
   EXPECT_EQ(get("/").status, 200);
   EXPECT_EQ(get("/assets/app.js").status, 200);
+  // The lead's and the editor's pages are the same shell (the page asks whoami what to show).
+  for (const std::string page : {"/lead", "/edit", "/edit/akun/otp-tidak-masuk"}) {
+    const auto r = get(page);
+    EXPECT_EQ(r.status, 200) << page;
+    EXPECT_EQ(r.body, get("/").body) << page;
+  }
+  EXPECT_EQ(get("/leads").status, 404);
+  EXPECT_EQ(get("/edit/").status, 404);
 
   const auto anonymous = get("/v1/whoami");
   EXPECT_EQ(anonymous.status, 401) << anonymous.describe();
@@ -280,9 +288,9 @@ TEST_F(Web, WhoamiInOpenMode) {
   EXPECT_TRUE(me["role"].is_null());
   EXPECT_EQ(me["tokens_required"], false);
   // Everything but article writes, which need an editor token.
-  EXPECT_EQ(me["can"],
-            nlohmann::json({"search", "articles", "revisions", "revision", "diff", "draft", "article",
-                            "preview", "suggest", "feedback", "reports_stale", "reports_gaps"}));
+  EXPECT_EQ(me["can"], nlohmann::json({"search", "articles", "revisions", "revision", "diff", "draft",
+                                       "article", "preview", "suggest", "feedback", "reports_stale",
+                                       "reports_gaps", "reports_searches"}));
   EXPECT_EQ(get("/v1/whoami?x=1").status, 400);  // like every /v1 route: no unknown parameters
 }
 

@@ -26,36 +26,50 @@ export function clearToken() {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, data = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.data = data; // the whole error body (a 412 names who changed the article: changed_by)
   }
 }
 
-/// Calls the API: @p params become the query string (arrays repeat the name, empty values are left
-/// out), @p body is sent as JSON. Resolves to {status, data}; rejects with ApiError for an error
-/// status, with the fetch's own error when aborted (name "AbortError") or when the network fails.
-/// A 401 also fires "solusi:unauthorized" on window, so the page can ask for a token.
-export async function request(path, { method = 'GET', params, body, signal } = {}) {
-  let url = path;
-  if (params) {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(params))
-      for (const v of [].concat(value ?? [])) if (v !== '' && v !== undefined && v !== null) query.append(name, v);
-    const text = query.toString();
-    if (text) url += `?${text}`;
-  }
-  const headers = { Accept: 'application/json' };
+function queryString(params) {
+  if (!params) return '';
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params))
+    for (const v of [].concat(value ?? [])) if (v !== '' && v !== undefined && v !== null) query.append(name, v);
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+function authHeaders(accept) {
+  const headers = { Accept: accept };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
+  return headers;
+}
+
+async function errorOf(response, data) {
+  const error = data && data.error ? data.error : {};
+  if (response.status === 401) window.dispatchEvent(new CustomEvent('solusi:unauthorized'));
+  return new ApiError(response.status, error.code ?? `http_${response.status}`, error.message ?? response.statusText, data);
+}
+
+/// Calls the API: @p params become the query string (arrays repeat the name, empty values are left
+/// out), @p body is sent as JSON, @p headers are added (If-Match). Resolves to {status, data, etag};
+/// rejects with ApiError for an error status, with the fetch's own error when aborted (name
+/// "AbortError") or when the network fails. A 401 also fires "solusi:unauthorized" on window, so the
+/// page can ask for a token.
+export async function request(path, { method = 'GET', params, body, signal, headers: extra } = {}) {
+  const headers = { ...authHeaders('application/json'), ...extra };
   const init = { method, headers, signal, credentials: 'omit', cache: 'no-store' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(url, init);
+  const response = await fetch(path + queryString(params), init);
   const text = await response.text();
   let data = null;
   try {
@@ -63,12 +77,31 @@ export async function request(path, { method = 'GET', params, body, signal } = {
   } catch {
     data = null;
   }
+  if (!response.ok) throw await errorOf(response, data);
+  return { status: response.status, data, etag: response.headers.get('ETag') };
+}
+
+/// Fetches a file of the API (a CSV report) with the token, as {blob, filename}: the token is not a
+/// cookie, so a plain link could not send it.
+export async function download(path, { params, signal } = {}) {
+  const response = await fetch(path + queryString(params), {
+    headers: authHeaders('*/*'),
+    signal,
+    credentials: 'omit',
+    cache: 'no-store',
+  });
   if (!response.ok) {
-    const error = data && data.error ? data.error : {};
-    if (response.status === 401) window.dispatchEvent(new CustomEvent('solusi:unauthorized'));
-    throw new ApiError(response.status, error.code ?? `http_${response.status}`, error.message ?? response.statusText);
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    throw await errorOf(response, data);
   }
-  return { status: response.status, data };
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const m = /filename="([^"]+)"/.exec(disposition);
+  return { blob: await response.blob(), filename: m ? m[1] : 'download' };
 }
 
 /// The API path of an article: each slug segment percent-encoded, the slashes kept.

@@ -10,6 +10,9 @@ import { initLanguage, language, setLanguage } from './i18n.js';
 /// offered, and its module (which exports render(main, session) → clean-up function).
 export const pages = [
   { match: /^\/$/, path: '/', label: 'nav.search', needs: 'search', load: () => import('./pages/search.js') },
+  { match: /^\/lead$/, path: '/lead', label: 'nav.lead', needs: 'reports_stale', load: () => import('./pages/lead.js') },
+  // Writing needs an editor token: without tokens (open mode) there is no editor.
+  { match: /^\/edit(\/.+)?$/, path: '/edit', label: 'nav.edit', needs: 'article_write', load: () => import('./pages/edit.js') },
 ];
 
 const main = () => document.getElementById('main');

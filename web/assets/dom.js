@@ -36,6 +36,34 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
+const svgNamespace = 'http://www.w3.org/2000/svg';
+
+/// An SVG element (charts): @p attributes as they are (numbers and plain words, never people's text:
+/// that goes in @p children, as text nodes).
+export function svg(tag, attributes = {}, ...children) {
+  const element = document.createElementNS(svgNamespace, tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (/^on/i.test(name) || /href$/i.test(name)) throw new Error(`svg(): refusing ${name}`);
+    element.setAttribute(name, String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+/// Offers @p blob as a file named @p filename (a download the browser saves), without a page's HTML.
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 /// Appends nodes and strings (as text), skipping null, undefined and false; arrays are flattened.
 export function append(parent, children) {
   for (const child of children.flat(Infinity)) {

@@ -148,3 +148,133 @@ export function generatedTicketId(randomBytes) {
 export function percent(confidence) {
   return Math.round(Math.max(0, Math.min(1, Number(confidence) || 0)) * 100);
 }
+
+// ---- the lead's dashboard ---------------------------------------------------------------------
+
+/// Days a stale report row's review is overdue (0 when that is not one of its reasons).
+export function daysOverdue(entry) {
+  const reason = (entry.reasons ?? []).find((r) => r.code === 'review_overdue');
+  return Number(reason?.evidence?.days_overdue ?? 0);
+}
+
+/// How the stale report's rows can be sorted: each compares two rows (ties keep the report's rank).
+export const staleSorts = {
+  impact: (a, b) => b.impact - a.impact || a.rank - b.rank,
+  overdue: (a, b) => daysOverdue(b) - daysOverdue(a) || a.rank - b.rank,
+  owner: (a, b) => a.owner.localeCompare(b.owner) || a.rank - b.rank,
+  title: (a, b) => a.title.localeCompare(b.title) || a.rank - b.rank,
+};
+
+/// The rows of a stale report sorted by @p sort (a key of staleSorts), as a new array.
+export function sortStale(entries, sort) {
+  return [...entries].sort(staleSorts[sort] ?? staleSorts.impact);
+}
+
+/// A value of a reason's evidence as plain text: lists joined with ", ", objects as their slug (or
+/// first value) with the rest in brackets ({slug: "a/b", state: "archived"} → "a/b (archived)").
+export function evidenceText(value) {
+  if (value === null || value === undefined) return '–';
+  if (Array.isArray(value)) return value.length ? value.map(evidenceText).join(', ') : '–';
+  if (typeof value === 'object') {
+    const entries = Object.entries(value);
+    const named = entries.find(([k]) => k === 'slug') ?? entries[0];
+    if (!named) return '–';
+    const rest = entries.filter((e) => e !== named).map(([k, v]) => `${k}: ${evidenceText(v)}`);
+    return rest.length ? `${evidenceText(named[1])} (${rest.join(', ')})` : evidenceText(named[1]);
+  }
+  if (typeof value === 'number' && !Number.isInteger(value)) return String(Math.round(value * 100) / 100);
+  return String(value);
+}
+
+/// Where each day of GET /v1/reports/searches goes in a chart @p width × @p height (with @p pad around
+/// the plot): a bar of the day's searches (scaled to the busiest day) and a point of its zero-result
+/// share (0–100 %, bottom to top). Returns {max, bars: [{x, y, width, height}], points: [{x, y, share}]}.
+export function chartGeometry(days, width, height, pad = 8) {
+  const n = days.length;
+  const max = Math.max(1, ...days.map((d) => d.searches));
+  const plotW = width - 2 * pad;
+  const plotH = height - 2 * pad;
+  const step = n ? plotW / n : 0;
+  const bars = [];
+  const points = [];
+  days.forEach((d, i) => {
+    const h = (d.searches / max) * plotH;
+    const x = pad + i * step;
+    bars.push({ x: round(x + step * 0.15), y: round(pad + plotH - h), width: round(step * 0.7), height: round(h) });
+    const share = d.searches ? d.zero_results / d.searches : 0;
+    points.push({ x: round(x + step / 2), y: round(pad + plotH - share * plotH), share });
+  });
+  return { max, bars, points };
+}
+
+function round(n) {
+  return Math.round(n * 10) / 10;
+}
+
+// ---- the editor -------------------------------------------------------------------------------
+
+/// The front matter fields the editor shows, in order.
+export const frontMatterFields = [
+  'title',
+  'tags',
+  'category',
+  'owner',
+  'reviewed',
+  'review_every',
+  'audience',
+  'status',
+  'publish_at',
+  'valid_to',
+  'lang',
+];
+
+/// The form's values of an article of GET /v1/articles/{slug} (all strings; tags comma-separated).
+export function formValues(article) {
+  return {
+    title: article.title ?? '',
+    tags: (article.tags ?? []).join(', '),
+    category: article.category ?? '',
+    owner: article.owner ?? '',
+    reviewed: article.reviewed ?? '',
+    review_every: article.review_every_days ? `${article.review_every_days}d` : '',
+    audience: article.audience ?? 'internal',
+    status: article.status ?? 'published',
+    publish_at: article.publish_at ?? '',
+    valid_to: article.valid_to ?? '',
+    lang: article.lang ?? 'id',
+  };
+}
+
+/// The front_matter object of PUT /v1/articles/{slug} from the form's @p values: keys the article had
+/// beyond the form (@p extra) kept, empty fields left out, tags split on commas.
+export function frontMatter(values, extra = {}) {
+  const out = { ...extra };
+  for (const name of frontMatterFields) {
+    const value = String(values[name] ?? '').trim();
+    if (name === 'tags') {
+      const tags = value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      if (tags.length) out.tags = tags;
+      else delete out.tags;
+    } else if (value) {
+      out[name] = value;
+    } else {
+      delete out[name];
+    }
+  }
+  return out;
+}
+
+/// A revision's time (Unix seconds) as "YYYY-MM-DD HH:MM" UTC.
+export function formatTime(unixSeconds) {
+  const d = new Date(Number(unixSeconds) * 1000);
+  if (Number.isNaN(d.getTime())) return String(unixSeconds);
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}
+
+/// The page's address of the editor for @p slug.
+export function editHref(slug) {
+  return `/edit/${slug.split('/').map(encodeURIComponent).join('/')}`;
+}

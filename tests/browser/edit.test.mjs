@@ -1,0 +1,140 @@
+// The editor (`/edit`, `/edit/{slug}`) against the real `solusi serve` with editor tokens: edit and
+// publish an article and find the new text by search, the live preview with lint findings, the
+// revision history with its diff, a new article saved as a draft and archived, and a conflicting edit
+// made through the API by a second token between load and publish.
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { api, eventually, fixtureArticles, launchBrowser, pageTest, resultSlugs, signIn, startServer } from './harness.mjs';
+
+const editor = { name: 'budi', role: 'editor', token: 'sol_browser-editor-budi-0123456789' };
+const other = { name: 'ani', role: 'editor', token: 'sol_browser-editor-ani-0123456789' };
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer({ tokens: [editor, other] });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+const state = () => ({ server, browser });
+
+async function openEditor(page, s, slug) {
+  await page.goto(`${s.url}/edit/${slug}`);
+  await signIn(page, editor.token);
+  await page.waitForFunction(() => document.querySelector('#fm-title')?.value);
+  await page.waitForSelector('#preview p');
+}
+
+pageTest('the editor edits and publishes an article, and search finds the new text', state, async ({ page, server: s }) => {
+  await page.goto(`${s.url}/edit`);
+  await signIn(page, editor.token);
+  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Cari', 'Dasbor', 'Editor']);
+  await page.waitForSelector('#edit-list li');
+  await page.locator('#edit-filter').fill('garansi kulkas');
+  assert.deepEqual(
+    await page.locator('#edit-list li').evaluateAll((items) => items.map((li) => li.dataset.slug)),
+    ['uji/garansi-kulkas-segar'],
+  );
+  await page.locator('#edit-list a').click();
+  await page.waitForURL(/\/edit\/uji\/garansi-kulkas-segar$/);
+  await page.waitForFunction(() => document.querySelector('#fm-title')?.value);
+  assert.equal(await page.locator('#fm-title').inputValue(), 'Garansi kulkas dari penjual resmi');
+  assert.equal(await page.locator('#fm-owner').inputValue(), 'tim-uji-garansi');
+  assert.equal(await page.locator('#fm-audience').inputValue(), 'public');
+  assert.equal(await page.locator('#fm-review_every').inputValue(), '3650d');
+
+  // The preview follows the text (debounced), with lint findings.
+  const md = page.locator('#md');
+  await md.fill(`${await md.inputValue()}\nUntuk kulkas zetamaxqua, garansi berlaku tiga tahun. Lihat [panduan](../tidak/ada.md).\n`);
+  await page.locator('#preview').getByText('zetamaxqua').waitFor();
+  await page.locator('#findings .finding').filter({ hasText: "unknown article 'tidak/ada'" }).waitFor();
+  await md.fill((await md.inputValue()).replace(' Lihat [panduan](../tidak/ada.md).', ''));
+  await page.locator('#findings .finding.none').waitFor();
+  await page.locator('#fm-tags').fill('garansi, kulkas');
+  await page.locator('#note').fill('garansi tiga tahun');
+
+  await page.locator('#publish').click();
+  await page.getByText('Diterbitkan (revisi 2).').waitFor();
+  // The history: the file as found, then this edit, and their difference as text lines.
+  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 2);
+  assert.match(await page.locator('#history li').first().textContent(), /#2 diubah oleh budi.*garansi tiga tahun/);
+  await page.locator('#history li').first().getByRole('button').click();
+  await page.locator('#diff .diff-line.added').filter({ hasText: 'zetamaxqua' }).waitFor();
+
+  // The file on disk and the API have it.
+  const saved = await eventually(async () => {
+    const r = await api(s, editor.token, '/v1/articles/uji/garansi-kulkas-segar');
+    return /zetamaxqua/.test(r.data.markdown) && r;
+  });
+  assert.deepEqual(saved.data.tags, ['garansi', 'kulkas']);
+  assert.match(saved.data.markdown, /zetamaxqua/);
+
+  // And the agent's search finds it.
+  await page.goto(`${s.url}/`);
+  await page.locator('#q').fill('zetamaxqua');
+  await page.waitForSelector('#results a.result');
+  assert.equal((await resultSlugs(page))[0], 'uji/garansi-kulkas-segar');
+});
+
+pageTest('a conflicting edit shows who changed it, the difference, and reloads their version', state, async ({ page, server: s }) => {
+  const slug = 'uji/klaim-asuransi-lama';
+  await openEditor(page, s, slug);
+  // Someone else saves the article between load and publish.
+  const loaded = await api(s, other.token, `/v1/articles/${slug}`);
+  const theirs = fixtureArticles()[slug].replace('2. Teruskan klaim', '2. Cek status polis di portal asuransi.\n3. Teruskan klaim');
+  const put = await api(s, other.token, `/v1/articles/${slug}?note=langkah%20polis`, {
+    method: 'PUT',
+    body: theirs,
+    type: 'text/markdown',
+    headers: { 'If-Match': loaded.etag },
+  });
+  assert.equal(put.status, 200, JSON.stringify(put.data));
+
+  await page.locator('#md').fill(`${await page.locator('#md').inputValue()}\nPerubahan saya.\n`);
+  await page.locator('#publish').click();
+  const conflict = page.locator('#conflict');
+  await conflict.waitFor();
+  assert.equal(await conflict.locator('h2').textContent(), 'Orang lain telah mengubah artikel ini');
+  assert.match(await conflict.locator('.conflict-who').textContent(), /^ani menyimpannya pada \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(revisi 2\)/);
+  assert.match(await conflict.textContent(), /langkah polis/);
+
+  await page.locator('#conflict-diff').click();
+  await page.locator('#diff .diff-line.added').filter({ hasText: 'Cek status polis' }).waitFor();
+  assert.equal(await page.locator('#diff-title').textContent(), 'Perbedaan: revisi 1 → 2');
+
+  await page.locator('#conflict-reload').click();
+  await page.waitForFunction(() => document.querySelector('#md').value.includes('Cek status polis'));
+  assert.ok(await conflict.isHidden());
+  assert.doesNotMatch(await page.locator('#md').inputValue(), /Perubahan saya/);
+  // Now the publish goes through, on top of theirs.
+  await page.locator('#md').fill(`${await page.locator('#md').inputValue()}\nPerubahan saya.\n`);
+  await page.locator('#publish').click();
+  await page.getByText('Diterbitkan (revisi 3).').waitFor();
+});
+
+pageTest('a new article is saved as a draft, then archived', state, async ({ page, server: s }) => {
+  await page.goto(`${s.url}/edit`);
+  await signIn(page, editor.token);
+  await page.locator('#new-slug').fill('uji/artikel-baru-uji');
+  await page.getByRole('button', { name: 'Mulai menulis' }).click();
+  await page.waitForURL(/\/edit\/uji\/artikel-baru-uji$/);
+  await page.getByText('Artikel baru: belum ada yang disimpan.').waitFor();
+  assert.equal(await page.locator('#fm-status').inputValue(), 'draft');
+
+  await page.locator('#save-draft').click();
+  await page.getByText('Artikel perlu judul.').waitFor();
+  await page.locator('#fm-title').fill('Artikel baru uji');
+  await page.locator('#fm-owner').fill('tim-uji');
+  await page.locator('#md').fill('## Masalah\n\nIni draf baru.\n');
+  await page.locator('#save-draft').click();
+  await page.getByText('Draf disimpan (revisi 1).').waitFor();
+  await eventually(async () => (await api(s, editor.token, '/v1/articles/uji/artikel-baru-uji')).data.status === 'draft');
+
+  await page.locator('#archive').click();
+  await page.getByText('Diarsipkan (revisi 2).').waitFor();
+  assert.equal(await page.locator('#fm-status').inputValue(), 'archived');
+  await eventually(async () => (await api(s, editor.token, '/v1/articles/uji/artikel-baru-uji')).data.status === 'archived');
+});

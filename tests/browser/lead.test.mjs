@@ -1,0 +1,208 @@
+// The team lead's dashboard (`/lead`) against the real `solusi serve` with tokens: a vote from the
+// agent's page counted in the stale report, the owner filter, the CSV download, the gap inbox with
+// "create draft" opening the editor, the chart, the language switch, 360 px, and what the public role
+// sees.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before } from 'node:test';
+import { api, fitsWidth, launchBrowser, pageTest, signIn, startServer } from './harness.mjs';
+
+const agent = { name: 'rina', role: 'agent', token: 'sol_browser-agent-rina-0123456789' };
+const lead = { name: 'sari', role: 'lead', token: 'sol_browser-lead-sari-0123456789' };
+const editor = { name: 'budi', role: 'editor', token: 'sol_browser-editor-budi-0123456789' };
+const visitor = { name: 'situs', role: 'public', token: 'sol_browser-public-situs-0123456789' };
+
+/// The fixture article the votes are about (owner tim-uji-logistik, reviewed long ago).
+const voted = 'uji/klaim-asuransi-lama';
+/// Words no article covers: what the gap inbox must gather.
+const gapQueries = ['paylater', 'aktivasi paylater'];
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer({ tokens: [agent, lead, editor, visitor] });
+  browser = await launchBrowser();
+  // The stale report counts not-helpful votes from 3 on: two come from other tickets through the API,
+  // the third from the agent's page in the first test.
+  for (const ticket of ['ZD-neg-1', 'ZD-neg-2']) {
+    const r = await api(server, agent.token, '/v1/feedback', {
+      method: 'POST',
+      body: { ticket_id: ticket, slug: voted, kind: 'not_helpful' },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.data));
+  }
+  for (const q of gapQueries) {
+    const r = await api(server, agent.token, `/v1/search?q=${encodeURIComponent(q)}`);
+    assert.equal(r.data.total_estimate, 0, `"${q}" finds an article: the gap test needs a topic no article covers`);
+  }
+  const ticket = await api(server, agent.token, '/v1/suggest', {
+    method: 'POST',
+    body: { ticket_id: 'ZD-gap-1', subject: 'paylater ditolak', body: 'Kak, paylater saya ditolak terus, kenapa ya?' },
+  });
+  assert.equal(ticket.data.gap, true);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+const state = () => ({ server, browser });
+
+async function openLead(page, s, who) {
+  await page.goto(`${s.url}/lead`);
+  await signIn(page, who.token);
+  await page.waitForSelector('#stale .stale-row');
+}
+
+/// The votes the stale report counts for the voted article: null without a negative_feedback reason.
+async function negativeVotes(page) {
+  const reason = page.locator(`#stale .stale-row[data-slug="${voted}"] .reason[data-code=negative_feedback]`);
+  if (!(await reason.count())) return null;
+  return Number(await reason.locator('[data-key=not_helpful] dd').textContent());
+}
+
+pageTest('a "not helpful" from the agent page is counted in the lead dashboard', state, async ({ page, server: s }) => {
+  // Before the page's vote: two votes, below the report's minimum of three.
+  await openLead(page, s, lead);
+  assert.equal(await page.locator(`#stale .stale-row[data-slug="${voted}"]`).count(), 1);
+  assert.equal(await negativeVotes(page), null);
+
+  await page.locator('#sign-out').click();
+  await page.goto(`${s.url}/?a=${voted}`);
+  await signIn(page, agent.token);
+  await page.waitForSelector('.feedback');
+  await page.locator('[data-feedback=not_helpful]').click();
+  await page.getByText('Terima kasih, tercatat:').waitFor();
+  // The agent has no dashboard link.
+  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Cari']);
+
+  await page.locator('#sign-out').click();
+  await openLead(page, s, lead);
+  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Cari', 'Dasbor']);
+  assert.equal(await negativeVotes(page), 3);
+  const row = page.locator(`#stale .stale-row[data-slug="${voted}"]`);
+  assert.equal(await row.locator('.reason[data-code=negative_feedback] .reason-badge').textContent(), 'umpan balik negatif');
+  assert.equal(await row.locator('.reason[data-code=negative_feedback] [data-key=votes] dd').textContent(), '3');
+  // Its other reason, with its evidence.
+  assert.equal(await row.locator('.reason[data-code=review_overdue] [data-key=reviewed] dd').textContent(), '2020-01-15');
+});
+
+pageTest('the lead filters by owner, sorts, and downloads the CSV', state, async ({ page, server: s }) => {
+  await openLead(page, s, lead);
+  const owners = await page.locator('#stale .stale-row').evaluateAll((rows) => new Set(rows.map((r) => r.dataset.owner)).size);
+  assert.ok(owners > 1, 'the unfiltered report has one owner only: the filter test would prove nothing');
+  // The owners with their counts.
+  const chip = page.locator('#owners .owner-chip[data-owner="tim-uji-logistik"]');
+  assert.equal(await chip.locator('.badge').textContent(), '1 artikel');
+
+  await page.locator('#f-owner').selectOption('tim-uji-logistik');
+  await page.waitForFunction(() => [...document.querySelectorAll('#stale .stale-row')].every((r) => r.dataset.owner === 'tim-uji-logistik'));
+  assert.deepEqual(
+    await page.locator('#stale .stale-row').evaluateAll((rows) => rows.map((r) => r.dataset.slug)),
+    [voted],
+  );
+
+  const downloading = page.waitForEvent('download');
+  await page.locator('#stale-csv').click();
+  const file = await downloading;
+  assert.match(file.suggestedFilename(), /^solusi-stale-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await readFile(await file.path(), 'utf8');
+  const lines = csv.trim().split(/\r\n/);
+  assert.match(lines[0], /^rank,owner,slug,title,/);
+  assert.equal(lines.length, 2, csv);
+  assert.match(lines[1], new RegExp(`^1,tim-uji-logistik,${voted},`));
+
+  // All owners again, sorted by title.
+  await page.locator('#f-owner').selectOption('');
+  await page.waitForFunction(() => new Set([...document.querySelectorAll('#stale .stale-row')].map((r) => r.dataset.owner)).size > 1);
+  await page.locator('#f-sort').selectOption('title');
+  const titles = await page.locator('#stale .stale-title').allTextContents();
+  assert.deepEqual(titles, [...titles].sort((a, b) => a.localeCompare(b)));
+});
+
+pageTest('the gap inbox shows the searches no article answers, and "create draft" opens the editor', state, async ({ page, server: s }) => {
+  await openLead(page, s, editor);
+  const gap = page.locator('#gaps .gap[data-label="paylater"]');
+  await gap.waitFor();
+  assert.match(await gap.locator('h3 .badge').textContent(), /^3 kali$/);
+  const examples = await gap.locator('.examples li').allTextContents();
+  assert.ok(examples.includes('paylater'), examples.join(' | '));
+  assert.ok(examples.includes('aktivasi paylater'), examples.join(' | '));
+  assert.ok(examples.some((e) => /ditolak/.test(e)), examples.join(' | '));
+
+  await gap.locator('.create-draft').click();
+  await page.waitForURL(/\/edit\/draft\//);
+  await page.waitForFunction(() => document.querySelector('#md')?.value.includes('paylater'));
+  assert.equal(await page.locator('#fm-status').inputValue(), 'draft');
+  assert.match(await page.locator('#fm-title').inputValue(), /paylater/);
+  assert.equal(await page.locator('#history li').count(), 1);
+});
+
+pageTest('the lead (without write access) gets no "create draft" and no editor link', state, async ({ page, server: s }) => {
+  await openLead(page, s, lead);
+  await page.locator('#gaps .gap').first().waitFor();
+  assert.equal(await page.locator('#gaps .create-draft').count(), 0);
+  assert.equal(await page.locator('#nav a[href="/edit"]').count(), 0);
+});
+
+pageTest('the chart has one point per day of searches', state, async ({ page, server: s }) => {
+  const { data } = await api(s, lead.token, '/v1/reports/searches');
+  await openLead(page, s, lead);
+  await page.waitForSelector('#chart svg circle.point');
+  const days = await page.locator('#chart svg circle.point').evaluateAll((points) => points.map((p) => p.dataset.day));
+  assert.deepEqual(
+    days,
+    data.days.map((d) => d.day),
+  );
+  assert.equal(await page.locator('#chart svg rect.bar').count(), data.days.length);
+  const today = data.days.at(-1);
+  assert.ok(today.searches >= gapQueries.length && today.zero_results >= gapQueries.length, JSON.stringify(today));
+  // The figures as text too: one table row per day.
+  assert.equal(await page.locator('#chart .chart-table tbody tr').count(), data.days.length);
+  assert.match(await page.locator('#chart svg').getAttribute('aria-label'), /pencarian dari/);
+});
+
+pageTest('the English switch changes the labels on /lead and /edit', state, async ({ page, server: s }) => {
+  await openLead(page, s, editor);
+  assert.equal(await page.locator('h1').textContent(), 'Dasbor ketua tim');
+  assert.equal(await page.locator('#stale-csv').textContent(), 'Unduh CSV');
+  await page.locator('#language').selectOption('en');
+  assert.equal(await page.locator('h1').textContent(), 'Team lead dashboard');
+  assert.equal(await page.locator('#stale-csv').textContent(), 'Download CSV');
+  assert.match(await page.locator('#chart svg').getAttribute('aria-label'), /searches from/);
+  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Search', 'Dashboard', 'Editor']);
+
+  await page.goto(`${s.url}/edit/uji/garansi-kulkas-segar`);
+  await page.waitForFunction(() => document.querySelector('#fm-title')?.value);
+  assert.equal(await page.locator('label[for=fm-title]').textContent(), 'Title');
+  assert.equal(await page.locator('#publish').textContent(), 'Publish');
+  await page.locator('#language').selectOption('id');
+  assert.equal(await page.locator('label[for=fm-title]').textContent(), 'Judul');
+  assert.equal(await page.locator('#publish').textContent(), 'Terbitkan');
+});
+
+pageTest('360 px wide: /lead and /edit without horizontal scroll', state, async ({ page, server: s }) => {
+  await openLead(page, s, editor);
+  await page.waitForSelector('#chart svg');
+  await page.waitForSelector('#gaps .gap');
+  assert.ok(await fitsWidth(page), 'the dashboard scrolls sideways at 360 px');
+  await page.goto(`${s.url}/edit`);
+  await page.waitForSelector('#edit-list li');
+  assert.ok(await fitsWidth(page), 'the article list scrolls sideways at 360 px');
+  await page.goto(`${s.url}/edit/uji/teks-berbahaya`);
+  await page.waitForSelector('#preview p');
+  assert.ok(await fitsWidth(page), 'the editor scrolls sideways at 360 px');
+}, { viewport: { width: 360, height: 740 } });
+
+pageTest('the public role sees neither the dashboard nor the editor', state, async ({ page, server: s }) => {
+  await page.goto(`${s.url}/lead`);
+  await signIn(page, visitor.token);
+  await page.getByText('Peran Anda tidak boleh membuka halaman ini.').waitFor();
+  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Cari']);
+  await page.goto(`${s.url}/edit`);
+  await page.getByText('Peran Anda tidak boleh membuka halaman ini.').waitFor();
+  assert.equal(await page.locator('#nav a[href="/lead"], #nav a[href="/edit"]').count(), 0);
+  // Nor an internal article through the list of the editor's API.
+  const list = await api(s, visitor.token, '/v1/articles?limit=200');
+  assert.ok(list.data.articles.length > 0);
+  assert.deepEqual(list.data.articles.filter((a) => a.audience !== 'public'), []);
+});

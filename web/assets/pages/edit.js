@@ -1,0 +1,563 @@
+// The editor (`/edit`, `/edit/{slug}`): the list of articles (drafts and archived ones included) and a
+// new article; an article's Markdown with its front matter as a form, a live preview with lint
+// findings (POST /v1/preview), publish / save draft / archive (PUT and DELETE /v1/articles/{slug} with
+// If-Match), its revision history with a line diff, and on a 412 who changed it and when, with
+// "reload their version" and "show the difference".
+import { ApiError, articlePath, request } from '../api.js';
+import { articleContent, h } from '../dom.js';
+import { articleHref, editHref, formatTime, formValues, frontMatter } from '../format.js';
+import { label, t } from '../i18n.js';
+
+/// Quiet time after the last keystroke before the preview is asked for (ms).
+export const previewDebounceMs = 300;
+
+const listPage = 200;
+
+/// The labels of the front matter fields.
+const fieldLabels = {
+  title: 'fm.title',
+  tags: 'fm.tags',
+  category: 'fm.category',
+  owner: 'fm.owner',
+  reviewed: 'fm.reviewed',
+  review_every: 'fm.review_every',
+  audience: 'fm.audience',
+  status: 'fm.status',
+  publish_at: 'fm.publish_at',
+  valid_to: 'fm.valid_to',
+  lang: 'fm.lang',
+};
+
+/// What each revision of the history did.
+const actionLabels = {
+  create: 'action.create',
+  update: 'action.update',
+  archive: 'action.archive',
+  restore: 'action.restore',
+  external: 'action.external',
+  delete: 'action.delete',
+};
+
+export function render(main, session) {
+  const m = /^\/edit\/(.+)$/.exec(location.pathname);
+  if (!m) {
+    const list = new ArticleList(main);
+    return () => list.destroy();
+  }
+  let slug;
+  try {
+    slug = decodeURIComponent(m[1]);
+  } catch {
+    slug = m[1];
+  }
+  const editor = new Editor(main, session, slug);
+  return () => editor.destroy();
+}
+
+function errorText(error) {
+  if (error instanceof ApiError) return error.message;
+  return t('error.network');
+}
+
+// ------------------------------------------------------------------------------------------------
+// The list
+
+class ArticleList {
+  constructor(main) {
+    this.main = main;
+    this.controller = new AbortController();
+    this.articles = [];
+    this.build();
+    this.load();
+  }
+
+  destroy() {
+    this.controller.abort();
+  }
+
+  build() {
+    this.filter = h('input', { id: 'edit-filter', type: 'search', autocomplete: 'off' });
+    this.filter.addEventListener('input', () => this.show());
+    this.newSlug = h('input', {
+      id: 'new-slug',
+      type: 'text',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      required: true,
+      pattern: '[a-z0-9][a-z0-9\\-]*(/[a-z0-9][a-z0-9\\-]*)*',
+      'aria-describedby': 'new-slug-hint',
+    });
+    this.status = h('div', { id: 'edit-status', class: 'status', role: 'status', 'aria-live': 'polite' });
+    this.list = h('ul', { id: 'edit-list', class: 'edit-list' });
+    this.main.replaceChildren(
+      h(
+        'div',
+        { class: 'dashboard' },
+        h('h1', { i18n: 'edit.list_heading' }),
+        h(
+          'form',
+          { class: 'card new-article', on: { submit: (e) => this.create(e) } },
+          h('h2', { i18n: 'edit.new' }),
+          h('label', { for: 'new-slug', i18n: 'edit.new_slug' }),
+          h('div', { class: 'inline' }, this.newSlug, h('button', { class: 'button primary', type: 'submit', i18n: 'edit.new_open' })),
+          h('p', { id: 'new-slug-hint', class: 'hint', i18n: 'edit.new_slug_hint' }),
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'edit-articles' },
+          h('h2', { id: 'edit-articles', i18n: 'edit.articles' }),
+          h('label', { for: 'edit-filter', i18n: 'edit.filter' }),
+          this.filter,
+          this.status,
+          this.list,
+        ),
+      ),
+    );
+  }
+
+  create(event) {
+    event.preventDefault();
+    const slug = this.newSlug.value.trim().replace(/\.md$/, '');
+    if (!slug || !this.newSlug.checkValidity()) return;
+    location.assign(editHref(slug));
+  }
+
+  async load() {
+    try {
+      const all = [];
+      for (let offset = 0; ; offset += listPage) {
+        const { data } = await request('/v1/articles', { params: { limit: listPage, offset }, signal: this.controller.signal });
+        all.push(...data.articles);
+        if (all.length >= data.total || !data.articles.length) break;
+      }
+      this.articles = all;
+      this.show();
+    } catch (error) {
+      if (error?.name !== 'AbortError') this.status.replaceChildren(h('p', { class: 'message error', role: 'alert' }, errorText(error)));
+    }
+  }
+
+  show() {
+    const words = this.filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const shown = this.articles.filter((a) => {
+      const text = `${a.slug} ${a.title} ${a.owner} ${a.status}`.toLowerCase();
+      return words.every((w) => text.includes(w));
+    });
+    label(this.status, 'edit.count', { n: shown.length, total: this.articles.length });
+    this.list.replaceChildren(
+      ...shown.map((a) =>
+        h(
+          'li',
+          { dataset: { slug: a.slug, status: a.status } },
+          h('a', { href: editHref(a.slug) }, a.title || a.slug),
+          ' ',
+          a.status !== 'published' ? h('span', { class: 'badge warn', i18n: `status.${a.status}` }) : null,
+          a.audience === 'internal' ? h('span', { class: 'badge internal', i18n: 'badge.internal' }) : null,
+          h('span', { class: 'hint slug' }, ` ${a.slug} · ${a.owner || '–'}`),
+        ),
+      ),
+    );
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// One article
+
+class Editor {
+  constructor(main, session, slug) {
+    this.main = main;
+    this.can = session.can;
+    this.slug = slug;
+    this.controller = new AbortController();
+    this.etag = null; // of the version loaded (or last saved): sent as If-Match
+    this.extra = {};
+    this.isNew = false;
+    this.timer = 0;
+    this.previewSeq = 0;
+    this.build();
+    this.load();
+  }
+
+  destroy() {
+    clearTimeout(this.timer);
+    this.controller.abort();
+  }
+
+  build() {
+    const field = (name, input, hintKey = null) =>
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `fm-${name}`, i18n: fieldLabels[name] }),
+        input,
+        hintKey ? h('p', { class: 'hint', id: `fm-${name}-hint`, i18n: hintKey }) : null,
+      );
+    const text = (name, extra = {}) => h('input', { id: `fm-${name}`, name, type: 'text', autocomplete: 'off', ...extra });
+    const date = (name) => h('input', { id: `fm-${name}`, name, type: 'date' });
+    const select = (name, options) =>
+      h('select', { id: `fm-${name}`, name }, options.map(([value, key]) => h('option', { value, i18n: key })));
+    this.inputs = {
+      title: text('title', { required: true }),
+      tags: text('tags', { 'aria-describedby': 'fm-tags-hint' }),
+      category: text('category'),
+      owner: text('owner'),
+      reviewed: date('reviewed'),
+      review_every: text('review_every', { 'aria-describedby': 'fm-review_every-hint' }),
+      audience: select('audience', [
+        ['internal', 'audience.internal'],
+        ['public', 'audience.public'],
+      ]),
+      status: select('status', [
+        ['published', 'status.published'],
+        ['draft', 'status.draft'],
+        ['review', 'status.review'],
+        ['archived', 'status.archived'],
+      ]),
+      publish_at: date('publish_at'),
+      valid_to: date('valid_to'),
+      lang: select('lang', [
+        ['id', 'lang.id'],
+        ['en', 'lang.en'],
+      ]),
+    };
+    this.body = h('textarea', { id: 'md', rows: 18, spellcheck: 'true' });
+    this.note = h('input', { id: 'note', type: 'text', autocomplete: 'off', maxlength: 500 });
+    this.message = h('div', { id: 'edit-message', class: 'status', role: 'status', 'aria-live': 'polite' });
+    this.conflict = h('section', { id: 'conflict', class: 'conflict', role: 'alert', hidden: true });
+    this.preview = h('div', { id: 'preview', class: 'article-body preview' });
+    this.findings = h('ul', { id: 'findings', class: 'findings' });
+    this.history = h('ol', { id: 'history', class: 'history' });
+    this.diff = h('section', { id: 'diff', class: 'diff', hidden: true, 'aria-labelledby': 'diff-title' });
+    this.title = h('h1', { id: 'edit-title' }, this.slug);
+    this.publishButton = h('button', { id: 'publish', class: 'button primary', type: 'button', i18n: 'edit.publish', on: { click: () => this.save('published') } });
+    this.draftButton = h('button', { id: 'save-draft', class: 'button', type: 'button', i18n: 'edit.save_draft', on: { click: () => this.save('draft') } });
+    this.archiveButton = h('button', { id: 'archive', class: 'button', type: 'button', i18n: 'edit.archive', on: { click: () => this.archive() } });
+
+    const form = h(
+      'form',
+      { class: 'card editor-form', on: { submit: (e) => e.preventDefault() } },
+      h(
+        'fieldset',
+        { class: 'front-matter' },
+        h('legend', { i18n: 'edit.front_matter' }),
+        field('title', this.inputs.title),
+        field('tags', this.inputs.tags, 'edit.tags_hint'),
+        field('category', this.inputs.category),
+        field('owner', this.inputs.owner),
+        field('reviewed', this.inputs.reviewed),
+        field('review_every', this.inputs.review_every, 'edit.review_every_hint'),
+        field('audience', this.inputs.audience),
+        field('status', this.inputs.status),
+        field('publish_at', this.inputs.publish_at),
+        field('valid_to', this.inputs.valid_to),
+        field('lang', this.inputs.lang),
+      ),
+      h('label', { for: 'md', i18n: 'edit.body' }),
+      this.body,
+      h('label', { for: 'note', i18n: 'edit.note' }),
+      this.note,
+      h('div', { class: 'buttons' }, this.publishButton, this.draftButton, this.archiveButton),
+      this.message,
+      this.conflict,
+    );
+    for (const input of [...Object.values(this.inputs), this.body]) input.addEventListener('input', () => this.schedulePreview());
+    for (const input of Object.values(this.inputs)) input.addEventListener('change', () => this.schedulePreview());
+
+    this.main.replaceChildren(
+      h(
+        'div',
+        { class: 'dashboard' },
+        h('p', {}, h('a', { href: '/edit', i18n: 'edit.back' })),
+        this.title,
+        h('p', { class: 'hint' }, h('span', { i18n: 'edit.slug' }), ' ', h('code', {}, this.slug), ' · ', h('a', { href: articleHref(this.slug), i18n: 'edit.view' })),
+        h(
+          'div',
+          { class: 'editor' },
+          form,
+          h(
+            'section',
+            { class: 'card', 'aria-labelledby': 'preview-title' },
+            h('h2', { id: 'preview-title', i18n: 'edit.preview' }),
+            h('h3', { i18n: 'edit.findings' }),
+            this.findings,
+            this.preview,
+          ),
+        ),
+        this.diff,
+        h('section', { class: 'card', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title', i18n: 'edit.history' }), this.history),
+      ),
+    );
+  }
+
+  say(key, args, error = false) {
+    this.message.replaceChildren(h('p', { class: error ? 'message error' : 'message', i18n: [key, args ?? {}] }));
+  }
+
+  sayText(text) {
+    this.message.replaceChildren(h('p', { class: 'message error', role: 'alert' }, text));
+  }
+
+  /// Loads the article as it is now (form, text, ETag) and its history; a slug with no article yet
+  /// is a new one (written with If-None-Match: *).
+  async load() {
+    this.conflict.hidden = true;
+    try {
+      const { data, etag } = await request(articlePath(this.slug), { signal: this.controller.signal });
+      this.isNew = false;
+      this.etag = etag;
+      this.extra = data.extra && typeof data.extra === 'object' ? data.extra : {};
+      const values = formValues(data);
+      for (const [name, input] of Object.entries(this.inputs)) input.value = values[name];
+      this.body.value = data.markdown ?? '';
+      this.title.textContent = data.title || this.slug;
+      this.message.replaceChildren();
+      if (data.pending_draft) this.say('edit.pending_draft');
+    } catch (error) {
+      if (error?.name === 'AbortError') return;
+      if (error instanceof ApiError && error.status === 404) {
+        this.isNew = true;
+        this.etag = null;
+        this.inputs.status.value = 'draft';
+        this.inputs.lang.value = 'id';
+        this.inputs.audience.value = 'internal';
+        this.say('edit.new_article');
+      } else {
+        this.sayText(errorText(error));
+        return;
+      }
+    }
+    this.archiveButton.disabled = this.isNew;
+    this.schedulePreview(0);
+    this.loadHistory();
+  }
+
+  values() {
+    const out = {};
+    for (const [name, input] of Object.entries(this.inputs)) out[name] = input.value;
+    return out;
+  }
+
+  article(status) {
+    const values = this.values();
+    if (status) values.status = status;
+    return { front_matter: frontMatter(values, this.extra), body: this.body.value };
+  }
+
+  // ---- preview ----------------------------------------------------------------------------------
+
+  schedulePreview(delay = previewDebounceMs) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.runPreview(), delay);
+  }
+
+  async runPreview() {
+    const seq = ++this.previewSeq;
+    this.previewController?.abort();
+    this.previewController = new AbortController();
+    try {
+      const { data } = await request('/v1/preview', {
+        method: 'POST',
+        params: { slug: this.slug },
+        body: this.article(),
+        signal: this.previewController.signal,
+      });
+      if (seq !== this.previewSeq) return; // a later edit is being previewed
+      this.preview.replaceChildren(articleContent(data.html, this.slug));
+      this.findings.replaceChildren(
+        ...(data.findings.length
+          ? data.findings.map((f) =>
+              h(
+                'li',
+                { class: `finding ${f.severity}` },
+                h('span', { class: f.severity === 'error' ? 'badge warn' : 'badge', i18n: f.severity === 'error' ? 'finding.error' : 'finding.warning' }),
+                ' ',
+                f.line ? h('span', { i18n: ['edit.line', { n: f.line }] }) : null,
+                ' ',
+                f.message,
+              ),
+            )
+          : [h('li', { class: 'finding none', i18n: 'edit.no_findings' })]),
+      );
+    } catch (error) {
+      if (error?.name === 'AbortError' || seq !== this.previewSeq) return;
+      this.findings.replaceChildren(h('li', { class: 'finding error' }, errorText(error)));
+    }
+  }
+
+  // ---- saving -----------------------------------------------------------------------------------
+
+  setBusy(busy) {
+    for (const b of [this.publishButton, this.draftButton, this.archiveButton]) b.disabled = busy || (b === this.archiveButton && this.isNew);
+  }
+
+  async save(status) {
+    if (!this.inputs.title.value.trim()) {
+      this.say('edit.title_required', {}, true);
+      this.inputs.title.focus();
+      return;
+    }
+    this.setBusy(true);
+    this.say('edit.saving');
+    const headers = this.isNew ? { 'If-None-Match': '*' } : this.etag ? { 'If-Match': this.etag } : {};
+    const body = this.article(status);
+    const note = this.note.value.trim();
+    if (note) body.note = note;
+    try {
+      const { data } = await request(articlePath(this.slug), { method: 'PUT', body, headers, signal: this.controller.signal });
+      this.afterWrite(data, status === 'published' ? 'edit.published' : 'edit.saved_draft');
+      this.inputs.status.value = data.status;
+    } catch (error) {
+      this.writeFailed(error);
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  async archive() {
+    this.setBusy(true);
+    this.say('edit.saving');
+    const note = this.note.value.trim();
+    try {
+      const { data } = await request(articlePath(this.slug), {
+        method: 'DELETE',
+        params: { note },
+        headers: this.etag ? { 'If-Match': this.etag } : {},
+        signal: this.controller.signal,
+      });
+      this.inputs.status.value = 'archived';
+      this.afterWrite(data, 'edit.archived');
+    } catch (error) {
+      this.writeFailed(error);
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  afterWrite(data, key) {
+    this.etag = data.etag;
+    this.isNew = false;
+    this.note.value = '';
+    this.conflict.hidden = true;
+    this.title.textContent = this.inputs.title.value || this.slug;
+    this.say(data.draft_copy ? 'edit.saved_draft_copy' : key, { revision: data.revision });
+    this.loadHistory();
+  }
+
+  writeFailed(error) {
+    if (error?.name === 'AbortError') return;
+    if (error instanceof ApiError && error.status === 412) {
+      this.message.replaceChildren();
+      this.showConflict(error.data ?? {});
+    } else if (error instanceof ApiError && error.status === 422) {
+      const line = error.data?.error?.line;
+      this.sayText(line ? `${t('edit.line', { n: line })}: ${error.message}` : error.message);
+    } else {
+      this.sayText(errorText(error));
+    }
+  }
+
+  /// Someone saved the article after it was loaded here: who, when, and the two ways on.
+  showConflict(body) {
+    const by = body.changed_by;
+    this.conflict.replaceChildren(
+      h('h2', { i18n: 'edit.conflict_title' }),
+      by
+        ? h('p', { class: 'conflict-who', i18n: ['edit.conflict_by', { author: by.author, time: formatTime(by.at), revision: by.revision }] })
+        : h('p', { class: 'conflict-who', i18n: 'edit.conflict_unknown' }),
+      by?.note ? h('p', {}, h('span', { i18n: 'edit.conflict_note' }), ' ', h('q', {}, by.note)) : null,
+      h('p', { class: 'hint', i18n: 'edit.conflict_hint' }),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { id: 'conflict-reload', type: 'button', class: 'button primary', i18n: 'edit.reload_theirs', on: { click: () => this.load() } }),
+        h('button', { id: 'conflict-diff', type: 'button', class: 'button', i18n: 'edit.show_difference', on: { click: () => this.showConflictDiff(by) } }),
+      ),
+    );
+    this.conflict.hidden = false;
+    this.conflict.querySelector('h2').setAttribute('tabindex', '-1');
+    this.conflict.querySelector('h2').focus();
+  }
+
+  /// The difference between the version this page loaded and theirs: the revision whose ETag is the
+  /// one loaded (the first write through the API records the file as it was), to their revision.
+  async showConflictDiff(by) {
+    try {
+      const { data } = await request(`${articlePath(this.slug)}/revisions`, { signal: this.controller.signal });
+      const revisions = data.revisions;
+      const theirs = by?.revision ?? revisions.at(-1)?.revision;
+      const base = revisions.find((r) => r.etag === this.etag)?.revision ?? theirs - 1;
+      if (!theirs || base < 1) {
+        this.say('edit.no_difference', {}, true);
+        return;
+      }
+      await this.showDiff(base, theirs);
+    } catch (error) {
+      this.writeFailed(error);
+    }
+  }
+
+  // ---- history ----------------------------------------------------------------------------------
+
+  async loadHistory() {
+    if (this.isNew) {
+      this.history.replaceChildren(h('li', { class: 'empty', i18n: 'edit.no_history' }));
+      return;
+    }
+    try {
+      const { data } = await request(`${articlePath(this.slug)}/revisions`, { signal: this.controller.signal });
+      if (!data.revisions.length) {
+        this.history.replaceChildren(h('li', { class: 'empty', i18n: 'edit.no_history' }));
+        return;
+      }
+      this.history.replaceChildren(
+        ...[...data.revisions].reverse().map((r) =>
+          h(
+            'li',
+            { dataset: { revision: r.revision } },
+            h('span', { class: 'badge' }, `#${r.revision}`),
+            ' ',
+            h('span', { i18n: actionLabels[r.action] ?? null }, actionLabels[r.action] ? null : r.action),
+            ' ',
+            h('span', { i18n: ['edit.by', { author: r.author, time: formatTime(r.at) }] }),
+            r.note ? [' ', h('q', {}, r.note)] : null,
+            ' ',
+            r.revision > 1
+              ? h('button', {
+                  type: 'button',
+                  class: 'button quiet',
+                  i18n: 'edit.compare_previous',
+                  on: { click: () => this.showDiff(r.revision - 1, r.revision) },
+                })
+              : null,
+          ),
+        ),
+      );
+    } catch (error) {
+      if (error?.name !== 'AbortError') this.history.replaceChildren(h('li', { class: 'message error' }, errorText(error)));
+    }
+  }
+
+  /// The line diff of two revisions, as text lines (never HTML).
+  async showDiff(from, to) {
+    try {
+      const { data } = await request(`${articlePath(this.slug)}/diff`, { params: { from, to }, signal: this.controller.signal });
+      const sign = { '+': '+ ', '-': '- ', ' ': '  ' };
+      const kind = { '+': 'added', '-': 'removed', ' ': 'same' };
+      this.diff.replaceChildren(
+        h('h2', { id: 'diff-title', i18n: ['edit.diff_title', { from, to }] }),
+        h('p', { class: 'hint', i18n: ['edit.diff_counts', { added: data.added, removed: data.removed }] }),
+        h(
+          'pre',
+          { class: 'diff-lines' },
+          data.lines.map((l) => h('span', { class: `diff-line ${kind[l.op] ?? 'same'}` }, `${sign[l.op] ?? '  '}${l.text}\n`)),
+        ),
+        h('button', { type: 'button', class: 'button quiet', i18n: 'edit.close_diff', on: { click: () => (this.diff.hidden = true) } }),
+      );
+      this.diff.hidden = false;
+      this.diff.scrollIntoView({ block: 'nearest' });
+    } catch (error) {
+      if (error?.name !== 'AbortError') this.sayText(errorText(error));
+    }
+  }
+}
+

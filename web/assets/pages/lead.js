@@ -1,0 +1,410 @@
+// The team lead's dashboard (`/lead`): the stale report (GET /v1/reports/stale: filters, sorting,
+// reason badges with their evidence, the owners with their counts, a CSV download), the content-gap
+// inbox (GET /v1/reports/gaps, with "create draft" for editors) and a chart of searches per day and
+// their zero-result share (GET /v1/reports/searches), drawn as inline SVG.
+import { ApiError, download, request } from '../api.js';
+import { h, saveBlob, svg } from '../dom.js';
+import { articleHref, chartGeometry, daysOverdue, editHref, evidenceText, sortStale } from '../format.js';
+import { dateArg, label, onLanguageChange, t } from '../i18n.js';
+
+/// The reason codes of the stale report and their labels.
+const reasonLabels = {
+  review_overdue: 'reason.review_overdue',
+  never_reviewed: 'reason.never_reviewed',
+  expired: 'reason.expired',
+  expiring_soon: 'reason.expiring_soon',
+  negative_feedback: 'reason.negative_feedback',
+  broken_links: 'reason.broken_links',
+  unused: 'reason.unused',
+  losing_to_gap: 'reason.losing_to_gap',
+  duplicate_suspect: 'reason.duplicate_suspect',
+};
+
+const sortLabels = [
+  { value: 'impact', label: 'lead.sort_impact' },
+  { value: 'overdue', label: 'lead.sort_overdue' },
+  { value: 'owner', label: 'lead.sort_owner' },
+  { value: 'title', label: 'lead.sort_title' },
+];
+
+const chartSize = { width: 640, height: 160 };
+
+export function render(main, session) {
+  const page = new LeadPage(main, session);
+  return () => page.destroy();
+}
+
+class LeadPage {
+  constructor(main, session) {
+    this.main = main;
+    this.can = session.can;
+    this.controller = new AbortController();
+    this.report = null;
+    this.owners = []; // [{owner, count}] of the unfiltered report
+    this.categories = [];
+    this.days = [];
+    this.build();
+    this.offLanguage = onLanguageChange(() => this.drawChart());
+    this.loadStale(true);
+    this.loadGaps();
+    this.loadChart();
+  }
+
+  destroy() {
+    this.controller.abort();
+    this.offLanguage();
+  }
+
+  build() {
+    this.owner = h('select', { id: 'f-owner' }, h('option', { value: '', i18n: 'lead.all_owners' }));
+    this.category = h('select', { id: 'f-category' }, h('option', { value: '', i18n: 'lead.all_categories' }));
+    this.asOf = h('input', { id: 'f-as-of', type: 'date' });
+    this.sort = h(
+      'select',
+      { id: 'f-sort' },
+      sortLabels.map((s) => h('option', { value: s.value, i18n: s.label })),
+    );
+    this.csv = h('button', { id: 'stale-csv', class: 'button', type: 'button', i18n: 'lead.csv', on: { click: () => this.downloadCsv() } });
+    this.staleStatus = h('div', { id: 'stale-status', class: 'status', role: 'status', 'aria-live': 'polite' });
+    this.ownerList = h('ul', { id: 'owners', class: 'owner-list', i18nAttrs: { 'aria-label': 'lead.owners' } });
+    this.rows = h('ol', { id: 'stale', class: 'stale-list' });
+    const filters = h(
+      'form',
+      { class: 'filters', on: { submit: (e) => e.preventDefault() } },
+      h('label', { class: 'filter' }, h('span', { i18n: 'lead.owner' }), this.owner),
+      h('label', { class: 'filter' }, h('span', { i18n: 'lead.category' }), this.category),
+      h('label', { class: 'filter' }, h('span', { i18n: 'lead.as_of' }), this.asOf),
+      h('label', { class: 'filter' }, h('span', { i18n: 'lead.sort' }), this.sort),
+      h('div', { class: 'filter filter-action' }, this.csv),
+    );
+    for (const control of [this.owner, this.category, this.asOf]) control.addEventListener('change', () => this.loadStale(false));
+    this.sort.addEventListener('change', () => this.showStale());
+
+    this.gapStatus = h('div', { id: 'gap-status', class: 'status', role: 'status', 'aria-live': 'polite' });
+    this.gaps = h('ol', { id: 'gaps', class: 'gap-list' });
+    this.chart = h('figure', { id: 'chart', class: 'chart' });
+
+    this.main.replaceChildren(
+      h(
+        'div',
+        { class: 'dashboard' },
+        h('h1', { i18n: 'lead.heading' }),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'chart-title' },
+          h('h2', { id: 'chart-title', i18n: 'lead.chart_title' }),
+          this.chart,
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'stale-title' },
+          h('h2', { id: 'stale-title', i18n: 'lead.stale_title' }),
+          h('p', { class: 'hint', i18n: 'lead.stale_hint' }),
+          filters,
+          this.ownerList,
+          this.staleStatus,
+          this.rows,
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'gaps-title' },
+          h('h2', { id: 'gaps-title', i18n: 'lead.gaps_title' }),
+          h('p', { class: 'hint', i18n: 'lead.gaps_hint' }),
+          this.gapStatus,
+          this.gaps,
+        ),
+      ),
+    );
+  }
+
+  params() {
+    return { owner: this.owner.value, category: this.category.value, as_of: this.asOf.value };
+  }
+
+  showError(where, error) {
+    if (error?.name === 'AbortError') return;
+    const text = error instanceof ApiError ? error.message : t('error.network');
+    where.replaceChildren(h('p', { class: 'message error', role: 'alert' }, text));
+  }
+
+  // ---- the stale report -------------------------------------------------------------------------
+
+  async loadStale(first) {
+    this.staleSeq = (this.staleSeq ?? 0) + 1;
+    const seq = this.staleSeq;
+    this.rows.setAttribute('aria-busy', 'true');
+    try {
+      const { data } = await request('/v1/reports/stale', { params: this.params(), signal: this.controller.signal });
+      if (seq !== this.staleSeq) return;
+      this.report = data;
+      if (first) {
+        // The owners and categories to filter by, from the whole report.
+        this.owners = data.owners.map((o) => ({ owner: o.owner, count: o.count }));
+        this.categories = [...new Set(data.articles.map((a) => a.category).filter(Boolean))].sort();
+        this.owner.append(
+          ...this.owners.map((o) =>
+            h('option', { value: o.owner, i18n: ['lead.owner_option', { owner: o.owner || t('lead.no_owner'), n: o.count }] }),
+          ),
+        );
+        this.category.append(...this.categories.map((c) => h('option', { value: c }, c)));
+        if (!this.asOf.value) this.asOf.value = data.as_of;
+      }
+      this.showStale();
+    } catch (error) {
+      if (seq === this.staleSeq) this.showError(this.staleStatus, error);
+    } finally {
+      if (seq === this.staleSeq) this.rows.removeAttribute('aria-busy');
+    }
+  }
+
+  showStale() {
+    const data = this.report;
+    if (!data) return;
+    this.staleStatus.replaceChildren(
+      h('p', {
+        class: 'count',
+        i18n: ['lead.stale_count', { n: data.count, checked: data.articles_checked, date: dateArg(data.as_of) }],
+      }),
+    );
+    this.ownerList.replaceChildren(
+      ...data.owners.map((o) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button quiet owner-chip',
+              dataset: { owner: o.owner },
+              'aria-pressed': this.owner.value === o.owner ? 'true' : 'false',
+              on: { click: () => this.filterOwner(o.owner) },
+            },
+            h('span', { class: 'owner-name' }, o.owner || t('lead.no_owner')),
+            ' ',
+            h('span', { class: 'badge', i18n: ['lead.articles', { n: o.count }] }),
+          ),
+          h(
+            'span',
+            { class: 'chips' },
+            Object.entries(o.reasons).map(([code, n]) =>
+              h('span', { class: 'chip' }, h('span', { i18n: reasonLabels[code] ?? null }, reasonLabels[code] ? null : code), ` ${n}`),
+            ),
+          ),
+        ),
+      ),
+    );
+    if (!data.articles.length) {
+      this.rows.replaceChildren(h('li', { class: 'empty', i18n: 'lead.stale_none' }));
+      return;
+    }
+    this.rows.replaceChildren(...sortStale(data.articles, this.sort.value).map((entry) => this.staleRow(entry)));
+  }
+
+  filterOwner(owner) {
+    this.owner.value = this.owner.value === owner ? '' : owner;
+    this.loadStale(false);
+  }
+
+  staleRow(entry) {
+    const overdue = daysOverdue(entry);
+    return h(
+      'li',
+      { class: 'stale-row', dataset: { slug: entry.slug, owner: entry.owner } },
+      h(
+        'div',
+        { class: 'stale-head' },
+        h('span', { class: 'rank' }, `#${entry.rank}`),
+        h('a', { class: 'stale-title', href: articleHref(entry.slug) }, entry.title || entry.slug),
+      ),
+      h(
+        'dl',
+        { class: 'meta' },
+        item('lead.owner', entry.owner || t('lead.no_owner'), 'owner'),
+        item('lead.category', entry.category || '–'),
+        item('lead.impact', String(Math.round(entry.impact * 10) / 10)),
+        overdue ? item('lead.days_overdue', String(overdue)) : null,
+        item('lead.usage', null, null, ['lead.usage_value', { views: entry.usage.views, suggested: entry.usage.suggested, resolved: entry.usage.resolved }]),
+      ),
+      h(
+        'ul',
+        { class: 'reasons' },
+        entry.reasons.map((reason) =>
+          h(
+            'li',
+            { class: 'reason', dataset: { code: reason.code } },
+            h('span', { class: 'badge warn reason-badge', i18n: reasonLabels[reason.code] ?? null }, reasonLabels[reason.code] ? null : reason.code),
+            ' ',
+            h('span', { class: 'reason-summary' }, reason.summary),
+            h(
+              'dl',
+              { class: 'evidence' },
+              Object.entries(reason.evidence ?? {}).map(([key, value]) =>
+                h('div', { dataset: { key } }, h('dt', {}, h('code', {}, key)), h('dd', {}, evidenceText(value))),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async downloadCsv() {
+    this.csv.disabled = true;
+    try {
+      const { blob, filename } = await download('/v1/reports/stale', {
+        params: { ...this.params(), format: 'csv' },
+        signal: this.controller.signal,
+      });
+      saveBlob(blob, filename);
+    } catch (error) {
+      this.showError(this.staleStatus, error);
+    } finally {
+      this.csv.disabled = false;
+    }
+  }
+
+  // ---- the gap inbox ----------------------------------------------------------------------------
+
+  async loadGaps() {
+    try {
+      const { data } = await request('/v1/reports/gaps', { signal: this.controller.signal });
+      this.gapStatus.replaceChildren(
+        h('p', {
+          class: 'count',
+          i18n: ['lead.gaps_count', { n: data.count, events: data.events, since: dateArg(data.since), until: dateArg(data.until) }],
+        }),
+      );
+      if (!data.clusters.length) {
+        this.gaps.replaceChildren(h('li', { class: 'empty', i18n: 'lead.gaps_none' }));
+        return;
+      }
+      this.gaps.replaceChildren(...data.clusters.map((c) => this.gapRow(c)));
+    } catch (error) {
+      this.showError(this.gapStatus, error);
+    }
+  }
+
+  gapRow(cluster) {
+    const status = h('p', { class: 'message', role: 'status' });
+    const create = this.can.has('draft_from_ticket')
+      ? h('button', {
+          type: 'button',
+          class: 'button primary create-draft',
+          i18n: 'lead.create_draft',
+          on: { click: (e) => this.createDraft(cluster, e.currentTarget, status) },
+        })
+      : null;
+    return h(
+      'li',
+      { class: 'gap', dataset: { label: cluster.label } },
+      h('h3', {}, h('span', { class: 'gap-label' }, cluster.label), ' ', h('span', { class: 'badge', i18n: ['lead.times', { n: cluster.count }] })),
+      h(
+        'dl',
+        { class: 'meta' },
+        item('lead.first_seen', cluster.first_seen.slice(0, 10)),
+        item('lead.last_seen', cluster.last_seen.slice(0, 10)),
+        item('lead.nearest', null, null, null, cluster.nearest ? h('a', { href: articleHref(cluster.nearest.slug), class: 'nearest' }, cluster.nearest.title || cluster.nearest.slug) : h('span', { i18n: 'lead.nearest_none' })),
+      ),
+      h('p', { class: 'examples-title', i18n: 'lead.examples' }),
+      h('ul', { class: 'examples' }, cluster.examples.map((e) => h('li', {}, h('q', {}, e)))),
+      create,
+      status,
+    );
+  }
+
+  async createDraft(cluster, button, status) {
+    button.disabled = true;
+    label(status, 'lead.creating');
+    try {
+      const { data } = await request('/v1/drafts/from-ticket', {
+        method: 'POST',
+        body: { subject: cluster.draft.subject, body: cluster.draft.body, lang: cluster.lang || undefined },
+        signal: this.controller.signal,
+      });
+      location.assign(editHref(data.slug));
+    } catch (error) {
+      button.disabled = false;
+      delete status.dataset.i18n;
+      this.showError(status, error);
+    }
+  }
+
+  // ---- the chart --------------------------------------------------------------------------------
+
+  async loadChart() {
+    try {
+      const { data } = await request('/v1/reports/searches', { signal: this.controller.signal });
+      this.days = data.days;
+      this.drawChart();
+    } catch (error) {
+      this.showError(this.chart, error);
+    }
+  }
+
+  /// Bars: searches per day (scaled to the busiest day); points joined by a line: the share of them
+  /// that found nothing (0–100 %). Labels are text nodes; the figures are also in a table below.
+  drawChart() {
+    const days = this.days;
+    if (!days.length) return;
+    const { width, height } = chartSize;
+    const g = chartGeometry(days, width, height, 12);
+    const total = days.reduce((n, d) => n + d.searches, 0);
+    const zero = days.reduce((n, d) => n + d.zero_results, 0);
+    const summary = t('lead.chart_summary', {
+      searches: total,
+      share: total ? Math.round((zero / total) * 100) : 0,
+      since: dateArg(days[0].day),
+      until: dateArg(days[days.length - 1].day),
+    });
+    const picture = svg(
+      'svg',
+      { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': summary, class: 'chart-svg' },
+      svg('line', { x1: 12, y1: height - 12, x2: width - 12, y2: height - 12, class: 'axis' }),
+      g.bars.map((b, i) =>
+        svg('rect', { x: b.x, y: b.y, width: b.width, height: b.height, class: 'bar' }, svg('title', {}, dayText(days[i]))),
+      ),
+      svg('polyline', { points: g.points.map((p) => `${p.x},${p.y}`).join(' '), class: 'share-line' }),
+      g.points.map((p, i) =>
+        svg('circle', { cx: p.x, cy: p.y, r: 3, class: 'point', 'data-day': days[i].day }, svg('title', {}, dayText(days[i]))),
+      ),
+    );
+    const table = h(
+      'table',
+      { class: 'chart-table' },
+      h('thead', {}, h('tr', {}, h('th', { i18n: 'lead.day' }), h('th', { i18n: 'lead.searches' }), h('th', { i18n: 'lead.zero_results' }))),
+      h(
+        'tbody',
+        {},
+        days.map((d) => h('tr', {}, h('td', {}, d.day), h('td', {}, String(d.searches)), h('td', {}, String(d.zero_results)))),
+      ),
+    );
+    this.chart.replaceChildren(
+      picture,
+      h(
+        'figcaption',
+        {},
+        h('span', { class: 'legend legend-bar', i18n: ['lead.legend_bars', { max: g.max }] }),
+        ' ',
+        h('span', { class: 'legend legend-line', i18n: 'lead.legend_line' }),
+        h('p', { class: 'hint' }, summary),
+      ),
+      h('details', {}, h('summary', { i18n: 'lead.chart_table' }), table),
+    );
+  }
+}
+
+/// One day of the chart as text: "2026-11-20: 12 searches, 25 % found nothing".
+function dayText(d) {
+  return t('lead.day_text', {
+    date: dateArg(d.day),
+    n: d.searches,
+    share: d.searches ? Math.round((d.zero_results / d.searches) * 100) : 0,
+  });
+}
+
+/// A <div><dt>label</dt><dd>value</dd></div> of a description list: @p value as text, or @p i18n
+/// ([key, args]) as a label, or @p node as it is.
+function item(key, value, cls = null, i18n = null, node = null) {
+  return h('div', { class: cls }, h('dt', { i18n: key }), h('dd', { i18n: i18n ?? null }, node ?? (i18n ? null : value)));
+}
