@@ -35,14 +35,20 @@ constexpr const char* stub_name = "XAPIANDB";
 /// Exclusive writer lock on the index folder, released on destruction.
 class WriterLock {
  public:
-  static Result<WriterLock> acquire(const fs::path& dir) {
+  /// Waits up to @p wait for another writer (a running `solusi serve`, another `solusi index`) to finish.
+  static Result<WriterLock> acquire(const fs::path& dir,
+                                    std::chrono::milliseconds wait = std::chrono::milliseconds(0)) {
     const fs::path path = dir / ".lock";
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return fail(ErrorCode::index_unavailable, "cannot create lock file " + path.string());
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);
-      return fail(ErrorCode::index_unavailable,
-                  "index " + dir.string() + " is being written by another process");
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ::close(fd);
+        return fail(ErrorCode::index_unavailable,
+                    "index " + dir.string() + " is being written by another process");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return WriterLock(fd);
   }
@@ -261,7 +267,7 @@ Result<size_t> update_learned(const fs::path& index_dir, const LearnedTerms& lea
 Result<IndexReport> update_articles(const IndexOptions& options, const std::vector<std::string>& paths) {
   if (!index_is_current(options.index_dir)) return index_folder(options);
   const auto started = std::chrono::steady_clock::now();
-  auto lock = WriterLock::acquire(options.index_dir);
+  auto lock = WriterLock::acquire(options.index_dir, options.lock_wait);
   if (!lock) return tl::unexpected(lock.error());
   IndexReport report;
   try {
@@ -344,7 +350,7 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
   if (ec)
     return fail(ErrorCode::index_unavailable,
                 "cannot create index folder " + options.index_dir.string() + ": " + ec.message());
-  auto lock = WriterLock::acquire(options.index_dir);
+  auto lock = WriterLock::acquire(options.index_dir, options.lock_wait);
   if (!lock) return tl::unexpected(lock.error());
 
   IndexReport report;

@@ -9,6 +9,7 @@
 // stub, so a reader never sees a half-built index.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct IndexOptions {
   /// Terms learned from resolved tickets, by slug (from events.db). Every article gets exactly its
   /// entry (none when absent), also when its file did not change. nullptr: keep what the index has.
   const LearnedTerms* learned = nullptr;
+  /// How long to wait for another writer of the index (a running service) before failing.
+  std::chrono::milliseconds lock_wait{0};
 };
 
 struct IndexReport {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -118,6 +119,8 @@ int run_index(const std::string& articles, const std::string& index, const std::
   options.articles_dir = articles;
   options.index_dir = index;
   options.full = full;
+  // A running `solusi serve` may be mid-write (an editor's publish, an outside edit): wait for it.
+  options.lock_wait = std::chrono::seconds(30);
   auto learned = load_learned(events_path_for(events, index));
   if (!learned) return report_error(learned.error());
   options.learned = &*learned;

@@ -7,6 +7,9 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <chrono>
+#include <thread>
+
 #include "schema.hpp"
 #include "test_support.hpp"
 
@@ -349,6 +352,24 @@ TEST_F(Incremental, SecondWriterFailsWhileTheLockIsHeld) {
   auto r = run();
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->unchanged, 3u);
+}
+
+TEST_F(Incremental, AWriterGivenTimeWaitsForTheLockHolderToFinish) {
+  ASSERT_TRUE(run());
+  dir_.write("articles/akun/menunggu.md", article("Menunggu", "Teks kuvandril."));
+  const int fd = ::open((index() / ".lock").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  std::thread holder([fd] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::close(fd);  // the other writer finishes
+  });
+  auto o = testing::index_options(articles(), index());
+  o.lock_wait = std::chrono::seconds(20);
+  auto r = index_folder(o);
+  holder.join();
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->added, 1u);
 }
 
 TEST_F(Incremental, MissingArticlesFolderIsNotFound) {
