@@ -104,7 +104,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 5;
+  static constexpr int schema_version = 6;
 
   std::int64_t now() const { return clock_(); }
   const std::filesystem::path& path() const { return path_; }

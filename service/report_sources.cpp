@@ -1,6 +1,7 @@
 #include "report_sources.hpp"
 
 #include <algorithm>
+#include <future>
 #include <set>
 #include <unordered_set>
 
@@ -70,16 +71,26 @@ Lang lang_or(const std::string& code, Lang fallback) {
 }
 
 /// A search as a gap event: its query's stems in its language.
-GapEvent search_event(GapEvent::Kind kind, const sql::Stmt& st, TermExtractor& terms, Lang default_lang) {
+/// A search as a gap event, its stems not yet found (stem_searches).
+GapEvent search_event(GapEvent::Kind kind, const sql::Stmt& st) {
   GapEvent e;
   e.kind = kind;
   e.at = st.integer(0);
   e.text = st.text(1);
   e.lang = st.text(2);
-  const Lang lang = lang_or(e.lang, default_lang);
-  if (e.lang.empty()) e.lang = std::string(lang_code(lang));
-  terms.add(e.text, lang, e.stems, &e.words);
   return e;
+}
+
+/// The stems of searches' queries in their language (@p default_lang when unknown).
+void stem_searches(std::vector<GapEvent>::iterator from, std::vector<GapEvent>::iterator to,
+                   Lang default_lang) {
+  TermExtractor terms;
+  for (auto it = from; it != to; ++it) {
+    GapEvent& e = *it;
+    const Lang lang = lang_or(e.lang, default_lang);
+    if (e.lang.empty()) e.lang = std::string(lang_code(lang));
+    terms.add(e.text, lang, e.stems, &e.words);
+  }
 }
 
 /// The stems and words of a ticket's terms (as events.db stores them), unique, in order.
@@ -95,8 +106,8 @@ void ticket_terms(const std::string& json, GapEvent& e) {
 /// as_you_type_seconds) is not a search of its own: the usage log's writer marks it superseded.
 constexpr const char* not_superseded = " AND s.superseded = 0";
 
-Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, TermExtractor& terms, Lang default_lang,
-                               std::vector<GapEvent>& out) {
+/// Zero-result searches not typed on, in time order, their stems not yet found.
+Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, std::vector<GapEvent>& out) {
   const std::string text =
       std::string(
           "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits = 0 AND s.at >= ?1 "
@@ -105,7 +116,7 @@ Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, TermExtractor& 
   sql::Stmt st(db, text.c_str());
   if (st.ok()) st.bind(1, w.from).bind(2, w.until);
   return each_row(db, st, "searches", [&](const sql::Stmt& row) {
-    out.push_back(search_event(GapEvent::Kind::zero_result, row, terms, default_lang));
+    out.push_back(search_event(GapEvent::Kind::zero_result, row));
   });
 }
 
@@ -180,6 +191,19 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
   const TimeWindow w = usage_window(o);
   const TimeWindow fw = feedback_window(o);
 
+  // The zero-result searches first: their queries are stemmed by another thread while this one reads
+  // the counters and the tickets (one connection, one snapshot).
+  if (auto ok = read_zero_results(db, w, h.gaps); !ok) return tl::unexpected(ok.error());
+  auto stemming = std::async(
+      std::launch::async, [&h, default_lang] { stem_searches(h.gaps.begin(), h.gaps.end(), default_lang); });
+  struct Join {  // the stemming thread ends before h does, on every return path
+    std::future<void>& f;
+    ~Join() {
+      if (f.valid()) f.wait();
+    }
+  } join{stemming};
+  std::vector<GapEvent> tickets;
+
   // Article ids → slugs (ids are dense: numbered from 1 as articles are first counted).
   std::vector<std::string> slugs;
   {
@@ -233,9 +257,8 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
     });
     if (!ok) return tl::unexpected(ok.error());
   }
-  TermExtractor terms;
-  if (auto ok = read_zero_results(db, w, terms, default_lang, h.gaps); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_gap_tickets(db, w, h.gaps); !ok) return tl::unexpected(ok.error());
+
+  if (auto ok = read_gap_tickets(db, w, tickets); !ok) return tl::unexpected(ok.error());
   {  // when the usage log starts: its oldest search, view or daily count
     sql::Stmt st(db,
                  "SELECT min(m) FROM (SELECT min(at) AS m FROM searches UNION ALL SELECT min(at) FROM views "
@@ -246,6 +269,9 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
     });
     if (!ok) return tl::unexpected(ok.error());
   }
+  stemming.get();
+  h.gaps.insert(h.gaps.end(), std::make_move_iterator(tickets.begin()),
+                std::make_move_iterator(tickets.end()));
   return h;
 }
 
@@ -257,8 +283,7 @@ Result<std::vector<GapEvent>> load_gap_events(const std::filesystem::path& path,
   if (!*reader) return out;
   sqlite3* db = (*reader)->db();
   const TimeWindow w{since, until};
-  TermExtractor terms;
-  if (auto ok = read_zero_results(db, w, terms, default_lang, out); !ok) return tl::unexpected(ok.error());
+  if (auto ok = read_zero_results(db, w, out); !ok) return tl::unexpected(ok.error());
   {  // searches with hits but no article view by the same principal soon after
     const std::string text =
         std::string(
@@ -270,10 +295,11 @@ Result<std::vector<GapEvent>> load_gap_events(const std::filesystem::path& path,
     if (st.ok())
       st.bind(1, w.from).bind(2, w.until).bind(3, as_you_type_seconds).bind(4, click_seconds).bind(5, now);
     auto ok = each_row(db, st, "searches", [&](const sql::Stmt& row) {
-      out.push_back(search_event(GapEvent::Kind::no_click, row, terms, default_lang));
+      out.push_back(search_event(GapEvent::Kind::no_click, row));
     });
     if (!ok) return tl::unexpected(ok.error());
   }
+  stem_searches(out.begin(), out.end(), default_lang);
   if (auto ok = read_gap_tickets(db, w, out); !ok) return tl::unexpected(ok.error());
   {  // not-helpful votes, in the words of the ticket's subject when the service saw the ticket
     sql::Stmt st(db,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
@@ -121,31 +122,39 @@ std::unordered_map<size_t, std::vector<Duplicate>> find_duplicates(const std::ve
       entries.emplace_back(sketch[k], static_cast<std::uint32_t>(i));
   }
   std::sort(entries.begin(), entries.end());
-  std::unordered_map<std::uint64_t, std::uint32_t> shared;  // (low index << 32 | high index) → values
+  // Each article's partners: the later articles (in the same language) sharing a sketch value with
+  // it, once per value shared; counted per article by sorting its short list (no global pair map).
+  std::vector<std::vector<std::uint32_t>> partners(articles.size());
   for (size_t from = 0, to = 0; from < entries.size(); from = to) {
     while (to < entries.size() && entries[to].first == entries[from].first) ++to;
     if (to - from < 2 || to - from > max_sketch_posting) continue;
     for (size_t x = from; x < to; ++x)
       for (size_t y = x + 1; y < to; ++y) {
-        const auto a = std::min(entries[x].second, entries[y].second);
-        const auto b = std::max(entries[x].second, entries[y].second);
-        if (articles[a].meta.lang != articles[b].meta.lang) continue;
-        ++shared[(static_cast<std::uint64_t>(a) << 32) | b];
+        const auto lo = std::min(entries[x].second, entries[y].second);
+        const auto hi = std::max(entries[x].second, entries[y].second);
+        if (articles[lo].meta.lang != articles[hi].meta.lang) continue;
+        partners[lo].push_back(hi);
       }
   }
   std::unordered_map<size_t, std::vector<Duplicate>> out;
-  for (const auto& [key, n] : shared) {
-    if (n < min_shared_sketch_values) continue;
-    const size_t a = static_cast<size_t>(key >> 32), b = static_cast<size_t>(key & 0xffffffffULL);
-    Duplicate d;
-    d.text = sketch_similarity(articles[a].sketch, articles[b].sketch);
-    d.title = jaccard(articles[a].title_stems, articles[b].title_stems);
-    d.similarity = title_share * d.title + text_share * d.text;
-    if (d.similarity < threshold) continue;
-    d.other = b;
-    out[a].push_back(d);
-    d.other = a;
-    out[b].push_back(d);
+  for (size_t a = 0; a < partners.size(); ++a) {
+    auto& list = partners[a];
+    if (list.size() < min_shared_sketch_values) continue;
+    std::sort(list.begin(), list.end());
+    for (size_t from = 0, to = 0; from < list.size(); from = to) {
+      while (to < list.size() && list[to] == list[from]) ++to;
+      if (to - from < min_shared_sketch_values) continue;
+      const size_t b = list[from];
+      Duplicate d;
+      d.text = sketch_similarity(articles[a].sketch, articles[b].sketch);
+      d.title = jaccard(articles[a].title_stems, articles[b].title_stems);
+      d.similarity = title_share * d.title + text_share * d.text;
+      if (d.similarity < threshold) continue;
+      d.other = b;
+      out[a].push_back(d);
+      d.other = a;
+      out[b].push_back(d);
+    }
   }
   for (auto& [i, list] : out)
     std::sort(list.begin(), list.end(), [&](const Duplicate& x, const Duplicate& y) {
@@ -360,8 +369,11 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
     by_slug.emplace(articles[i].meta.slug, i);
     if (is_live(articles[i], as_of)) live.push_back(i);
   }
-  const auto duplicates = find_duplicates(articles, live, o.duplicate_threshold);
+  // The two independent parts that take longest run side by side.
+  auto finding =
+      std::async(std::launch::async, [&] { return find_duplicates(articles, live, o.duplicate_threshold); });
   const auto gaps = match_gaps(articles, live, events.gaps, o, window);
+  const auto duplicates = finding.get();
 
   StaleReport report;
   const bool unused_checked = events.first_usage_at && *events.first_usage_at <= window.from;

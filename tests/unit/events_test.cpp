@@ -192,6 +192,39 @@ TEST(Events, MigratesFeedbackAndBackfillsTheCountersFromTheRows) {
   EXPECT_EQ(to_string(FeedbackKind::outdated), "outdated");
 }
 
+/// How SQLite would run @p query on the database at @p path (EXPLAIN QUERY PLAN's details).
+std::string plan(const std::filesystem::path& path, const std::string& query) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + query).c_str(), -1, &st, nullptr) == SQLITE_OK)
+    while (sqlite3_step(st) == SQLITE_ROW)
+      out += reinterpret_cast<const char*>(sqlite3_column_text(st, 3)) + std::string("\n");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(Events, TheReportsReadTheGapRowsFromCoveringIndexes) {
+  TempDir dir;
+  const auto path = dir / "events.db";
+  { ASSERT_TRUE(EventStore::open(path)); }
+  // The queries of report_sources.cpp: no table lookup per row, no sort.
+  const std::string zero =
+      plan(path,
+           "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits = 0 AND s.at >= 1 "
+           "AND s.at < 2 AND s.query <> '' AND s.superseded = 0 ORDER BY s.at, s.id");
+  EXPECT_THAT(zero, HasSubstr("USING COVERING INDEX searches_zero"));
+  EXPECT_THAT(zero, ::testing::Not(HasSubstr("TEMP B-TREE")));
+  const std::string gaps =
+      plan(path,
+           "SELECT at, lang, terms, text, top_slug, top_confidence, ticket_id FROM suggestions "
+           "WHERE gap = 1 AND at >= 1 AND at < 2 ORDER BY at DESC, id DESC");
+  EXPECT_THAT(gaps, HasSubstr("USING COVERING INDEX suggestions_gap"));
+  EXPECT_THAT(gaps, ::testing::Not(HasSubstr("TEMP B-TREE")));
+}
+
 TEST(Events, ReadOnlyOpenOfAMissingFileIsAnEmptyStore) {
   TempDir dir;
   auto store = EventStore::open(dir / "none.db", /*read_only=*/true);
