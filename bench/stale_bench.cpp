@@ -9,7 +9,8 @@
 // (resolved, helpful, not helpful). Articles are drawn with a Zipf law (s = 1) over the index's
 // published articles, as real traffic concentrates on few articles. Then each run times, in-process:
 // reading the articles' facts from the index, reading the events, computing the report, rendering
-// JSON; and the gap inbox of the last 30 days. Prints one line per step and run.
+// JSON (the first default_stale_limit rows, then every row as JSON and CSV); and the gap inbox of the
+// last 30 days. Prints one line per step and run. An EVENTS_DB of an older schema is migrated first.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -93,25 +94,11 @@ int generate(EventStore& store, const std::vector<std::string>& slugs, long n, D
     }
     auto ok = store.with_connection([&](sqlite3* db) -> Result<void> {
       if (auto b = sql::exec(db, "BEGIN", "begin"); !b) return b;
-      sql::Stmt s(
-          db,
-          "INSERT INTO suggestions(ticket_id, at, lang, terms, text, shown, top_slug, top_confidence, gap) "
-          "VALUES (?1, ?2, 'id', ?3, ?4, ?5, ?6, ?7, ?8)");
-      for (const auto& x : suggestions) {
-        s.reset();
-        s.bind(1, x.ticket_id).bind(2, x.at).bind(3, terms_to_json(x.terms)).bind(4, x.text);
-        s.bind(5, nlohmann::json(x.shown).dump()).bind(6, x.top_slug).bind(7, x.top_confidence);
-        s.bind(8, static_cast<std::int64_t>(x.gap));
-        if (s.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "suggestion"));
-      }
-      sql::Stmt f(db,
-                  "INSERT INTO feedback(ticket_id, slug, kind, at) VALUES (?1, ?2, ?3, ?4) "
-                  "ON CONFLICT(ticket_id, slug, kind) DO NOTHING");
-      for (const auto& x : feedback) {
-        f.reset();
-        f.bind(1, x.ticket_id).bind(2, x.slug).bind(3, to_string(x.kind)).bind(4, x.at);
-        if (f.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "feedback"));
-      }
+      // The suggester's and the feedback handler's own writes: rows and their per-day counters.
+      for (const auto& x : suggestions)
+        if (auto done = insert_suggestion(db, x, x.at); !done) return done;
+      for (const auto& x : feedback)
+        if (auto done = insert_feedback(db, x, x.at); !done) return tl::unexpected(done.error());
       return sql::exec(db, "COMMIT", "commit");
     });
     if (!ok) {
@@ -207,6 +194,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", searcher.error().describe().c_str());
     return 2;
   }
+  {  // an events.db of an older schema is migrated first (the backfill of the per-day counters)
+    const auto t0 = Clock::now();
+    auto store = EventStore::open(events);
+    if (!store) {
+      std::fprintf(stderr, "%s\n", store.error().describe().c_str());
+      return 2;
+    }
+    std::printf("open (and migrate) events.db: %.0f ms\n", ms_since(t0));
+  }
   if (generate_n > 0) {
     auto facts = load_article_facts(searcher->database());
     if (!facts) return 2;
@@ -224,6 +220,7 @@ int main(int argc, char** argv) {
   for (int run = 1; run <= runs; ++run) {
     StaleOptions o;
     o.as_of = as_of;
+    o.limit = default_stale_limit;
     auto t0 = Clock::now();
     auto facts = load_article_facts(searcher->database());
     const double t_facts = ms_since(t0);
@@ -238,16 +235,29 @@ int main(int argc, char** argv) {
     const StaleReport report = stale_report(*facts, *history, o);
     const double t_report = ms_since(t0);
     t0 = Clock::now();
-    const std::string json = to_json(report).dump();
+    const std::string json = to_json_text(report);
     const double t_json = ms_since(t0);
-
     std::printf(
-        "run %d: %zu articles; facts %.0f ms, events %.0f ms, report %.0f ms, json %.0f ms (%zu bytes): "
-        "stale "
-        "total %.0f ms; %zu listed, %zu articles with usage, %zu gap events\n",
-        run, facts->size(), t_facts, t_events, t_report, t_json, json.size(),
-        t_facts + t_events + t_report + t_json, report.articles.size(), history->usage.size(),
-        history->gaps.size());
+        "run %d: %zu articles; facts %.0f ms, events %.0f ms, report %.0f ms, json %.0f ms (%zu bytes, %zu "
+        "rows): stale total %.0f ms (%.0f ms with the facts cached); %zu listed, %zu articles with usage, "
+        "%zu gap events\n",
+        run, facts->size(), t_facts, t_events, t_report, t_json, json.size(), report.articles.size(),
+        t_facts + t_events + t_report + t_json, t_events + t_report + t_json, report.listed,
+        history->usage.size(), history->gaps.size());
+    std::fflush(stdout);
+
+    o.limit = 0;  // every row, as for CSV and cron
+    t0 = Clock::now();
+    const StaleReport all = stale_report(*facts, *history, o);
+    const double t_all = ms_since(t0);
+    t0 = Clock::now();
+    const std::string all_json = to_json_text(all);
+    const double t_all_json = ms_since(t0);
+    t0 = Clock::now();
+    const std::string all_csv = to_csv(all);
+    const double t_all_csv = ms_since(t0);
+    std::printf("run %d: limit=all: report %.0f ms, json %.0f ms (%zu bytes), csv %.0f ms (%zu bytes)\n", run,
+                t_all, t_all_json, all_json.size(), t_all_csv, all_csv.size());
     std::fflush(stdout);
 
     t0 = Clock::now();

@@ -1,5 +1,6 @@
 #include "document.hpp"
 
+#include "report_facts.hpp"
 #include "schema.hpp"
 #include "text.hpp"
 
@@ -180,6 +181,11 @@ Xapian::Document make_document(const Article& a, const std::string& content_hash
 
   doc.add_value(schema::slot(schema::Slot::text), stored.text);
   doc.add_value(schema::slot(schema::Slot::markdown), stored.markdown);
+  {
+    thread_local TermExtractor terms;
+    doc.add_value(schema::slot(schema::Slot::report_facts),
+                  encode_report_facts(stored, report_keys(stored, terms)));
+  }
   nlohmann::json data = stored.to_json();
   data.erase("extra");  // only the article view needs it: its own slot keeps search hits' JSON small
   if (!stored.extra.empty()) doc.add_value(schema::slot(schema::Slot::extra), stored.extra.dump());

@@ -28,7 +28,7 @@ namespace {
 
 /// Bumped when the indexer turns the same file into a different document (new fields, new rules):
 /// part of every content hash, so such a change reindexes everything.
-constexpr int indexer_revision = 3;
+constexpr int indexer_revision = 4;
 
 constexpr const char* stub_name = "XAPIANDB";
 

@@ -56,6 +56,9 @@ enum class Slot : Xapian::valueno {
   markdown = 10,     ///< the Markdown body as written, for the article view
   extra = 11,        ///< JSON object of unknown front matter fields (article view only)
   learned = 12,      ///< fingerprint of the learned ticket terms (see learned.hpp); absent if none
+  /// The reports' facts: metadata, title and tag stems, text sketch (report_facts.hpp), binary.
+  /// Absent in documents written before it existed: the reports then compute them from the document.
+  report_facts = 13,
 };
 
 inline constexpr Xapian::valueno slot(Slot s) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -96,6 +97,93 @@ CREATE TABLE usage_daily (
   PRIMARY KEY (day, slug)
 ) WITHOUT ROWID;
 )sql",
+    // 4: feedback kind 'outdated' (an agent marks an article as out of date). SQLite cannot change a
+    // CHECK constraint: the table is rebuilt with its rows, its UNIQUE constraint and its index.
+    R"sql(
+CREATE TABLE feedback_v4 (
+  id        INTEGER PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  slug      TEXT NOT NULL,
+  kind      TEXT NOT NULL CHECK (kind IN ('resolved', 'helpful', 'not_helpful', 'shown', 'outdated')),
+  agent     TEXT NOT NULL DEFAULT '',
+  principal TEXT NOT NULL DEFAULT '',
+  lang      TEXT NOT NULL DEFAULT '',
+  terms     TEXT NOT NULL DEFAULT '[]',
+  at        INTEGER NOT NULL,
+  UNIQUE (ticket_id, slug, kind)
+);
+INSERT INTO feedback_v4(id, ticket_id, slug, kind, agent, principal, lang, terms, at)
+  SELECT id, ticket_id, slug, kind, agent, principal, lang, terms, at FROM feedback;
+DROP TABLE feedback;
+ALTER TABLE feedback_v4 RENAME TO feedback;
+CREATE INDEX feedback_slug ON feedback(slug, kind, at);
+)sql",
+    // 5: what the stale report reads, counted as the rows are written (ArticleCounters), by integer
+    // article id and day: views, search hits, suggestions that showed the article and resolutions
+    // (article_daily, replacing usage_daily), helpful / not-helpful votes and outdated flags
+    // (feedback_daily); and searches typed on (as-you-type: a later search by the same principal
+    // within 30 s extends the query) marked when the later one is written. Backfilled from the rows.
+    R"sql(
+CREATE TABLE article_ids (
+  id   INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE
+);
+CREATE TABLE article_daily (
+  day         INTEGER NOT NULL,
+  article     INTEGER NOT NULL,
+  views       INTEGER NOT NULL DEFAULT 0,
+  search_hits INTEGER NOT NULL DEFAULT 0,
+  suggested   INTEGER NOT NULL DEFAULT 0,
+  resolved    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, article)
+) WITHOUT ROWID;
+CREATE TABLE feedback_daily (
+  article     INTEGER NOT NULL,
+  day         INTEGER NOT NULL,
+  helpful     INTEGER NOT NULL DEFAULT 0,
+  not_helpful INTEGER NOT NULL DEFAULT 0,
+  outdated    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (article, day)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO article_ids(slug) SELECT DISTINCT slug FROM usage_daily;
+INSERT OR IGNORE INTO article_ids(slug)
+  SELECT DISTINCT j.value FROM suggestions AS s,
+    json_each(CASE WHEN json_valid(s.shown) THEN s.shown ELSE '[]' END) AS j WHERE j.type = 'text';
+INSERT OR IGNORE INTO article_ids(slug)
+  SELECT DISTINCT slug FROM feedback WHERE kind IN ('resolved', 'helpful', 'not_helpful', 'outdated');
+INSERT INTO article_daily(day, article, views, search_hits)
+  SELECT u.day, a.id, u.views, u.search_hits FROM usage_daily AS u JOIN article_ids AS a ON a.slug = u.slug;
+INSERT INTO article_daily(day, article, suggested)
+  SELECT s.at / 86400, a.id, count(*) FROM suggestions AS s,
+    json_each(CASE WHEN json_valid(s.shown) THEN s.shown ELSE '[]' END) AS j
+    JOIN article_ids AS a ON a.slug = j.value WHERE j.type = 'text' GROUP BY 1, 2
+  ON CONFLICT(day, article) DO UPDATE SET suggested = suggested + excluded.suggested;
+INSERT INTO article_daily(day, article, resolved)
+  SELECT f.at / 86400, a.id, count(*) FROM feedback AS f JOIN article_ids AS a ON a.slug = f.slug
+    WHERE f.kind = 'resolved' GROUP BY 1, 2
+  ON CONFLICT(day, article) DO UPDATE SET resolved = resolved + excluded.resolved;
+INSERT INTO feedback_daily(article, day, helpful, not_helpful, outdated)
+  SELECT a.id, f.at / 86400, sum(f.kind = 'helpful'), sum(f.kind = 'not_helpful'), sum(f.kind = 'outdated')
+    FROM feedback AS f JOIN article_ids AS a ON a.slug = f.slug
+    WHERE f.kind IN ('helpful', 'not_helpful', 'outdated') GROUP BY 1, 2;
+DROP TABLE usage_daily;
+ALTER TABLE searches ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+UPDATE searches SET superseded = 1 WHERE EXISTS (
+  SELECT 1 FROM searches AS n WHERE n.principal = searches.principal AND n.at >= searches.at
+    AND n.at <= searches.at + 30 AND n.id > searches.id AND length(n.query) > length(searches.query)
+    AND substr(n.query, 1, length(searches.query)) = searches.query);
+)sql",
+    // 6: covering partial indexes for what the reports read of the raw rows in time order: the
+    // zero-result searches not typed on, and the suggestions that were content gaps (a fifth of them).
+    // The filtered columns are in them too: SQLite reads a column of the WHERE clause from the index
+    // only when the index holds it.
+    R"sql(
+DROP INDEX searches_zero;
+CREATE INDEX searches_zero ON searches(at, id, query, lang, hits, superseded)
+  WHERE hits = 0 AND superseded = 0;
+CREATE INDEX suggestions_gap
+  ON suggestions(at, id, ticket_id, lang, top_slug, top_confidence, terms, text, gap) WHERE gap = 1;
+)sql",
 };
 
 Error sql_error(sqlite3* db, const std::string& what) {
@@ -147,6 +235,21 @@ Result<void> exec(sqlite3* db, const char* sql, const std::string& what) {
   return {};
 }
 
+/// Runs @p work in one IMMEDIATE transaction: committed when it succeeds, rolled back when not.
+template <class Work>
+Result<void> in_transaction(sqlite3* db, const std::string& what, Work work) {
+  if (auto ok = exec(db, "BEGIN IMMEDIATE", what); !ok) return ok;
+  if (auto ok = work(); !ok) {
+    (void)exec(db, "ROLLBACK", "rollback");
+    return ok;
+  }
+  if (auto ok = exec(db, "COMMIT", what); !ok) {
+    (void)exec(db, "ROLLBACK", "rollback");
+    return ok;
+  }
+  return {};
+}
+
 std::vector<std::string> stems_of(const std::vector<TicketTerm>& terms) {
   std::vector<std::string> out;
   for (const auto& t : terms)
@@ -174,13 +277,15 @@ std::string_view to_string(FeedbackKind kind) {
       return "not_helpful";
     case FeedbackKind::shown:
       return "shown";
+    case FeedbackKind::outdated:
+      return "outdated";
   }
   return "helpful";
 }
 
 std::optional<FeedbackKind> parse_feedback_kind(std::string_view s) {
-  for (FeedbackKind k :
-       {FeedbackKind::resolved, FeedbackKind::helpful, FeedbackKind::not_helpful, FeedbackKind::shown})
+  for (FeedbackKind k : {FeedbackKind::resolved, FeedbackKind::helpful, FeedbackKind::not_helpful,
+                         FeedbackKind::shown, FeedbackKind::outdated})
     if (to_string(k) == s) return k;
   return std::nullopt;
 }
@@ -191,8 +296,51 @@ std::string terms_to_json(const std::vector<TicketTerm>& terms) {
   return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+
+/// Reads the JSON that terms_to_json writes ([{"stem":"…","weight":n,"word":"…"},…], strings without
+/// escapes) without a JSON parser: the reports read hundreds of thousands of them. False on anything
+/// else, and the caller parses the text properly.
+bool plain_terms(std::string_view t, std::vector<TicketTerm>& out) {
+  size_t i = 0;
+  auto expect = [&](std::string_view s) {
+    if (t.substr(i, s.size()) != s) return false;
+    i += s.size();
+    return true;
+  };
+  auto string = [&](std::string& into) {
+    const size_t end = t.find_first_of("\"\\", i);
+    if (end == std::string_view::npos || t[end] != '"') return false;
+    into.assign(t.data() + i, end - i);
+    i = end + 1;
+    return true;
+  };
+  if (!expect("[")) return false;
+  if (expect("]")) return i == t.size();
+  for (;;) {
+    TicketTerm term;
+    if (!expect("{\"stem\":\"") || !string(term.stem) || !expect(",\"weight\":")) return false;
+    const size_t end = t.find(',', i);
+    if (end == std::string_view::npos || end == i) return false;
+    const std::string number(t.substr(i, end - i));
+    if (number.find_first_not_of("0123456789.eE+-") != std::string::npos) return false;
+    char* stop = nullptr;
+    term.weight = std::strtod(number.c_str(), &stop);
+    if (stop != number.c_str() + number.size()) return false;
+    i = end;
+    if (!expect(",\"word\":\"") || !string(term.word) || !expect("}")) return false;
+    if (!term.stem.empty()) out.push_back(std::move(term));
+    if (expect("]")) return i == t.size();
+    if (!expect(",")) return false;
+  }
+}
+
+}  // namespace
+
 std::vector<TicketTerm> terms_from_json(std::string_view text) {
   std::vector<TicketTerm> out;
+  if (plain_terms(text, out)) return out;
+  out.clear();
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_array()) return out;
   for (const auto& t : j) {
@@ -258,9 +406,13 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path
 }
 
 Result<void> EventStore::migrate() {
-  Stmt v(db_, "PRAGMA user_version");
-  if (!v.ok() || v.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot read schema version"));
-  const int current = static_cast<int>(v.integer(0));
+  int current = 0;
+  {  // finalized before migrating: a pending statement keeps a step from dropping a table
+    Stmt v(db_, "PRAGMA user_version");
+    if (!v.ok() || v.step() != SQLITE_ROW)
+      return tl::unexpected(sql_error(db_, "cannot read schema version"));
+    current = static_cast<int>(v.integer(0));
+  }
   constexpr int latest = static_cast<int>(std::size(migrations));
   static_assert(latest == schema_version);
   if (current > latest)
@@ -324,30 +476,63 @@ Result<std::optional<TicketRecord>> EventStore::ticket(const std::string& ticket
 
 Result<void> EventStore::log_suggestion(const SuggestionLog& s) {
   std::lock_guard lk(mu_);
-  Stmt st(db_,
+  return in_transaction(db_, "cannot log suggestion",
+                        [&]() -> Result<void> { return insert_suggestion(db_, s, clock_()); });
+}
+
+Result<void> insert_suggestion(sqlite3* db, const SuggestionLog& s, std::int64_t now) {
+  Stmt st(db,
           "INSERT INTO suggestions(ticket_id, at, lang, terms, text, shown, top_slug, top_confidence, gap) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot log suggestion"));
-  st.bind(1, s.ticket_id).bind(2, s.at ? s.at : clock_()).bind(3, s.lang).bind(4, terms_to_json(s.terms));
+  if (!st.ok()) return tl::unexpected(sql_error(db, "cannot log suggestion"));
+  const std::int64_t at = s.at ? s.at : now;
+  st.bind(1, s.ticket_id).bind(2, at).bind(3, s.lang).bind(4, terms_to_json(s.terms));
   st.bind(5, s.text).bind(6, nlohmann::json(s.shown).dump()).bind(7, s.top_slug).bind(8, s.top_confidence);
   st.bind(9, static_cast<std::int64_t>(s.gap ? 1 : 0));
-  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot log suggestion"));
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot log suggestion"));
+  ArticleCounters counters(db);
+  ArticleDayCounts shown;
+  shown.suggested = 1;
+  for (const auto& slug : s.shown)
+    if (auto ok = counters.add(day_number(at), slug, shown); !ok) return ok;
   return {};
 }
 
 Result<bool> EventStore::add_feedback(const FeedbackEvent& f) {
   std::lock_guard lk(mu_);
-  Stmt st(db_,
-          "INSERT INTO feedback(ticket_id, slug, kind, agent, principal, lang, terms, at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(ticket_id, slug, kind) DO NOTHING");
-  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot store feedback"));
-  st.bind(1, f.ticket_id).bind(2, f.slug).bind(3, to_string(f.kind)).bind(4, f.agent).bind(5, f.principal);
-  st.bind(6, f.lang).bind(7, terms_to_json(f.terms)).bind(8, f.at ? f.at : clock_());
-  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot store feedback"));
-  const bool inserted = sqlite3_changes(db_) > 0;
+  bool inserted = false;
+  auto ok = in_transaction(db_, "cannot store feedback", [&]() -> Result<void> {
+    auto r = insert_feedback(db_, f, clock_());
+    if (!r) return tl::unexpected(r.error());
+    inserted = *r;
+    return {};
+  });
+  if (!ok) return tl::unexpected(ok.error());
   if (inserted && f.kind == FeedbackKind::not_helpful)
     negatives_[f.slug].push_back(NegativeVote{stems_of(f.terms)});
   return inserted;
+}
+
+Result<bool> insert_feedback(sqlite3* db, const FeedbackEvent& f, std::int64_t now) {
+  Stmt st(db,
+          "INSERT INTO feedback(ticket_id, slug, kind, agent, principal, lang, terms, at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(ticket_id, slug, kind) DO NOTHING");
+  if (!st.ok()) return tl::unexpected(sql_error(db, "cannot store feedback"));
+  const std::int64_t at = f.at ? f.at : now;
+  st.bind(1, f.ticket_id).bind(2, f.slug).bind(3, to_string(f.kind)).bind(4, f.agent).bind(5, f.principal);
+  st.bind(6, f.lang).bind(7, terms_to_json(f.terms)).bind(8, at);
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot store feedback"));
+  if (sqlite3_changes(db) == 0) return false;
+  ArticleCounters counters(db);
+  if (f.kind == FeedbackKind::resolved) {
+    ArticleDayCounts c;
+    c.resolved = 1;
+    if (auto ok = counters.add(day_number(at), f.slug, c); !ok) return tl::unexpected(ok.error());
+  } else if (f.kind != FeedbackKind::shown) {
+    if (auto ok = counters.add_feedback(day_number(at), f.slug, f.kind); !ok)
+      return tl::unexpected(ok.error());
+  }
+  return true;
 }
 
 Result<LearnedTerms> EventStore::learned_terms(const std::optional<std::string>& slug) {
@@ -473,6 +658,93 @@ Result<std::optional<Revision>> EventStore::revision(const std::string& slug, in
                                                st.text(5), st.text(6)};
   r.text = st.text(7);
   return std::optional<Revision>(std::move(r));
+}
+
+std::int64_t day_number(std::int64_t at) {
+  return at >= 0 ? at / 86400 : (at - 86400 + 1) / 86400;
+}
+
+struct ArticleCounters::Impl {
+  sqlite3* db;
+  sqlite3_stmt* new_id = nullptr;
+  sqlite3_stmt* find_id = nullptr;
+  sqlite3_stmt* daily = nullptr;
+  sqlite3_stmt* votes = nullptr;
+  std::unordered_map<std::string, std::int64_t> ids;
+};
+
+ArticleCounters::ArticleCounters(sqlite3* db) : impl_(std::make_unique<Impl>()) {
+  impl_->db = db;
+}
+
+ArticleCounters::~ArticleCounters() {
+  for (auto* st : {impl_->new_id, impl_->find_id, impl_->daily, impl_->votes}) sqlite3_finalize(st);
+}
+
+namespace {
+
+sqlite3_stmt* prepared(sqlite3* db, sqlite3_stmt*& st, const char* sql) {
+  if (!st) sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+  if (st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
+  return st;
+}
+
+}  // namespace
+
+Result<std::int64_t> ArticleCounters::id(std::string_view slug) {
+  if (auto it = impl_->ids.find(std::string(slug)); it != impl_->ids.end()) return it->second;
+  sqlite3* db = impl_->db;
+  auto* ins =
+      prepared(db, impl_->new_id, "INSERT INTO article_ids(slug) VALUES (?1) ON CONFLICT(slug) DO NOTHING");
+  auto* sel = prepared(db, impl_->find_id, "SELECT id FROM article_ids WHERE slug = ?1");
+  if (!ins || !sel) return tl::unexpected(sql_error(db, "cannot number an article"));
+  sqlite3_bind_text(ins, 1, slug.data(), static_cast<int>(slug.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(ins) != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot number an article"));
+  sqlite3_bind_text(sel, 1, slug.data(), static_cast<int>(slug.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(sel) != SQLITE_ROW) return tl::unexpected(sql_error(db, "cannot number an article"));
+  const std::int64_t id = sqlite3_column_int64(sel, 0);
+  sqlite3_reset(sel);
+  impl_->ids.emplace(std::string(slug), id);
+  return id;
+}
+
+Result<void> ArticleCounters::add(std::int64_t day, std::string_view slug, const ArticleDayCounts& c) {
+  auto article = id(slug);
+  if (!article) return tl::unexpected(article.error());
+  sqlite3* db = impl_->db;
+  auto* st = prepared(db, impl_->daily,
+                      "INSERT INTO article_daily(day, article, views, search_hits, suggested, resolved) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(day, article) DO UPDATE SET "
+                      "views = views + excluded.views, search_hits = search_hits + excluded.search_hits, "
+                      "suggested = suggested + excluded.suggested, resolved = resolved + excluded.resolved");
+  if (!st) return tl::unexpected(sql_error(db, "cannot count usage"));
+  const std::int64_t values[] = {day, *article, c.views, c.search_hits, c.suggested, c.resolved};
+  for (int k = 0; k < 6; ++k) sqlite3_bind_int64(st, k + 1, values[k]);
+  if (sqlite3_step(st) != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot count usage"));
+  return {};
+}
+
+Result<void> ArticleCounters::add_feedback(std::int64_t day, std::string_view slug, FeedbackKind kind) {
+  if (kind != FeedbackKind::helpful && kind != FeedbackKind::not_helpful && kind != FeedbackKind::outdated)
+    return {};
+  auto article = id(slug);
+  if (!article) return tl::unexpected(article.error());
+  sqlite3* db = impl_->db;
+  auto* st =
+      prepared(db, impl_->votes,
+               "INSERT INTO feedback_daily(article, day, helpful, not_helpful, outdated) "
+               "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(article, day) DO UPDATE SET "
+               "helpful = helpful + excluded.helpful, not_helpful = not_helpful + excluded.not_helpful, "
+               "outdated = outdated + excluded.outdated");
+  if (!st) return tl::unexpected(sql_error(db, "cannot count feedback"));
+  const std::int64_t values[] = {*article, day, kind == FeedbackKind::helpful,
+                                 kind == FeedbackKind::not_helpful, kind == FeedbackKind::outdated};
+  for (int k = 0; k < 5; ++k) sqlite3_bind_int64(st, k + 1, values[k]);
+  if (sqlite3_step(st) != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot count feedback"));
+  return {};
 }
 
 }  // namespace solusi::service

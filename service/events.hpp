@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -55,7 +56,8 @@ struct SuggestionLog {
   std::int64_t at = 0;
 };
 
-enum class FeedbackKind { resolved, helpful, not_helpful, shown };
+/// outdated: an agent marks the article as out of date (the stale report's `flagged_outdated`).
+enum class FeedbackKind { resolved, helpful, not_helpful, shown, outdated };
 std::string_view to_string(FeedbackKind kind);
 std::optional<FeedbackKind> parse_feedback_kind(std::string_view s);
 
@@ -102,7 +104,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 6;
 
   std::int64_t now() const { return clock_(); }
   const std::filesystem::path& path() const { return path_; }
@@ -155,6 +157,42 @@ class EventStore {
   mutable std::mutex mu_;  ///< one user of the connection at a time: the single writer
   std::unordered_map<std::string, std::vector<NegativeVote>> negatives_;
 };
+
+/// The day of @p at (Unix seconds): days since 1970-01-01, UTC.
+std::int64_t day_number(std::int64_t at);
+
+/// What one event adds to an article's counters of one day (table article_daily).
+struct ArticleDayCounts {
+  std::int64_t views = 0, search_hits = 0, suggested = 0, resolved = 0;
+};
+
+/// The per-day counters by article that the stale report reads instead of the raw rows: article_daily
+/// (views, search hits, suggestions shown, resolutions) and feedback_daily (helpful and not-helpful
+/// votes, outdated flags), keyed by an integer article id (article_ids). Used inside the transaction
+/// that writes the counted row; statements are prepared once per object.
+class ArticleCounters {
+ public:
+  explicit ArticleCounters(sqlite3* db);
+  ~ArticleCounters();
+  ArticleCounters(const ArticleCounters&) = delete;
+  ArticleCounters& operator=(const ArticleCounters&) = delete;
+
+  /// The article's id, numbered on first use.
+  Result<std::int64_t> id(std::string_view slug);
+  Result<void> add(std::int64_t day, std::string_view slug, const ArticleDayCounts& counts);
+  /// A helpful or not-helpful vote or an outdated flag (other kinds are not counted here).
+  Result<void> add_feedback(std::int64_t day, std::string_view slug, FeedbackKind kind);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Writes a suggestion and its counters on @p db (the caller holds the transaction); @p now when
+/// log.at is 0. EventStore::log_suggestion does this in a transaction of its own.
+Result<void> insert_suggestion(sqlite3* db, const SuggestionLog& log, std::int64_t now);
+/// Writes feedback and (when it was not a duplicate) its counters; false for a duplicate.
+Result<bool> insert_feedback(sqlite3* db, const FeedbackEvent& event, std::int64_t now);
 
 /// JSON text of ticket terms ([{"stem","word","weight"}…]) and back.
 std::string terms_to_json(const std::vector<TicketTerm>& terms);

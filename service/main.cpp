@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -357,7 +358,7 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
 struct StaleCommand {
   std::string config_file;
   std::optional<std::string> articles, index, events;
-  std::string as_of, owner, category, format = "table", webhook;
+  std::string as_of, owner, category, format = "table", webhook, limit;
   bool notify = false, dry_run = false;
 };
 
@@ -389,6 +390,18 @@ int run_stale(const StaleCommand& o, const std::string& default_articles, const 
   }
   if (!o.owner.empty()) options.owner = o.owner;
   if (!o.category.empty()) options.category = o.category;
+  // Rows: default_stale_limit for a person to read; each owner's whole queue for --notify.
+  options.limit = o.notify ? 0 : service::default_stale_limit;
+  if (!o.limit.empty()) {
+    if (o.limit == "all") {
+      options.limit = 0;
+    } else if (o.limit.size() <= 9 && o.limit.find_first_not_of("0123456789") == std::string::npos) {
+      options.limit = static_cast<size_t>(std::stoul(o.limit));
+    } else {
+      std::cerr << "solusi: --limit must be a number of rows, 0 or 'all' (got '" << o.limit << "')\n";
+      return exit_unusable;
+    }
+  }
   std::error_code ec;
   if (!fs::is_directory(config.articles_dir, ec)) {
     std::cerr << "solusi: articles folder " << config.articles_dir.string() << " does not exist\n";
@@ -402,9 +415,12 @@ int run_stale(const StaleCommand& o, const std::string& default_articles, const 
 
   auto searcher = service::Searcher::open(config.index_dir);
   if (!searcher) return report_error(searcher.error());
-  auto articles = service::load_article_facts(searcher->database());
-  if (!articles) return report_error(articles.error());
+  // The index and events.db are read at the same time (two independent sources).
+  auto facts = std::async(std::launch::async,
+                          [&searcher] { return service::load_article_facts(searcher->database()); });
   auto history = service::load_stale_history(config.events_path, options, config.default_lang);
+  auto articles = facts.get();
+  if (!articles) return report_error(articles.error());
   if (!history) return report_error(history.error());
   const service::StaleReport report = service::stale_report(*articles, *history, options);
 
@@ -568,6 +584,10 @@ int main(int argc, char** argv) try {
   stale_cmd->add_option("--as-of", stale.as_of, "Report as of this day, YYYY-MM-DD (default: today)");
   stale_cmd->add_option("--owner", stale.owner, "Only this owner's articles");
   stale_cmd->add_option("--category", stale.category, "Only this category");
+  stale_cmd->add_option(
+      "--limit", stale.limit,
+      "Rows to print, most impact first (default 100; 0 or 'all': every row; --notify: all); "
+      "the counts are over every article listed");
   stale_cmd->add_option("--format", stale.format, "table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();

@@ -14,10 +14,10 @@ namespace {
 constexpr long max_retry_after_seconds = 60;
 
 std::string message_text(const StaleReport& report, const OwnerQueue& q) {
-  std::string text =
-      "Solusi stale report for " + (q.owner.empty() ? std::string("articles without an owner") : q.owner) +
-      " as of " + report.as_of + ": " + std::to_string(q.entries.size()) +
-      (q.entries.size() == 1 ? " article needs" : " articles need") + " attention, most impact first.";
+  std::string text = "Solusi stale report for " +
+                     (q.owner.empty() ? std::string("articles without an owner") : q.owner) + " as of " +
+                     report.as_of + ": " + std::to_string(q.count) +
+                     (q.count == 1 ? " article needs" : " articles need") + " attention, most impact first.";
   size_t n = 0;
   for (size_t k : q.entries) {
     const StaleEntry& e = report.articles[k];
@@ -40,7 +40,7 @@ std::vector<OwnerMessage> owner_messages(const StaleReport& report) {
                                {{"text", message_text(report, q)},
                                 {"owner", q.owner},
                                 {"as_of", report.as_of},
-                                {"count", q.entries.size()},
+                                {"count", q.count},
                                 {"reasons", reasons},
                                 {"articles", articles}}});
   }

@@ -1,6 +1,7 @@
 #include "report_sources.hpp"
 
 #include <algorithm>
+#include <future>
 #include <set>
 #include <unordered_set>
 
@@ -54,42 +55,6 @@ class Reader {
   sqlite3* db_;
 };
 
-/// Hash and equality that look strings up by std::string_view, without building a std::string.
-struct TextHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-using UsageBySlug = std::unordered_map<std::string, ArticleUsage, TextHash, std::equal_to<>>;
-
-ArticleUsage& usage_of(UsageBySlug& usage, std::string_view slug) {
-  if (auto it = usage.find(slug); it != usage.end()) return it->second;
-  return usage.emplace(std::string(slug), ArticleUsage{}).first->second;
-}
-
-/// The strings of a JSON array of plain strings (as log_suggestion writes the slugs shown: a slug has
-/// no quote or backslash) into @p out; false when @p json is not that.
-bool plain_strings(std::string_view json, std::vector<std::string_view>& out) {
-  out.clear();
-  size_t i = json.find('[');
-  if (i == std::string_view::npos) return false;
-  for (++i; i < json.size();) {
-    const char c = json[i];
-    if (c == '"') {
-      const size_t end = json.find_first_of("\"\\", i + 1);
-      if (end == std::string_view::npos || json[end] != '"') return false;
-      out.push_back(json.substr(i + 1, end - i - 1));
-      i = end + 1;
-    } else if (c == ']') {
-      return true;
-    } else if (c == ',' || c == ' ') {
-      ++i;
-    } else {
-      return false;
-    }
-  }
-  return false;
-}
-
 /// Runs @p st to the end, calling @p row for each row.
 template <class Row>
 Result<void> each_row(sqlite3* db, sql::Stmt& st, const std::string& what, Row row) {
@@ -106,16 +71,26 @@ Lang lang_or(const std::string& code, Lang fallback) {
 }
 
 /// A search as a gap event: its query's stems in its language.
-GapEvent search_event(GapEvent::Kind kind, const sql::Stmt& st, TermExtractor& terms, Lang default_lang) {
+/// A search as a gap event, its stems not yet found (stem_searches).
+GapEvent search_event(GapEvent::Kind kind, const sql::Stmt& st) {
   GapEvent e;
   e.kind = kind;
   e.at = st.integer(0);
   e.text = st.text(1);
   e.lang = st.text(2);
-  const Lang lang = lang_or(e.lang, default_lang);
-  if (e.lang.empty()) e.lang = std::string(lang_code(lang));
-  terms.add(e.text, lang, e.stems, &e.words);
   return e;
+}
+
+/// The stems of searches' queries in their language (@p default_lang when unknown).
+void stem_searches(std::vector<GapEvent>::iterator from, std::vector<GapEvent>::iterator to,
+                   Lang default_lang) {
+  TermExtractor terms;
+  for (auto it = from; it != to; ++it) {
+    GapEvent& e = *it;
+    const Lang lang = lang_or(e.lang, default_lang);
+    if (e.lang.empty()) e.lang = std::string(lang_code(lang));
+    terms.add(e.text, lang, e.stems, &e.words);
+  }
 }
 
 /// The stems and words of a ticket's terms (as events.db stores them), unique, in order.
@@ -127,23 +102,21 @@ void ticket_terms(const std::string& json, GapEvent& e) {
   }
 }
 
-/// The "was typed on" condition of a search `s`: ?3 is as_you_type_seconds.
-constexpr const char* not_superseded =
-    " AND NOT EXISTS (SELECT 1 FROM searches AS n WHERE n.principal = s.principal AND n.at >= s.at "
-    "AND n.at <= s.at + ?3 AND n.id > s.id AND length(n.query) > length(s.query) "
-    "AND substr(n.query, 1, length(s.query)) = s.query)";
+/// A search typed on (as-you-type: the same principal extended its query within
+/// as_you_type_seconds) is not a search of its own: the usage log's writer marks it superseded.
+constexpr const char* not_superseded = " AND s.superseded = 0";
 
-Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, TermExtractor& terms, Lang default_lang,
-                               std::vector<GapEvent>& out) {
+/// Zero-result searches not typed on, in time order, their stems not yet found.
+Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, std::vector<GapEvent>& out) {
   const std::string text =
       std::string(
           "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits = 0 AND s.at >= ?1 "
           "AND s.at < ?2 AND s.query <> ''") +
       not_superseded + " ORDER BY s.at, s.id";
   sql::Stmt st(db, text.c_str());
-  if (st.ok()) st.bind(1, w.from).bind(2, w.until).bind(3, as_you_type_seconds);
+  if (st.ok()) st.bind(1, w.from).bind(2, w.until);
   return each_row(db, st, "searches", [&](const sql::Stmt& row) {
-    out.push_back(search_event(GapEvent::Kind::zero_result, row, terms, default_lang));
+    out.push_back(search_event(GapEvent::Kind::zero_result, row));
   });
 }
 
@@ -181,8 +154,25 @@ Result<std::vector<ArticleFacts>> load_article_facts(const Xapian::Database& db)
   out.reserve(db.get_doccount());
   TermExtractor terms;
   try {
+    // The facts the indexer stored (one value stream, in docid order); a document without them (an
+    // index written before the slot existed) is read and its facts computed.
+    auto stored = db.valuestream_begin(schema::slot(schema::Slot::report_facts));
+    const auto stored_end = db.valuestream_end(schema::slot(schema::Slot::report_facts));
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-      StoredArticle a = read_stored(db.get_document(*it), stored_text);
+      const Xapian::docid id = *it;
+      if (stored != stored_end && stored.get_docid() < id) stored.skip_to(id);
+      if (stored != stored_end && stored.get_docid() == id) {
+        ArticleFacts f;
+        ReportKeys keys;
+        if (decode_report_facts(*stored, f.meta, keys)) {
+          f.key_stems = std::move(keys.key_stems);
+          f.title_stems = std::move(keys.title_stems);
+          f.sketch = std::move(keys.sketch);
+          out.push_back(std::move(f));
+          continue;
+        }
+      }
+      StoredArticle a = read_stored(db.get_document(id), stored_text);
       out.push_back(article_facts(std::move(a), terms));
     }
   } catch (const nlohmann::json::exception& e) {
@@ -201,69 +191,87 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
   const TimeWindow w = usage_window(o);
   const TimeWindow fw = feedback_window(o);
 
-  UsageBySlug usage;
-  {  // views and search hits by day
-    sql::Stmt st(db, "SELECT slug, views, search_hits FROM usage_daily WHERE day >= ?1 AND day < ?2");
+  // The zero-result searches first: their queries are stemmed by another thread while this one reads
+  // the counters and the tickets (one connection, one snapshot).
+  if (auto ok = read_zero_results(db, w, h.gaps); !ok) return tl::unexpected(ok.error());
+  auto stemming = std::async(
+      std::launch::async, [&h, default_lang] { stem_searches(h.gaps.begin(), h.gaps.end(), default_lang); });
+  struct Join {  // the stemming thread ends before h does, on every return path
+    std::future<void>& f;
+    ~Join() {
+      if (f.valid()) f.wait();
+    }
+  } join{stemming};
+  std::vector<GapEvent> tickets;
+
+  // Article ids → slugs (ids are dense: numbered from 1 as articles are first counted).
+  std::vector<std::string> slugs;
+  {
+    sql::Stmt st(db, "SELECT id, slug FROM article_ids");
+    auto ok = each_row(db, st, "article ids", [&](const sql::Stmt& row) {
+      const auto id = row.integer(0);
+      if (id < 0 || id > (std::int64_t{1} << 31)) return;
+      if (static_cast<size_t>(id) >= slugs.size()) slugs.resize(static_cast<size_t>(id) + 1);
+      slugs[static_cast<size_t>(id)] = row.text(1);
+    });
+    if (!ok) return tl::unexpected(ok.error());
+  }
+  auto slot = [&](std::int64_t id) -> std::optional<size_t> {
+    if (id < 0 || static_cast<size_t>(id) >= slugs.size() || slugs[static_cast<size_t>(id)].empty())
+      return std::nullopt;
+    return static_cast<size_t>(id);
+  };
+  {  // views, search hits, suggestions shown and resolutions by article and day, in the usage window
+    std::vector<ArticleUsage> usage(slugs.size());
+    std::vector<bool> seen(slugs.size());
+    sql::Stmt st(db,
+                 "SELECT article, views, search_hits, suggested, resolved FROM article_daily "
+                 "WHERE day >= ?1 AND day < ?2");
     if (st.ok()) st.bind(1, w.from / seconds_per_day).bind(2, w.until / seconds_per_day);
     auto ok = each_row(db, st, "usage", [&](const sql::Stmt& row) {
-      ArticleUsage& u = usage_of(usage, row.view(0));
+      const auto k = slot(row.integer(0));
+      if (!k) return;
+      ArticleUsage& u = usage[*k];
       u.views += row.integer(1);
       u.search_hits += row.integer(2);
+      u.suggested += row.integer(3);
+      u.resolved += row.integer(4);
+      seen[*k] = true;
     });
     if (!ok) return tl::unexpected(ok.error());
+    size_t n = 0;
+    for (bool b : seen) n += b;
+    h.usage.reserve(n);
+    for (size_t k = 0; k < usage.size(); ++k)
+      if (seen[k]) h.usage.emplace(slugs[k], usage[k]);
   }
-  {  // suggestions that showed each article
-    sql::Stmt st(db, "SELECT shown FROM suggestions WHERE at >= ?1 AND at < ?2 AND shown <> '[]'");
-    if (st.ok()) st.bind(1, w.from).bind(2, w.until);
-    std::vector<std::string_view> slugs;
-    auto ok = each_row(db, st, "suggestions", [&](const sql::Stmt& row) {
-      const auto shown = row.view(0);
-      if (plain_strings(shown, slugs)) {
-        for (const auto slug : slugs) ++usage_of(usage, slug).suggested;
-        return;
-      }
-      const auto j = nlohmann::json::parse(shown, nullptr, false);  // not plain: read it properly
-      if (j.is_array())
-        for (const auto& slug : j)
-          if (slug.is_string()) ++usage_of(usage, slug.get<std::string>()).suggested;
-    });
-    if (!ok) return tl::unexpected(ok.error());
-  }
-  {  // resolutions
+  {  // helpful and not-helpful votes and outdated flags by article and day, in the feedback window
     sql::Stmt st(db,
-                 "SELECT slug, count(*) FROM feedback WHERE kind = 'resolved' AND at >= ?1 AND at < ?2 "
-                 "GROUP BY slug");
-    if (st.ok()) st.bind(1, w.from).bind(2, w.until);
+                 "SELECT article, day, helpful, not_helpful, outdated FROM feedback_daily "
+                 "WHERE day >= ?1 AND day < ?2 ORDER BY article, day");
+    if (st.ok()) st.bind(1, fw.from / seconds_per_day).bind(2, fw.until / seconds_per_day);
     auto ok = each_row(db, st, "feedback", [&](const sql::Stmt& row) {
-      usage_of(usage, row.view(0)).resolved += row.integer(1);
+      const auto k = slot(row.integer(0));
+      if (!k) return;
+      h.votes[slugs[*k]].push_back(VoteDay{row.integer(1), row.integer(2), row.integer(3), row.integer(4)});
     });
     if (!ok) return tl::unexpected(ok.error());
   }
-  h.usage.reserve(usage.size());
-  for (auto& [slug, u] : usage) h.usage.emplace(slug, u);
-  {  // helpful and not-helpful votes by day
-    sql::Stmt st(
-        db,
-        "SELECT slug, at / 86400 AS day, sum(kind = 'helpful'), sum(kind = 'not_helpful') FROM feedback "
-        "WHERE kind IN ('helpful', 'not_helpful') AND at >= ?1 AND at < ?2 GROUP BY slug, day");
-    if (st.ok()) st.bind(1, fw.from).bind(2, fw.until);
-    auto ok = each_row(db, st, "feedback", [&](const sql::Stmt& row) {
-      h.votes[row.text(0)].push_back(VoteDay{row.integer(1), row.integer(2), row.integer(3)});
-    });
-    if (!ok) return tl::unexpected(ok.error());
-  }
-  TermExtractor terms;
-  if (auto ok = read_zero_results(db, w, terms, default_lang, h.gaps); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_gap_tickets(db, w, h.gaps); !ok) return tl::unexpected(ok.error());
+
+  if (auto ok = read_gap_tickets(db, w, tickets); !ok) return tl::unexpected(ok.error());
   {  // when the usage log starts: its oldest search, view or daily count
     sql::Stmt st(db,
                  "SELECT min(m) FROM (SELECT min(at) AS m FROM searches UNION ALL SELECT min(at) FROM views "
-                 "UNION ALL SELECT min(day) * 86400 FROM usage_daily)");
+                 "UNION ALL SELECT * FROM (SELECT day * 86400 FROM article_daily "
+                 "WHERE views > 0 OR search_hits > 0 ORDER BY day LIMIT 1))");
     auto ok = each_row(db, st, "usage", [&](const sql::Stmt& row) {
       if (!row.is_null(0)) h.first_usage_at = row.integer(0);
     });
     if (!ok) return tl::unexpected(ok.error());
   }
+  stemming.get();
+  h.gaps.insert(h.gaps.end(), std::make_move_iterator(tickets.begin()),
+                std::make_move_iterator(tickets.end()));
   return h;
 }
 
@@ -275,8 +283,7 @@ Result<std::vector<GapEvent>> load_gap_events(const std::filesystem::path& path,
   if (!*reader) return out;
   sqlite3* db = (*reader)->db();
   const TimeWindow w{since, until};
-  TermExtractor terms;
-  if (auto ok = read_zero_results(db, w, terms, default_lang, out); !ok) return tl::unexpected(ok.error());
+  if (auto ok = read_zero_results(db, w, out); !ok) return tl::unexpected(ok.error());
   {  // searches with hits but no article view by the same principal soon after
     const std::string text =
         std::string(
@@ -288,10 +295,11 @@ Result<std::vector<GapEvent>> load_gap_events(const std::filesystem::path& path,
     if (st.ok())
       st.bind(1, w.from).bind(2, w.until).bind(3, as_you_type_seconds).bind(4, click_seconds).bind(5, now);
     auto ok = each_row(db, st, "searches", [&](const sql::Stmt& row) {
-      out.push_back(search_event(GapEvent::Kind::no_click, row, terms, default_lang));
+      out.push_back(search_event(GapEvent::Kind::no_click, row));
     });
     if (!ok) return tl::unexpected(ok.error());
   }
+  stem_searches(out.begin(), out.end(), default_lang);
   if (auto ok = read_gap_tickets(db, w, out); !ok) return tl::unexpected(ok.error());
   {  // not-helpful votes, in the words of the ticket's subject when the service saw the ticket
     sql::Stmt st(db,

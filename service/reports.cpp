@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
+#include <type_traits>
 #include <unordered_set>
 
 #include "text.hpp"
@@ -30,13 +32,16 @@ constexpr double title_share = 0.3;
 constexpr double text_share = 0.7;
 /// A resolution says more about reliance than a view or a suggestion shown.
 constexpr double resolution_weight = 3;
+/// `flagged_outdated` weighs 1 + flags / this (at most 2): three agents saying so is as strong a sign as
+/// a review overdue by twice its interval.
+constexpr double outdated_flags_for_full_weight = 3;
 /// Longest example wording kept (bytes).
 constexpr size_t max_example_bytes = 200;
 
 /// The order reasons are listed in, within an article and in the owner counts.
-constexpr std::array<std::string_view, 9> reason_order{"review_overdue", "never_reviewed",    "expired",
-                                                       "expiring_soon",  "negative_feedback", "broken_links",
-                                                       "losing_to_gap",  "duplicate_suspect", "unused"};
+constexpr std::array<std::string_view, 10> reason_order{
+    "review_overdue",   "never_reviewed", "expired",       "expiring_soon",     "negative_feedback",
+    "flagged_outdated", "broken_links",   "losing_to_gap", "duplicate_suspect", "unused"};
 
 size_t reason_rank(std::string_view code) {
   return static_cast<size_t>(std::find(reason_order.begin(), reason_order.end(), code) -
@@ -69,43 +74,6 @@ std::optional<Date> date_of(const std::optional<std::string>& iso) {
 
 std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
-
-/// 64-bit mixing (splitmix64's finalizer): word-pair hashes spread evenly for the bottom-k sketch.
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-/// Hashes of the text's consecutive word pairs: words are runs of ASCII letters and digits and of
-/// non-ASCII bytes, ASCII lowercased. Cheap enough for every article of a large knowledge base.
-std::vector<std::uint64_t> word_pair_hashes(std::string_view text) {
-  std::vector<std::uint64_t> out;
-  std::uint64_t previous = 0;
-  bool have_previous = false;
-  size_t i = 0;
-  const size_t n = text.size();
-  auto word_byte = [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-  };
-  while (i < n) {
-    while (i < n && !word_byte(static_cast<unsigned char>(text[i]))) ++i;
-    if (i >= n) break;
-    std::uint64_t h = 14695981039346656037ULL;
-    while (i < n && word_byte(static_cast<unsigned char>(text[i]))) {
-      auto c = static_cast<unsigned char>(text[i++]);
-      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-      h = (h ^ c) * 1099511628211ULL;
-    }
-    if (have_previous) out.push_back(mix(previous * 0x9E3779B97F4A7C15ULL ^ h));
-    previous = h;
-    have_previous = true;
-  }
-  return out;
 }
 
 double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -154,31 +122,39 @@ std::unordered_map<size_t, std::vector<Duplicate>> find_duplicates(const std::ve
       entries.emplace_back(sketch[k], static_cast<std::uint32_t>(i));
   }
   std::sort(entries.begin(), entries.end());
-  std::unordered_map<std::uint64_t, std::uint32_t> shared;  // (low index << 32 | high index) → values
+  // Each article's partners: the later articles (in the same language) sharing a sketch value with
+  // it, once per value shared; counted per article by sorting its short list (no global pair map).
+  std::vector<std::vector<std::uint32_t>> partners(articles.size());
   for (size_t from = 0, to = 0; from < entries.size(); from = to) {
     while (to < entries.size() && entries[to].first == entries[from].first) ++to;
     if (to - from < 2 || to - from > max_sketch_posting) continue;
     for (size_t x = from; x < to; ++x)
       for (size_t y = x + 1; y < to; ++y) {
-        const auto a = std::min(entries[x].second, entries[y].second);
-        const auto b = std::max(entries[x].second, entries[y].second);
-        if (articles[a].meta.lang != articles[b].meta.lang) continue;
-        ++shared[(static_cast<std::uint64_t>(a) << 32) | b];
+        const auto lo = std::min(entries[x].second, entries[y].second);
+        const auto hi = std::max(entries[x].second, entries[y].second);
+        if (articles[lo].meta.lang != articles[hi].meta.lang) continue;
+        partners[lo].push_back(hi);
       }
   }
   std::unordered_map<size_t, std::vector<Duplicate>> out;
-  for (const auto& [key, n] : shared) {
-    if (n < min_shared_sketch_values) continue;
-    const size_t a = static_cast<size_t>(key >> 32), b = static_cast<size_t>(key & 0xffffffffULL);
-    Duplicate d;
-    d.text = sketch_similarity(articles[a].sketch, articles[b].sketch);
-    d.title = jaccard(articles[a].title_stems, articles[b].title_stems);
-    d.similarity = title_share * d.title + text_share * d.text;
-    if (d.similarity < threshold) continue;
-    d.other = b;
-    out[a].push_back(d);
-    d.other = a;
-    out[b].push_back(d);
+  for (size_t a = 0; a < partners.size(); ++a) {
+    auto& list = partners[a];
+    if (list.size() < min_shared_sketch_values) continue;
+    std::sort(list.begin(), list.end());
+    for (size_t from = 0, to = 0; from < list.size(); from = to) {
+      while (to < list.size() && list[to] == list[from]) ++to;
+      if (to - from < min_shared_sketch_values) continue;
+      const size_t b = list[from];
+      Duplicate d;
+      d.text = sketch_similarity(articles[a].sketch, articles[b].sketch);
+      d.title = jaccard(articles[a].title_stems, articles[b].title_stems);
+      d.similarity = title_share * d.title + text_share * d.text;
+      if (d.similarity < threshold) continue;
+      d.other = b;
+      out[a].push_back(d);
+      d.other = a;
+      out[b].push_back(d);
+    }
   }
   for (auto& [i, list] : out)
     std::sort(list.begin(), list.end(), [&](const Duplicate& x, const Duplicate& y) {
@@ -283,59 +259,17 @@ std::string quoted_list(const std::vector<std::string>& v) {
   return out;
 }
 
-// ------------------------------------------------------------------------------------------------
-// Building the entries
-
-Reason make_reason(std::string code, double weight, std::string summary, nlohmann::json evidence) {
-  return Reason{std::move(code), weight, std::move(summary), std::move(evidence)};
-}
-
 }  // namespace
 
 // ------------------------------------------------------------------------------------------------
 // Inputs
 
-TermExtractor::TermExtractor() : stemmers_{stemmer_for(Lang::id), stemmer_for(Lang::en)} {}
-
-void TermExtractor::add(std::string_view input, Lang lang, std::vector<std::string>& stems,
-                        std::vector<std::string>* words) {
-  const Xapian::Stopper& stopper = stopper_for(lang);
-  Xapian::Stem& stemmer = stemmers_[static_cast<int>(lang)];
-  for (const auto& raw : text::words(input)) {
-    std::vector<std::string> parts;
-    if (lang == Lang::id) {
-      if (const auto standard = indonesian_chat_word(raw); !standard.empty()) {
-        for (const auto& w : text::words(standard)) parts.push_back(w);
-      }
-    }
-    if (parts.empty()) parts.push_back(raw);
-    for (const auto& w : parts) {
-      if (w.size() < 2 || stopper(w)) continue;
-      if (std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
-      std::string stem = stemmer(w);
-      if (stem.empty()) stem = w;
-      if (std::find(stems.begin(), stems.end(), stem) != stems.end()) continue;
-      stems.push_back(std::move(stem));
-      if (words) words->push_back(raw);
-    }
-  }
-}
-
 ArticleFacts article_facts(StoredArticle article, TermExtractor& terms) {
   ArticleFacts f;
-  const Lang lang = parse_lang(article.lang).value_or(Lang::id);
-  terms.add(article.title, lang, f.title_stems);
-  f.key_stems = f.title_stems;
-  for (const auto& tag : article.tags) terms.add(tag, lang, f.key_stems);
-  std::sort(f.title_stems.begin(), f.title_stems.end());
-  std::sort(f.key_stems.begin(), f.key_stems.end());
-
-  std::vector<std::uint64_t> hashes = word_pair_hashes(article.text);
-  std::sort(hashes.begin(), hashes.end());
-  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-  if (hashes.size() > sketch_size) hashes.resize(sketch_size);
-  f.sketch = std::move(hashes);
-
+  ReportKeys keys = report_keys(article, terms);
+  f.key_stems = std::move(keys.key_stems);
+  f.title_stems = std::move(keys.title_stems);
+  f.sketch = std::move(keys.sketch);
   article.text.clear();
   article.text.shrink_to_fit();
   article.markdown.clear();
@@ -435,23 +369,38 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
     by_slug.emplace(articles[i].meta.slug, i);
     if (is_live(articles[i], as_of)) live.push_back(i);
   }
-  const auto duplicates = find_duplicates(articles, live, o.duplicate_threshold);
+  // The two independent parts that take longest run side by side.
+  auto finding =
+      std::async(std::launch::async, [&] { return find_duplicates(articles, live, o.duplicate_threshold); });
   const auto gaps = match_gaps(articles, live, events.gaps, o, window);
+  const auto duplicates = finding.get();
 
   StaleReport report;
+  const bool unused_checked = events.first_usage_at && *events.first_usage_at <= window.from;
   report.as_of = as_of;
   report.usage_days = o.usage_days;
   report.files_checked = static_cast<bool>(o.file_exists);
   if (events.first_usage_at) report.usage_since = day_of(*events.first_usage_at).iso();
-  report.unused_checked = events.first_usage_at && *events.first_usage_at <= window.from;
+  report.unused_checked = unused_checked;
 
-  for (size_t i : live) {
+  // Each article is evaluated twice: every article without the summaries and evidence (the codes and
+  // weights rank them and count them by owner), then the first `limit` with them.
+  auto evaluate = [&](size_t i, bool detailed) {
     const ArticleFacts& a = articles[i];
     const StoredArticle& m = a.meta;
-    if (o.owner && !equal_ci(m.owner, *o.owner)) continue;
-    if (o.category && !equal_ci(m.category, *o.category)) continue;
-    ++report.articles_checked;
-
+    auto add = [&](StaleEntry& entry, const char* code, double weight, const auto& summary,
+                   const auto& evidence) {
+      Reason r;
+      r.code = code;
+      r.weight = weight;
+      if constexpr (!std::is_same_v<std::decay_t<decltype(summary)>, std::nullptr_t>) {
+        if (detailed) {
+          r.summary = summary();
+          r.evidence = evidence();
+        }
+      }
+      entry.reasons.push_back(std::move(r));
+    };
     StaleEntry e;
     e.slug = m.slug;
     e.title = m.title;
@@ -468,8 +417,10 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
     // review_overdue / never_reviewed
     const auto reviewed = date_of(m.reviewed);
     if (!reviewed) {
-      e.reasons.push_back(make_reason("never_reviewed", 2, "never reviewed: the article has no reviewed date",
-                                      nlohmann::json::object()));
+      add(
+          e, "never_reviewed", 2,
+          [&]() -> std::string { return "never reviewed: the article has no reviewed date"; },
+          [&]() -> nlohmann::json { return nlohmann::json::object(); });
     } else {
       const int every = m.review_every_days > 0 ? m.review_every_days : 90;
       const Date due = date_of(m.review_due).value_or(reviewed->plus_days(every));
@@ -477,14 +428,18 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
       if (o.as_of > due) {
         const long overdue = o.as_of - due;
         const double weight = 1 + std::min(2.0, static_cast<double>(overdue) / every);
-        e.reasons.push_back(make_reason("review_overdue", weight,
-                                        "review overdue by " + plural(overdue, "day", "days") +
-                                            " (reviewed " + reviewed->iso() + ", every " +
-                                            std::to_string(every) + " days, due " + due.iso() + ")",
-                                        {{"reviewed", reviewed->iso()},
-                                         {"review_every_days", every},
-                                         {"review_due", due.iso()},
-                                         {"days_overdue", overdue}}));
+        add(
+            e, "review_overdue", weight,
+            [&]() -> std::string {
+              return "review overdue by " + plural(overdue, "day", "days") + " (reviewed " + reviewed->iso() +
+                     ", every " + std::to_string(every) + " days, due " + due.iso() + ")";
+            },
+            [&]() -> nlohmann::json {
+              return {{"reviewed", reviewed->iso()},
+                      {"review_every_days", every},
+                      {"review_due", due.iso()},
+                      {"days_overdue", overdue}};
+            });
       }
     }
 
@@ -492,47 +447,89 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
     if (const auto valid_to = date_of(m.valid_to)) {
       if (*valid_to < o.as_of) {
         const long ago = o.as_of - *valid_to;
-        e.reasons.push_back(make_reason(
-            "expired", 3, "expired " + plural(ago, "day", "days") + " ago (valid_to " + valid_to->iso() + ")",
-            {{"valid_to", valid_to->iso()}, {"days_ago", ago}}));
+        add(
+            e, "expired", 3,
+            [&]() -> std::string {
+              return "expired " + plural(ago, "day", "days") + " ago (valid_to " + valid_to->iso() + ")";
+            },
+            [&]() -> nlohmann::json {
+              return {{"valid_to", valid_to->iso()}, {"days_ago", ago}};
+            });
       } else if (*valid_to - o.as_of <= o.expiring_days) {
         const long left = *valid_to - o.as_of;
-        e.reasons.push_back(make_reason(
-            "expiring_soon", 1,
-            (left == 0 ? std::string("expires today") : "expires in " + plural(left, "day", "days")) +
-                " (valid_to " + valid_to->iso() + ")",
-            {{"valid_to", valid_to->iso()}, {"days_left", left}}));
+        add(
+            e, "expiring_soon", 1,
+            [&]() -> std::string {
+              return (left == 0 ? std::string("expires today")
+                                : "expires in " + plural(left, "day", "days")) +
+                     " (valid_to " + valid_to->iso() + ")";
+            },
+            [&]() -> nlohmann::json {
+              return {{"valid_to", valid_to->iso()}, {"days_left", left}};
+            });
       }
     }
 
-    // negative_feedback: votes since the last review, within the feedback window
+    // negative_feedback and flagged_outdated: votes and flags since the last review, within the
+    // feedback window
     if (auto it = events.votes.find(m.slug); it != events.votes.end()) {
       std::int64_t from_day = o.as_of.days_since_epoch() - o.feedback_days + 1;
       if (reviewed) from_day = std::max<std::int64_t>(from_day, reviewed->days_since_epoch());
-      std::int64_t helpful = 0, not_helpful = 0;
+      std::int64_t helpful = 0, not_helpful = 0, flags = 0, last_flag_day = 0;
       for (const auto& v : it->second) {
         if (v.day < from_day || v.day > o.as_of.days_since_epoch()) continue;
         helpful += v.helpful;
         not_helpful += v.not_helpful;
+        flags += v.outdated;
+        if (v.outdated > 0) last_flag_day = std::max(last_flag_day, v.day);
       }
       const std::int64_t votes = helpful + not_helpful;
       const double share = votes ? static_cast<double>(not_helpful) / static_cast<double>(votes) : 0;
+      const std::string since = day_of(from_day * seconds_per_day).iso();
       if (votes >= o.min_votes && share > o.not_helpful_share) {
-        const std::string since = day_of(from_day * seconds_per_day).iso();
-        e.reasons.push_back(make_reason("negative_feedback", 1 + share,
-                                        std::to_string(not_helpful) + " of " +
-                                            plural(votes, "vote", "votes") + " not helpful (" +
-                                            percent(share) + ") since " + since,
-                                        {{"not_helpful", not_helpful},
-                                         {"helpful", helpful},
-                                         {"votes", votes},
-                                         {"share", round2(share)},
-                                         {"since", since}}));
+        add(
+            e, "negative_feedback", 1 + share,
+            [&]() -> std::string {
+              return std::to_string(not_helpful) + " of " + plural(votes, "vote", "votes") +
+                     " not helpful (" + percent(share) + ") since " + since;
+            },
+            [&]() -> nlohmann::json {
+              return {{"not_helpful", not_helpful},
+                      {"helpful", helpful},
+                      {"votes", votes},
+                      {"share", round2(share)},
+                      {"since", since}};
+            });
+      }
+      if (flags > 0) {
+        const std::string last = day_of(last_flag_day * seconds_per_day).iso();
+        add(
+            e, "flagged_outdated",
+            1 + std::min(1.0, static_cast<double>(flags) / outdated_flags_for_full_weight),
+            [&]() -> std::string {
+              return "marked out of date by agents " + plural(flags, "time", "times") + " since " + since +
+                     " (last " + last + ")";
+            },
+            [&]() -> nlohmann::json {
+              return {{"flags", flags}, {"last_flagged", last}, {"since", since}};
+            });
       }
     }
 
     // broken_links
     {
+      size_t broken = 0;
+      for (const auto& target : m.links) {
+        auto it = by_slug.find(target);
+        if (it == by_slug.end() || articles[it->second].meta.status != "published") ++broken;
+      }
+      if (o.file_exists)
+        for (const auto& f : m.files)
+          if (!o.file_exists(f)) ++broken;
+      if (broken > 0 && !detailed)
+        add(e, "broken_links", std::min(2.0, 1 + 0.25 * static_cast<double>(broken - 1)), nullptr, nullptr);
+    }
+    if (detailed) {
       auto links = nlohmann::json::array();
       auto files = nlohmann::json::array();
       std::string summary;
@@ -556,12 +553,19 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
           }
       const size_t n = links.size() + files.size();
       if (n > 0)
-        e.reasons.push_back(make_reason("broken_links", std::min(2.0, 1 + 0.25 * static_cast<double>(n - 1)),
-                                        "broken links: " + summary, {{"links", links}, {"files", files}}));
+        add(
+            e, "broken_links", std::min(2.0, 1 + 0.25 * static_cast<double>(n - 1)),
+            [&]() -> std::string { return "broken links: " + summary; },
+            [&]() -> nlohmann::json {
+              return {{"links", links}, {"files", files}};
+            });
     }
 
     // losing_to_gap
-    if (auto it = gaps.find(i); it != gaps.end() && it->second.events >= o.min_gap_events) {
+    if (auto it = gaps.find(i); it != gaps.end() && it->second.events >= o.min_gap_events && !detailed) {
+      add(e, "losing_to_gap", 1 + std::min(1.0, static_cast<double>(it->second.events) / 10), nullptr,
+          nullptr);
+    } else if (it != gaps.end() && it->second.events >= o.min_gap_events) {
       const GapEvidence& g = it->second;
       std::vector<std::pair<std::string, size_t>> words(g.words.begin(), g.words.end());
       std::stable_sort(words.begin(), words.end(),
@@ -580,17 +584,22 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
         for (const auto& x : examples) short_examples.push_back(text::truncate_words(x, 80));
         summary += ", e.g. " + quoted_list(short_examples);
       }
-      e.reasons.push_back(make_reason("losing_to_gap", 1 + std::min(1.0, static_cast<double>(g.events) / 10),
-                                      summary,
-                                      {{"events", g.events},
-                                       {"zero_result_searches", g.zero_result},
-                                       {"no_confident_suggestions", g.tickets},
-                                       {"terms", terms},
-                                       {"examples", examples}}));
+      add(
+          e, "losing_to_gap", 1 + std::min(1.0, static_cast<double>(g.events) / 10),
+          [&]() -> std::string { return summary; },
+          [&]() -> nlohmann::json {
+            return {{"events", g.events},
+                    {"zero_result_searches", g.zero_result},
+                    {"no_confident_suggestions", g.tickets},
+                    {"terms", terms},
+                    {"examples", examples}};
+          });
     }
 
     // duplicate_suspect
-    if (auto it = duplicates.find(i); it != duplicates.end()) {
+    if (auto it = duplicates.find(i); it != duplicates.end() && !detailed) {
+      add(e, "duplicate_suspect", 0.5, nullptr, nullptr);
+    } else if (it != duplicates.end()) {
       auto list = nlohmann::json::array();
       std::string summary;
       for (const auto& d : it->second) {
@@ -603,52 +612,81 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
         summary += (summary.empty() ? "" : "; ") + other.slug + " \"" + other.title + "\" (similarity " +
                    format_number(round2(d.similarity)) + ")";
       }
-      e.reasons.push_back(
-          make_reason("duplicate_suspect", 0.5, "nearly the same as " + summary, {{"articles", list}}));
+      add(
+          e, "duplicate_suspect", 0.5, [&]() -> std::string { return "nearly the same as " + summary; },
+          [&]() -> nlohmann::json {
+            return {{"articles", list}};
+          });
     }
 
     // unused: judged only when the log covers the window and the article was live all along
     const bool live_all_window = !m.publish_at || *m.publish_at <= window_start.iso();
-    if (report.unused_checked && live_all_window && e.usage.views == 0 && e.usage.search_hits == 0 &&
+    if (unused_checked && live_all_window && e.usage.views == 0 && e.usage.search_hits == 0 &&
         e.usage.suggested == 0 && e.usage.resolved == 0) {
-      e.reasons.push_back(make_reason("unused", 0.5,
-                                      "unused: no view, search hit, suggestion or resolution in " +
-                                          std::to_string(o.usage_days) + " days (since " +
-                                          window_start.iso() + ")",
-                                      {{"days", o.usage_days}, {"since", window_start.iso()}}));
+      add(
+          e, "unused", 0.5,
+          [&]() -> std::string {
+            return "unused: no view, search hit, suggestion or resolution in " +
+                   std::to_string(o.usage_days) + " days (since " + window_start.iso() + ")";
+          },
+          [&]() -> nlohmann::json {
+            return {{"days", o.usage_days}, {"since", window_start.iso()}};
+          });
     }
 
-    if (e.reasons.empty()) continue;
     std::stable_sort(e.reasons.begin(), e.reasons.end(), [](const Reason& x, const Reason& y) {
       return reason_rank(x.code) < reason_rank(y.code);
     });
     for (const auto& r : e.reasons) e.staleness += r.weight;
     e.staleness = round2(e.staleness);
     e.impact = round2((1 + e.reliance) * e.staleness);
-    report.articles.push_back(std::move(e));
-  }
+    return e;
+  };
 
-  std::sort(report.articles.begin(), report.articles.end(), [](const StaleEntry& x, const StaleEntry& y) {
-    if (x.impact != y.impact) return x.impact > y.impact;
-    if (x.staleness != y.staleness) return x.staleness > y.staleness;
-    return x.slug < y.slug;
-  });
-  std::map<std::string, size_t> owner_index;
-  for (size_t k = 0; k < report.articles.size(); ++k) {
-    StaleEntry& e = report.articles[k];
-    e.rank = k + 1;
-    auto [it, inserted] = owner_index.emplace(e.owner, report.owners.size());
-    if (inserted) report.owners.push_back(OwnerQueue{e.owner, {}, {}});
-    report.owners[it->second].entries.push_back(k);
+  struct Ranked {
+    size_t article;
+    StaleEntry entry;
+  };
+  std::vector<Ranked> listed;
+  for (size_t i : live) {
+    const StoredArticle& m = articles[i].meta;
+    if (o.owner && !equal_ci(m.owner, *o.owner)) continue;
+    if (o.category && !equal_ci(m.category, *o.category)) continue;
+    ++report.articles_checked;
+    StaleEntry e = evaluate(i, false);
+    if (!e.reasons.empty()) listed.push_back(Ranked{i, std::move(e)});
   }
-  for (auto& q : report.owners) {
-    for (const auto code : reason_order) {
-      size_t n = 0;
-      for (size_t k : q.entries)
-        for (const auto& r : report.articles[k].reasons)
-          if (r.code == code) ++n;
-      if (n) q.reasons.emplace_back(std::string(code), n);
+  std::sort(listed.begin(), listed.end(), [](const Ranked& x, const Ranked& y) {
+    if (x.entry.impact != y.entry.impact) return x.entry.impact > y.entry.impact;
+    if (x.entry.staleness != y.entry.staleness) return x.entry.staleness > y.entry.staleness;
+    return x.entry.slug < y.entry.slug;
+  });
+  report.listed = listed.size();
+  report.limit = o.limit;
+  const size_t shown = o.limit == 0 ? listed.size() : std::min(o.limit, listed.size());
+  std::map<std::string, size_t> owner_index;
+  std::vector<std::array<size_t, reason_order.size()>> owner_codes;
+  for (size_t k = 0; k < listed.size(); ++k) {
+    const StaleEntry& e = listed[k].entry;
+    auto [it, inserted] = owner_index.emplace(e.owner, report.owners.size());
+    if (inserted) {
+      report.owners.push_back(OwnerQueue{e.owner, {}, {}, 0});
+      owner_codes.emplace_back();
     }
+    OwnerQueue& q = report.owners[it->second];
+    ++q.count;
+    for (const auto& r : e.reasons) ++owner_codes[it->second][reason_rank(r.code)];
+    if (k < shown) q.entries.push_back(k);
+  }
+  for (size_t q = 0; q < report.owners.size(); ++q)
+    for (size_t c = 0; c < reason_order.size(); ++c)
+      if (owner_codes[q][c])
+        report.owners[q].reasons.emplace_back(std::string(reason_order[c]), owner_codes[q][c]);
+  report.articles.reserve(shown);
+  for (size_t k = 0; k < shown; ++k) {
+    StaleEntry e = evaluate(listed[k].article, true);
+    e.rank = k + 1;
+    report.articles.push_back(std::move(e));
   }
   return report;
 }
@@ -689,18 +727,201 @@ nlohmann::json to_json(const StaleReport& r) {
     for (size_t k : q.entries) slugs.push_back(r.articles[k].slug);
     auto reasons = nlohmann::json::object();
     for (const auto& [code, n] : q.reasons) reasons[code] = n;
-    owners.push_back(
-        {{"owner", q.owner}, {"count", q.entries.size()}, {"reasons", reasons}, {"slugs", slugs}});
+    owners.push_back({{"owner", q.owner}, {"count", q.count}, {"reasons", reasons}, {"slugs", slugs}});
   }
   return {{"as_of", r.as_of},
           {"usage_days", r.usage_days},
           {"articles_checked", r.articles_checked},
-          {"count", r.articles.size()},
+          {"count", r.listed},
+          {"limit", r.limit ? nlohmann::json(r.limit) : nlohmann::json()},
+          {"returned", r.articles.size()},
           {"unused_checked", r.unused_checked},
           {"usage_since", r.usage_since ? nlohmann::json(*r.usage_since) : nlohmann::json()},
           {"files_checked", r.files_checked},
           {"owners", owners},
           {"articles", articles}};
+}
+
+namespace {
+
+/// Appends JSON text as nlohmann::json::dump(-1, ' ', false, replace) writes it, without building the
+/// document first: a report of every article (tens of thousands of rows) renders in a fraction of the
+/// time. Keys are written in the order nlohmann::json keeps them (sorted), so the text is the same.
+class JsonText {
+ public:
+  explicit JsonText(std::string& out) : out_(out) {}
+  void text(std::string_view s) {
+    bool plain = true;
+    for (char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      out_ += '"';
+      out_.append(s);
+      out_ += '"';
+    } else {
+      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
+  void maybe_text(const std::optional<std::string>& s) {
+    if (s)
+      text(*s);
+    else
+      out_ += "null";
+  }
+  void number(std::int64_t v) { out_ += std::to_string(v); }
+  void number(size_t v) { out_ += std::to_string(v); }
+  void number(int v) { out_ += std::to_string(v); }
+  void real(double v) { out_ += nlohmann::json(v).dump(); }
+  void boolean(bool v) { out_ += v ? "true" : "false"; }
+  void json(const nlohmann::json& j) {
+    out_ += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  /// "key": (with a comma before it unless @p first)
+  void key(const char* k, bool first = false) {
+    if (!first) out_ += ',';
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
+  }
+  void raw(const char* s) { out_ += s; }
+  void raw(char c) { out_ += c; }
+
+ private:
+  std::string& out_;
+};
+
+void write_entry(JsonText& w, const StaleEntry& e) {
+  w.raw('{');
+  w.key("audience", true);
+  w.text(e.audience);
+  w.key("category");
+  w.text(e.category);
+  w.key("impact");
+  w.real(e.impact);
+  w.key("lang");
+  w.text(e.lang);
+  w.key("owner");
+  w.text(e.owner);
+  w.key("rank");
+  w.number(e.rank);
+  w.key("reasons");
+  w.raw('[');
+  for (size_t k = 0; k < e.reasons.size(); ++k) {
+    const Reason& r = e.reasons[k];
+    if (k) w.raw(',');
+    w.raw('{');
+    w.key("code", true);
+    w.text(r.code);
+    w.key("evidence");
+    w.json(r.evidence);
+    w.key("summary");
+    w.text(r.summary);
+    w.key("weight");
+    w.real(round2(r.weight));
+    w.raw('}');
+  }
+  w.raw(']');
+  w.key("reliance");
+  w.real(e.reliance);
+  w.key("review_due");
+  w.maybe_text(e.review_due);
+  w.key("reviewed");
+  w.maybe_text(e.reviewed);
+  w.key("slug");
+  w.text(e.slug);
+  w.key("staleness");
+  w.real(e.staleness);
+  w.key("title");
+  w.text(e.title);
+  w.key("usage");
+  w.raw('{');
+  w.key("resolved", true);
+  w.number(e.usage.resolved);
+  w.key("search_hits");
+  w.number(e.usage.search_hits);
+  w.key("suggested");
+  w.number(e.usage.suggested);
+  w.key("views");
+  w.number(e.usage.views);
+  w.raw('}');
+  w.key("valid_to");
+  w.maybe_text(e.valid_to);
+  w.raw('}');
+}
+
+}  // namespace
+
+std::string to_json_text(const StaleReport& r) {
+  std::string out;
+  out.reserve(1024 + r.articles.size() * 900);
+  JsonText w(out);
+  w.raw('{');
+  w.key("articles", true);
+  w.raw('[');
+  for (size_t k = 0; k < r.articles.size(); ++k) {
+    if (k) w.raw(',');
+    write_entry(w, r.articles[k]);
+  }
+  w.raw(']');
+  w.key("articles_checked");
+  w.number(r.articles_checked);
+  w.key("as_of");
+  w.text(r.as_of);
+  w.key("count");
+  w.number(r.listed);
+  w.key("files_checked");
+  w.boolean(r.files_checked);
+  w.key("limit");
+  if (r.limit)
+    w.number(r.limit);
+  else
+    w.raw("null");
+  w.key("owners");
+  w.raw('[');
+  for (size_t k = 0; k < r.owners.size(); ++k) {
+    const OwnerQueue& q = r.owners[k];
+    if (k) w.raw(',');
+    w.raw('{');
+    w.key("count", true);
+    w.number(q.count);
+    w.key("owner");
+    w.text(q.owner);
+    w.key("reasons");
+    std::vector<std::pair<std::string, size_t>> reasons = q.reasons;  // keys in nlohmann's order
+    std::sort(reasons.begin(), reasons.end());
+    w.raw('{');
+    for (size_t c = 0; c < reasons.size(); ++c) {
+      if (c) w.raw(',');
+      w.text(reasons[c].first);
+      w.raw(':');
+      w.number(reasons[c].second);
+    }
+    w.raw('}');
+    w.key("slugs");
+    w.raw('[');
+    for (size_t e = 0; e < q.entries.size(); ++e) {
+      if (e) w.raw(',');
+      w.text(r.articles[q.entries[e]].slug);
+    }
+    w.raw(']');
+    w.raw('}');
+  }
+  w.raw(']');
+  w.key("returned");
+  w.number(r.articles.size());
+  w.key("unused_checked");
+  w.boolean(r.unused_checked);
+  w.key("usage_days");
+  w.number(r.usage_days);
+  w.key("usage_since");
+  w.maybe_text(r.usage_since);
+  w.raw('}');
+  return out;
 }
 
 std::string to_csv(const StaleReport& r) {
@@ -736,12 +957,12 @@ std::string to_csv(const StaleReport& r) {
 
 std::string to_text(const StaleReport& r) {
   std::ostringstream out;
-  if (r.articles.empty()) {
+  if (r.listed == 0) {
     out << "No article needs attention as of " << r.as_of << " ("
         << plural(static_cast<std::int64_t>(r.articles_checked), "published article", "published articles")
         << " checked).\n";
   } else {
-    out << "Stale report as of " << r.as_of << ": " << r.articles.size() << " of "
+    out << "Stale report as of " << r.as_of << ": " << r.listed << " of "
         << plural(static_cast<std::int64_t>(r.articles_checked), "published article", "published articles")
         << " need attention, most impact first (usage over the last " << r.usage_days << " days).\n";
   }
@@ -750,10 +971,13 @@ std::string to_text(const StaleReport& r) {
         << (r.usage_since ? "starts " + *r.usage_since : std::string("is empty")) << ", it needs "
         << r.usage_days << " days of history.\n";
   if (!r.files_checked) out << "Note: local files not checked (no articles folder).\n";
+  if (r.articles.size() < r.listed)
+    out << "Showing the first " << r.articles.size() << " (limit); the counts are over all " << r.listed
+        << ".\n";
   for (const auto& q : r.owners) {
     out << "\n"
         << (q.owner.empty() ? "(no owner)" : q.owner) << ": "
-        << plural(static_cast<std::int64_t>(q.entries.size()), "article", "articles") << " (";
+        << plural(static_cast<std::int64_t>(q.count), "article", "articles") << " (";
     for (size_t k = 0; k < q.reasons.size(); ++k)
       out << (k ? ", " : "") << q.reasons[k].first << " " << q.reasons[k].second;
     out << ")\n";
@@ -766,6 +990,8 @@ std::string to_text(const StaleReport& r) {
       for (const auto& reason : e.reasons)
         out << "     - " << reason.summary << "  [" << reason.code << "]\n";
     }
+    if (q.entries.size() < q.count)
+      out << "  … and " << q.count - q.entries.size() << " more beyond the limit\n";
   }
   return out.str();
 }

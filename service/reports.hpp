@@ -31,29 +31,17 @@
 #include "date.hpp"
 #include "document.hpp"
 #include "language.hpp"
+#include "report_facts.hpp"
 
 namespace solusi::service {
 
 // ------------------------------------------------------------------------------------------------
 // Inputs
 
-/// Stems of short texts (titles, tags, queries) as the reports compare them. Not thread-safe (it owns
-/// its stemmers): one per thread.
-class TermExtractor {
- public:
-  TermExtractor();
-  /// Appends the stems of @p text in @p lang to @p stems, and the words as written to @p words when
-  /// given (parallel), skipping stems already in @p stems: Indonesian chat spellings normalized
-  /// ("blm" → "belum"), stop words, numbers and one-letter words dropped.
-  void add(std::string_view text, Lang lang, std::vector<std::string>& stems,
-           std::vector<std::string>* words = nullptr);
-
- private:
-  Xapian::Stem stemmers_[2];
-};
-
-/// Word pairs of a text whose hashes are kept in an article's sketch (bottom-k).
-inline constexpr size_t sketch_size = 64;
+// TermExtractor, sketch_size and the facts' keys live in the indexer (report_facts.hpp): the index
+// stores them for every article.
+using solusi::sketch_size;
+using solusi::TermExtractor;
 
 /// What the reports know of an article.
 struct ArticleFacts {
@@ -78,11 +66,13 @@ struct ArticleUsage {
   std::int64_t resolved = 0;     ///< tickets resolved with it
 };
 
-/// Helpful and not-helpful votes for an article on one day (days since 1970-01-01).
+/// Helpful and not-helpful votes, and "outdated" flags, for an article on one day (days since
+/// 1970-01-01).
 struct VoteDay {
   std::int64_t day = 0;
   std::int64_t helpful = 0;
   std::int64_t not_helpful = 0;
+  std::int64_t outdated = 0;  ///< agents who marked it as out of date (feedback kind "outdated")
 };
 
 /// Something looked for and not found.
@@ -108,8 +98,9 @@ std::string_view to_string(GapEvent::Kind kind);
 
 /// What the stale report reads from events.db.
 struct EventHistory {
-  std::unordered_map<std::string, ArticleUsage> usage;          ///< by slug, in the usage window
-  std::unordered_map<std::string, std::vector<VoteDay>> votes;  ///< by slug, in the feedback window
+  std::unordered_map<std::string, ArticleUsage> usage;  ///< by slug, in the usage window
+  /// Votes and outdated flags by slug, in the feedback window.
+  std::unordered_map<std::string, std::vector<VoteDay>> votes;
   /// Zero-result searches and tickets with no confident suggestion in the usage window.
   std::vector<GapEvent> gaps;
   /// When the usage log's oldest kept search or view happened (Unix seconds); nullopt: none yet.
@@ -132,9 +123,16 @@ struct StaleOptions {
   double duplicate_threshold = 0.6;     ///< 0.3 × title similarity + 0.7 × text similarity
   std::optional<std::string> owner;     ///< only this owner's articles (case-insensitive)
   std::optional<std::string> category;  ///< only this category (case-insensitive)
+  /// The report's rows: the first this many articles in rank order, with their summaries and evidence
+  /// (0: all). The counts (listed, each owner's count and reasons) are over every listed article.
+  size_t limit = 0;
   /// True when a local file (relative to the articles folder) exists; unset: files are not checked.
   std::function<bool(const std::string& path)> file_exists;
 };
+
+/// Rows of the stale report that GET /v1/reports/stale and `solusi stale` return unless asked for
+/// another limit (`limit=all` / `--limit all`: every row).
+inline constexpr size_t default_stale_limit = 100;
 
 /// [from, until) in Unix seconds.
 struct TimeWindow {
@@ -165,9 +163,11 @@ struct StaleEntry {
 };
 
 struct OwnerQueue {
-  std::string owner;                                    ///< "" for articles without an owner
-  std::vector<size_t> entries;                          ///< indexes into StaleReport::articles, in rank order
-  std::vector<std::pair<std::string, size_t>> reasons;  ///< articles per reason code, in code order
+  std::string owner;            ///< "" for articles without an owner
+  std::vector<size_t> entries;  ///< indexes into StaleReport::articles (the rows kept), in rank order
+  /// Articles per reason code, in code order, over all of the owner's listed articles.
+  std::vector<std::pair<std::string, size_t>> reasons;
+  size_t count = 0;  ///< all of the owner's listed articles (entries holds those within the limit)
 };
 
 struct StaleReport {
@@ -178,7 +178,9 @@ struct StaleReport {
   bool unused_checked = false;
   std::optional<std::string> usage_since;  ///< day of the oldest search or view kept
   bool files_checked = false;
-  std::vector<StaleEntry> articles;  ///< most impact first
+  size_t listed = 0;                 ///< articles that need attention (all of them, whatever the limit)
+  size_t limit = 0;                  ///< StaleOptions::limit (0: none)
+  std::vector<StaleEntry> articles;  ///< most impact first: the first `limit` of the listed articles
   std::vector<OwnerQueue> owners;    ///< the owner of the first article first
 };
 
@@ -187,6 +189,9 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
 
 nlohmann::json to_json(const StaleEntry& entry);
 nlohmann::json to_json(const StaleReport& report);
+/// The same JSON as to_json(report).dump(-1, ' ', false, replace), written directly (fast for a report
+/// of every article).
+std::string to_json_text(const StaleReport& report);
 /// One row per article: rank, owner, slug, title, category, lang, impact, staleness, reliance, views,
 /// search_hits, suggested, resolved, reasons (codes, space-separated), evidence (the summaries,
 /// "; "-separated).

@@ -782,8 +782,9 @@ struct Server::Impl {
     if (!*kind) return fail(ErrorCode::invalid_argument, "field 'kind' is required");
     const auto k = parse_feedback_kind(**kind);
     if (!k)
-      return fail(ErrorCode::invalid_argument,
-                  "field 'kind' must be resolved, helpful, not_helpful or shown (got '" + **kind + "')");
+      return fail(
+          ErrorCode::invalid_argument,
+          "field 'kind' must be resolved, helpful, not_helpful, shown or outdated (got '" + **kind + "')");
     f.kind = *k;
     auto agent = string_member(*j, "agent", 200);
     if (!agent) return tl::unexpected(agent.error());
@@ -885,6 +886,19 @@ struct Server::Impl {
     return fail(ErrorCode::invalid_argument, "parameter 'format' must be json or csv (got '" + **v + "')");
   }
 
+  /// The stale report's 'limit' parameter: rows returned (default_stale_limit); 0 or "all": every row.
+  static Result<size_t> report_limit(const ApiRequest& r) {
+    auto v = r.single("limit");
+    if (!v) return tl::unexpected(v.error());
+    if (!*v || (*v)->empty()) return default_stale_limit;
+    if (**v == "all") return size_t{0};
+    const std::string& text = **v;
+    if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+      return fail(ErrorCode::invalid_argument,
+                  "parameter 'limit' must be a number of rows, 0 or 'all' (got '" + text + "')");
+    return static_cast<size_t>(std::stoul(text));
+  }
+
   static ApiResponse csv_response(std::string body, const std::string& filename) {
     ApiResponse res;
     res.content_type = "text/csv; charset=utf-8";
@@ -905,6 +919,9 @@ struct Server::Impl {
     }
     auto csv = csv_format(r);
     if (!csv) return tl::unexpected(csv.error());
+    auto limit = report_limit(r);
+    if (!limit) return tl::unexpected(limit.error());
+    o.limit = *limit;
     if (!config.articles_dir.empty()) {
       const std::filesystem::path dir = config.articles_dir;
       o.file_exists = [dir](const std::string& path) {
@@ -918,7 +935,9 @@ struct Server::Impl {
     if (!history) return tl::unexpected(history.error());
     const StaleReport report = stale_report(**articles, *history, o);
     if (*csv) return csv_response(to_csv(report), "solusi-stale-" + report.as_of + ".csv");
-    return ApiResponse::json(to_json(report));
+    ApiResponse res;
+    res.body = to_json_text(report);
+    return res;
   }
 
   Result<ApiResponse> gap_report_handler(const ApiRequest& r) {
@@ -1095,7 +1114,7 @@ struct Server::Impl {
          R"(/v1/reports/stale)",
          "reports_stale",
          Access::report,
-         {"owner", "category", "as_of", "format"},
+         {"owner", "category", "as_of", "format", "limit"},
          bind(&Impl::stale_report_handler)},
         {"GET",
          R"(/v1/reports/gaps)",

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <map>
 
+#include "report_sources.hpp"
 #include "sql_stmt.hpp"
 #include "text.hpp"
 #include "ticket_text.hpp"
@@ -11,10 +12,6 @@ namespace solusi::service {
 namespace {
 
 constexpr std::int64_t seconds_per_day = 86400;
-
-std::int64_t day_of(std::int64_t at) {
-  return at >= 0 ? at / seconds_per_day : (at - seconds_per_day + 1) / seconds_per_day;
-}
 
 /// Deletes rows of one table in chunks; @p sql takes ?1 = cutoff and ?2 = chunk size.
 Result<std::int64_t> delete_in_chunks(EventStore& store, const char* sql, std::int64_t cutoff, int chunk,
@@ -52,9 +49,9 @@ Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch
   std::map<std::pair<std::int64_t, std::string>, std::pair<std::int64_t, std::int64_t>> daily;
   for (const auto& e : batch) {
     if (const auto* s = std::get_if<SearchEvent>(&e)) {
-      for (const auto& slug : s->shown) ++daily[{day_of(s->at), slug}].second;
+      for (const auto& slug : s->shown) ++daily[{day_number(s->at), slug}].second;
     } else if (const auto* v = std::get_if<ViewEvent>(&e)) {
-      ++daily[{day_of(v->at), v->slug}].first;
+      ++daily[{day_number(v->at), v->slug}].first;
     }
   }
   return store.with_connection([&](sqlite3* db) -> Result<void> {
@@ -63,16 +60,24 @@ Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch
       sql::Stmt search(db,
                        "INSERT INTO searches(at, query, lang, hits, principal) VALUES (?1, ?2, ?3, ?4, ?5)");
       sql::Stmt view(db, "INSERT INTO views(at, slug, principal) VALUES (?1, ?2, ?3)");
-      sql::Stmt day(db,
-                    "INSERT INTO usage_daily(day, slug, views, search_hits) VALUES (?1, ?2, ?3, ?4) "
-                    "ON CONFLICT(day, slug) DO UPDATE SET views = views + excluded.views, "
-                    "search_hits = search_hits + excluded.search_hits");
-      if (!search.ok() || !view.ok() || !day.ok()) return tl::unexpected(sql::error(db, "cannot log usage"));
+      // A search extends an earlier one of the same principal (typed on, as-you-type): that one is
+      // marked superseded, and the gap readers skip it.
+      sql::Stmt typed_on(db,
+                         "UPDATE searches SET superseded = 1 WHERE principal = ?1 AND at >= ?2 - ?3 "
+                         "AND at <= ?2 AND superseded = 0 AND length(query) < length(?4) "
+                         "AND substr(?4, 1, length(query)) = query AND id < ?5");
+      ArticleCounters counters(db);
+      if (!search.ok() || !view.ok() || !typed_on.ok())
+        return tl::unexpected(sql::error(db, "cannot log usage"));
       for (const auto& e : batch) {
         if (const auto* s = std::get_if<SearchEvent>(&e)) {
           search.reset();
           search.bind(1, s->at).bind(2, s->query).bind(3, s->lang).bind(4, s->hits).bind(5, s->principal);
           if (search.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a search"));
+          typed_on.reset();
+          typed_on.bind(1, s->principal).bind(2, s->at).bind(3, as_you_type_seconds).bind(4, s->query);
+          typed_on.bind(5, static_cast<std::int64_t>(sqlite3_last_insert_rowid(db)));
+          if (typed_on.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a search"));
         } else if (const auto* v = std::get_if<ViewEvent>(&e)) {
           view.reset();
           view.bind(1, v->at).bind(2, v->slug).bind(3, v->principal);
@@ -80,9 +85,10 @@ Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch
         }
       }
       for (const auto& [key, counts] : daily) {
-        day.reset();
-        day.bind(1, key.first).bind(2, key.second).bind(3, counts.first).bind(4, counts.second);
-        if (day.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot count usage"));
+        ArticleDayCounts c;
+        c.views = counts.first;
+        c.search_hits = counts.second;
+        if (auto ok = counters.add(key.first, key.second, c); !ok) return ok;
       }
       return {};
     };
@@ -116,9 +122,9 @@ Result<PurgeCounts> purge_usage(EventStore& store, std::int64_t cutoff, int chun
       {"DELETE FROM tickets WHERE rowid IN (SELECT rowid FROM tickets WHERE at < ?1 LIMIT ?2)", cutoff,
        &c.tickets, "tickets"},
       // A day's counts go once the whole day is past the cutoff.
-      {"DELETE FROM usage_daily WHERE (day, slug) IN "
-       "(SELECT day, slug FROM usage_daily WHERE day < ?1 LIMIT ?2)",
-       day_of(cutoff), &c.daily, "daily counts"},
+      {"DELETE FROM article_daily WHERE (day, article) IN "
+       "(SELECT day, article FROM article_daily WHERE day < ?1 LIMIT ?2)",
+       day_number(cutoff), &c.daily, "daily counts"},
   };
   for (const auto& s : steps) {
     auto n = delete_in_chunks(store, s.sql, s.cutoff, chunk, s.what);

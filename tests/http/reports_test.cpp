@@ -78,9 +78,10 @@ TEST_F(Reports, SearchesAndViewsAreLoggedOffTheRequestPath) {
   EXPECT_THAT(column(events_db(), "SELECT slug || '|' || principal FROM views"),
               ElementsAre("akun/otp-tidak-masuk|anonymous"));
   // The first page of the first search showed the refund article: counted for today.
-  EXPECT_THAT(
-      column(events_db(), "SELECT search_hits FROM usage_daily WHERE slug = 'pembayaran/refund-belum-masuk'"),
-      ElementsAre("1"));
+  EXPECT_THAT(column(events_db(),
+                     "SELECT search_hits FROM article_daily JOIN article_ids ON id = article "
+                     "WHERE slug = 'pembayaran/refund-belum-masuk'"),
+              ElementsAre("1"));
   // The counter moves right after the commit the rows above came from.
   EXPECT_TRUE(eventually(
       [&] { return get("/metrics").body.find("solusi_events_logged_total 3\n") != std::string::npos; }, 5s));
@@ -126,7 +127,7 @@ TEST_F(Reports, TheRetentionRunsOnStart) {
   EXPECT_THAT(column(events_db(), "SELECT query FROM searches"), ElementsAre("baru"));
   EXPECT_THAT(column(events_db(), "SELECT count(*) FROM views"), ElementsAre("0"));
   EXPECT_THAT(column(events_db(), "SELECT count(*) FROM suggestions"), ElementsAre("0"));
-  EXPECT_THAT(column(events_db(), "SELECT count(*) FROM usage_daily"),
+  EXPECT_THAT(column(events_db(), "SELECT count(*) FROM article_daily"),
               ElementsAre("0"));  // "baru" showed nothing
 }
 
@@ -190,6 +191,76 @@ TEST_F(Reports, StaleReportUsesTheLoggedUsage) {
   EXPECT_EQ(get_ok("/v1/reports/stale?owner=tim-cs&as_of=" + yesterday)["articles"][0]["usage"]["views"], 0);
 }
 
+TEST_F(Reports, AgentsMarkAnArticleOutdated) {
+  start(quick_config());
+  const nlohmann::json flag{
+      {"ticket_id", "ZD-77"}, {"slug", "pengiriman/ongkos-kirim"}, {"kind", "outdated"}, {"agent", "rina"}};
+  const auto first = post_json(*client_, "/v1/feedback", flag);
+  ASSERT_EQ(first.status, 201) << first.describe();
+  EXPECT_EQ(first.json["kind"], "outdated");
+  const auto again = post_json(*client_, "/v1/feedback", flag);
+  ASSERT_EQ(again.status, 200) << again.describe();
+  EXPECT_EQ(again.json["duplicate"], true);
+  auto other = flag;
+  other["kind"] = "stale";
+  const auto bad = post_json(*client_, "/v1/feedback", other);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_THAT(bad.body, HasSubstr("outdated"));
+
+  const std::string today = service::day_of(now_seconds()).iso();
+  const auto j = get_ok("/v1/reports/stale?owner=tim-logistik&as_of=" + today);
+  nlohmann::json found;
+  for (const auto& a : j["articles"])
+    if (a["slug"] == "pengiriman/ongkos-kirim") found = a;
+  ASSERT_TRUE(found.is_object()) << j.dump(2);
+  nlohmann::json reason;
+  for (const auto& x : found["reasons"])
+    if (x["code"] == "flagged_outdated") reason = x;
+  ASSERT_TRUE(reason.is_object()) << found.dump(2);
+  EXPECT_EQ(reason["evidence"]["flags"], 1);
+  EXPECT_EQ(reason["evidence"]["last_flagged"], today);
+  EXPECT_EQ(reason["weight"], 1.33);
+  EXPECT_EQ(j["owners"][0]["reasons"]["flagged_outdated"], 1);
+  EXPECT_THAT(column(events_db(), "SELECT kind || '|' || agent FROM feedback"), ElementsAre("outdated|rina"));
+}
+
+TEST_F(Reports, StaleReportLimit) {
+  start(quick_config());
+  const auto all = get_ok("/v1/reports/stale?as_of=2027-03-01");  // default limit 100: every row here
+  ASSERT_EQ(all["count"], 10);
+  EXPECT_EQ(all["limit"], 100);
+  EXPECT_EQ(all["returned"], 10);
+  const auto two = get_ok("/v1/reports/stale?as_of=2027-03-01&limit=2");
+  EXPECT_EQ(two["count"], 10);
+  EXPECT_EQ(two["returned"], 2);
+  ASSERT_EQ(two["articles"].size(), 2u);
+  EXPECT_EQ(two["articles"][0], all["articles"][0]);
+  EXPECT_EQ(two["articles"][1], all["articles"][1]);
+  size_t owned = 0, slugs = 0;
+  for (const auto& q : two["owners"]) {
+    owned += q["count"].get<size_t>();
+    slugs += q["slugs"].size();
+  }
+  EXPECT_EQ(owned, 10u);  // the owners' counts are over every listed article
+  EXPECT_EQ(slugs, 2u);
+  EXPECT_EQ(two["owners"].size(), all["owners"].size());
+  for (const std::string every : {"all", "0"}) {
+    const auto j = get_ok("/v1/reports/stale?as_of=2027-03-01&limit=" + every);
+    EXPECT_EQ(j["returned"], 10) << every;
+    EXPECT_EQ(j["limit"], nlohmann::json()) << every;
+  }
+  const auto csv = get("/v1/reports/stale?as_of=2027-03-01&format=csv&limit=3");
+  ASSERT_EQ(csv.status, 200);
+  size_t lines = 0;
+  for (char c : csv.body) lines += c == '\n';
+  EXPECT_EQ(lines, 4u);
+  for (const std::string bad : {"-1", "ten", "1e3", "9999999999"}) {
+    const auto r = get("/v1/reports/stale?as_of=2027-03-01&limit=" + bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_THAT(r.error_message(), HasSubstr("limit")) << bad;
+  }
+}
+
 TEST_F(Reports, StaleReportAsCsv) {
   start(quick_config());
   const auto r = get("/v1/reports/stale?as_of=2027-03-01&format=csv");
@@ -210,9 +281,9 @@ TEST_F(Reports, BadParametersAre400) {
   for (const std::string target :
        {"/v1/reports/stale?as_of=2027-3-1", "/v1/reports/stale?as_of=03/01/2027",
         "/v1/reports/stale?as_of=2027-02-30", "/v1/reports/stale?format=xml",
-        "/v1/reports/stale?owner=a&owner=b", "/v1/reports/stale?limit=3", "/v1/reports/gaps?since=yesterday",
-        "/v1/reports/gaps?since=2027-03-02&as_of=2027-03-01", "/v1/reports/gaps?format=pdf",
-        "/v1/reports/gaps?owner=x"}) {
+        "/v1/reports/stale?owner=a&owner=b", "/v1/reports/stale?top=3", "/v1/reports/stale?limit=three",
+        "/v1/reports/gaps?since=yesterday", "/v1/reports/gaps?since=2027-03-02&as_of=2027-03-01",
+        "/v1/reports/gaps?format=pdf", "/v1/reports/gaps?owner=x"}) {
     const auto r = get(target);
     EXPECT_EQ(r.status, 400) << target << " → " << r.describe();
     EXPECT_TRUE(r.is_error_body()) << target << " → " << r.describe();

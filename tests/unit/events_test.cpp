@@ -72,6 +72,159 @@ TEST(Events, RefusesADatabaseFromANewerBuild) {
   EXPECT_THAT(store.error().message, HasSubstr("newer than this build"));
 }
 
+/// The schema of version 3 (the last before the feedback kind "outdated"), as a build of that version
+/// wrote it.
+constexpr const char* schema_v3 = R"sql(
+CREATE TABLE tickets (ticket_id TEXT PRIMARY KEY, lang TEXT NOT NULL, terms TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '', first_at INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE suggestions (id INTEGER PRIMARY KEY, ticket_id TEXT NOT NULL DEFAULT '', at INTEGER NOT NULL,
+  lang TEXT NOT NULL, terms TEXT NOT NULL, text TEXT NOT NULL, shown TEXT NOT NULL,
+  top_slug TEXT NOT NULL DEFAULT '', top_confidence REAL NOT NULL DEFAULT 0, gap INTEGER NOT NULL);
+CREATE INDEX suggestions_at ON suggestions(at);
+CREATE TABLE feedback (id INTEGER PRIMARY KEY, ticket_id TEXT NOT NULL, slug TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('resolved', 'helpful', 'not_helpful', 'shown')),
+  agent TEXT NOT NULL DEFAULT '', principal TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT '',
+  terms TEXT NOT NULL DEFAULT '[]', at INTEGER NOT NULL, UNIQUE (ticket_id, slug, kind));
+CREATE INDEX feedback_slug ON feedback(slug, kind, at);
+CREATE TABLE revisions (id INTEGER PRIMARY KEY, slug TEXT NOT NULL, revision INTEGER NOT NULL,
+  author TEXT NOT NULL, at INTEGER NOT NULL, action TEXT NOT NULL, status TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '', text TEXT NOT NULL, hash TEXT NOT NULL, UNIQUE (slug, revision));
+CREATE TABLE searches (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, query TEXT NOT NULL,
+  lang TEXT NOT NULL DEFAULT '', hits INTEGER NOT NULL, principal TEXT NOT NULL DEFAULT '');
+CREATE INDEX searches_at ON searches(at);
+CREATE INDEX searches_zero ON searches(at) WHERE hits = 0;
+CREATE INDEX searches_principal ON searches(principal, at);
+CREATE TABLE views (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, slug TEXT NOT NULL,
+  principal TEXT NOT NULL DEFAULT '');
+CREATE INDEX views_at ON views(at);
+CREATE INDEX views_principal ON views(principal, at);
+CREATE TABLE usage_daily (day INTEGER NOT NULL, slug TEXT NOT NULL, views INTEGER NOT NULL DEFAULT 0,
+  search_hits INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, slug)) WITHOUT ROWID;
+INSERT INTO feedback(ticket_id, slug, kind, agent, lang, terms, at) VALUES
+  ('ZD-1', 'akun/otp', 'resolved', 'rina', 'id', '[{"stem":"otp","word":"otp","weight":1}]', 1000),
+  ('ZD-2', 'akun/otp', 'not_helpful', 'budi', 'id', '[]', 2000);
+INSERT INTO feedback(ticket_id, slug, kind, at) VALUES ('ZD-4', 'akun/sandi', 'helpful', 1728000005);
+INSERT INTO usage_daily VALUES (20000, 'akun/otp', 3, 1);
+INSERT INTO suggestions(at, lang, terms, text, shown, gap) VALUES
+  (1728000100, 'id', '[]', 'otp', '["akun/otp","akun/sandi"]', 0), (1728000200, 'id', '[]', 'x', '[]', 1),
+  (1728000300, 'id', '[]', 'y', 'not json', 1);
+INSERT INTO searches(id, at, query, hits, principal) VALUES
+  (1, 100, 'kod', 3, 'rina'), (2, 110, 'kode otp', 3, 'rina'), (3, 200, 'kode', 3, 'rina'),
+  (4, 105, 'kode otp lagi', 0, 'budi');
+PRAGMA user_version = 3;
+)sql";
+
+std::vector<std::string> rows(const std::filesystem::path& path, const char* query) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> out;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, query, -1, &st, nullptr) == SQLITE_OK)
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      out.emplace_back(t ? t : "NULL");
+    }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(Events, MigratesFeedbackAndBackfillsTheCountersFromTheRows) {
+  TempDir dir;
+  const auto path = dir / "events.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* msg = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, schema_v3, nullptr, nullptr, &msg), SQLITE_OK) << (msg ? msg : "");
+    sqlite3_close(db);
+  }
+  auto store = EventStore::open(path);
+  ASSERT_TRUE(store) << store.error().describe();
+  EXPECT_EQ(user_version(path), EventStore::schema_version);
+  EXPECT_THAT(
+      rows(path,
+           "SELECT id || '|' || ticket_id || '|' || slug || '|' || kind || '|' || agent || "
+           "'|' || terms || '|' || at FROM feedback ORDER BY id"),
+      ElementsAre(R"(1|ZD-1|akun/otp|resolved|rina|[{"stem":"otp","word":"otp","weight":1}]|1000)",
+                  "2|ZD-2|akun/otp|not_helpful|budi|[]|2000", "3|ZD-4|akun/sandi|helpful||[]|1728000005"));
+  // Version 5: the per-day counters by article id, from the rows (a shown list that is not JSON is
+  // skipped, as the reports always did), and the searches typed on.
+  EXPECT_THAT(rows(path,
+                   "SELECT day || ' ' || slug || ' ' || views || ' ' || search_hits || ' ' || suggested "
+                   "|| ' ' || resolved FROM article_daily JOIN article_ids ON id = article "
+                   "ORDER BY day, slug"),
+              ElementsAre("0 akun/otp 0 0 0 1", "20000 akun/otp 3 1 1 0", "20000 akun/sandi 0 0 1 0"));
+  EXPECT_THAT(rows(path,
+                   "SELECT slug || ' ' || day || ' ' || helpful || ' ' || not_helpful || ' ' || outdated "
+                   "FROM feedback_daily JOIN article_ids ON id = article ORDER BY slug, day"),
+              ElementsAre("akun/otp 0 0 1 0", "akun/sandi 20000 1 0 0"));
+  EXPECT_THAT(rows(path, "SELECT id || ' ' || superseded FROM searches ORDER BY id"),
+              ElementsAre("1 1", "2 0", "3 0", "4 0"));
+  EXPECT_THAT(rows(path, "SELECT name FROM sqlite_master WHERE name = 'usage_daily'"), ElementsAre());
+  EXPECT_THAT(rows(path,
+                   "SELECT name FROM sqlite_master WHERE tbl_name = 'feedback' AND type = 'index' "
+                   "ORDER BY name"),
+              ElementsAre("feedback_slug", "sqlite_autoindex_feedback_1"));
+  // What the old rows say is still read: the learned terms and the not-helpful cache.
+  auto learned = (*store)->learned_terms();
+  ASSERT_TRUE(learned);
+  EXPECT_EQ(learned->at("akun/otp").size(), 1u);
+  EXPECT_EQ((*store)->negative_votes("akun/otp").size(), 1u);
+
+  FeedbackEvent flag;
+  flag.ticket_id = "ZD-3";
+  flag.slug = "akun/otp";
+  flag.kind = FeedbackKind::outdated;
+  flag.at = 3000;
+  auto first = (*store)->add_feedback(flag);
+  ASSERT_TRUE(first) << first.error().describe();
+  EXPECT_TRUE(*first);
+  auto again = (*store)->add_feedback(flag);  // UNIQUE (ticket_id, slug, kind) still holds
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(parse_feedback_kind("outdated"), FeedbackKind::outdated);
+  // Counted once, in the same transaction as its row.
+  EXPECT_THAT(rows(path,
+                   "SELECT slug || ' ' || day || ' ' || outdated FROM feedback_daily "
+                   "JOIN article_ids ON id = article WHERE outdated > 0"),
+              ElementsAre("akun/otp 0 1"));
+  EXPECT_EQ(to_string(FeedbackKind::outdated), "outdated");
+}
+
+/// How SQLite would run @p query on the database at @p path (EXPLAIN QUERY PLAN's details).
+std::string plan(const std::filesystem::path& path, const std::string& query) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + query).c_str(), -1, &st, nullptr) == SQLITE_OK)
+    while (sqlite3_step(st) == SQLITE_ROW)
+      out += reinterpret_cast<const char*>(sqlite3_column_text(st, 3)) + std::string("\n");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(Events, TheReportsReadTheGapRowsFromCoveringIndexes) {
+  TempDir dir;
+  const auto path = dir / "events.db";
+  { ASSERT_TRUE(EventStore::open(path)); }
+  // The queries of report_sources.cpp: no table lookup per row, no sort.
+  const std::string zero =
+      plan(path,
+           "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits = 0 AND s.at >= 1 "
+           "AND s.at < 2 AND s.query <> '' AND s.superseded = 0 ORDER BY s.at, s.id");
+  EXPECT_THAT(zero, HasSubstr("USING COVERING INDEX searches_zero"));
+  EXPECT_THAT(zero, ::testing::Not(HasSubstr("TEMP B-TREE")));
+  const std::string gaps =
+      plan(path,
+           "SELECT at, lang, terms, text, top_slug, top_confidence, ticket_id FROM suggestions "
+           "WHERE gap = 1 AND at >= 1 AND at < 2 ORDER BY at DESC, id DESC");
+  EXPECT_THAT(gaps, HasSubstr("USING COVERING INDEX suggestions_gap"));
+  EXPECT_THAT(gaps, ::testing::Not(HasSubstr("TEMP B-TREE")));
+}
+
 TEST(Events, ReadOnlyOpenOfAMissingFileIsAnEmptyStore) {
   TempDir dir;
   auto store = EventStore::open(dir / "none.db", /*read_only=*/true);
@@ -210,6 +363,23 @@ TEST(Events, TermsRoundTripThroughJson) {
   EXPECT_EQ(back[0].word, "refundnya");
   EXPECT_DOUBLE_EQ(back[0].weight, 2.5);
   EXPECT_TRUE(terms_from_json("not json").empty());
+  // The text terms_to_json writes is read without a JSON parser; anything else still through one.
+  EXPECT_EQ(terms_to_json(t), R"([{"stem":"refund","weight":2.5,"word":"refundnya"},)"
+                              R"({"stem":"pay-401","weight":7.0,"word":"PAY-401"}])");
+  for (const char* other :
+       {R"([{"word":"kata","stem":"kata","weight":1}])",
+        R"([ {"stem": "ka\"ta", "weight": 1e0, "word": "x"} ])", R"([{"stem":"a","weight":1,"word":"b"}])"}) {
+    const auto v = terms_from_json(other);
+    ASSERT_EQ(v.size(), 1u) << other;
+    EXPECT_DOUBLE_EQ(v[0].weight, 1) << other;
+  }
+  EXPECT_EQ(terms_from_json(R"([{"stem":"ka\"ta","weight":1,"word":"x"}])")[0].stem, "ka\"ta");
+  EXPECT_TRUE(terms_from_json("[").empty());
+  EXPECT_TRUE(terms_from_json(R"([{"stem":"a","weight":1,"word":"b"})").empty());
+  EXPECT_TRUE(terms_from_json("[]").empty());
+  EXPECT_EQ(
+      terms_from_json(R"([{"stem":"","weight":1,"word":"b"},{"stem":"c","weight":2,"word":"d"}])").size(),
+      1u);
   EXPECT_EQ(parse_feedback_kind("not_helpful"), FeedbackKind::not_helpful);
   EXPECT_FALSE(parse_feedback_kind("meh"));
 }

@@ -12,6 +12,7 @@
 
 #include "report_fixture.hpp"
 #include "report_sources.hpp"
+#include "schema.hpp"
 #include "test_support.hpp"
 
 namespace solusi::service {
@@ -234,6 +235,105 @@ TEST_F(StaleReportTest, EvidenceOfEachReason) {
   EXPECT_EQ(entry(r, "internal/catatan").owner, "");
 }
 
+TEST_F(StaleReportTest, ArticlesAgentsMarkedOutdated) {
+  TempDir copy;
+  std::filesystem::copy_file(*dir_ / "events.db", copy / "events.db");
+  {
+    auto store = EventStore::open(copy / "events.db");
+    ASSERT_TRUE(store) << store.error().describe();
+    // paket-hilang was reviewed 2026-06-15: the flag of 2026-06-10 was answered by that review.
+    for (const auto& [ticket, day] : {std::pair{"ZD-900", "2026-06-10"}, std::pair{"ZD-901", "2026-06-20"},
+                                      std::pair{"ZD-902", "2026-06-25"}})
+      ASSERT_TRUE((*store)->add_feedback(
+          solusi::testing::feedback(ticket, "pengiriman/paket-hilang", FeedbackKind::outdated, at(day))));
+    // The same agent's ticket flagging it twice is one flag.
+    auto again = (*store)->add_feedback(solusi::testing::feedback("ZD-902", "pengiriman/paket-hilang",
+                                                                  FeedbackKind::outdated, at("2026-06-26")));
+    ASSERT_TRUE(again);
+    EXPECT_FALSE(*again);
+  }
+  const StaleOptions o = options();
+  auto history = load_stale_history(copy / "events.db", o);
+  ASSERT_TRUE(history) << history.error().describe();
+  const StaleReport r = stale_report(*facts_, *history, o);
+  const StaleEntry& e = entry(r, "pengiriman/paket-hilang");
+  EXPECT_THAT(codes(e), ElementsAre("flagged_outdated", "broken_links"));
+  const Reason& flagged = reason(e, "flagged_outdated");
+  EXPECT_EQ(flagged.evidence["flags"], 2);
+  EXPECT_EQ(flagged.evidence["last_flagged"], "2026-06-25");
+  EXPECT_EQ(flagged.evidence["since"], "2026-06-15");
+  EXPECT_DOUBLE_EQ(flagged.weight, 1 + 2.0 / 3);
+  EXPECT_EQ(flagged.summary, "marked out of date by agents 2 times since 2026-06-15 (last 2026-06-25)");
+  EXPECT_EQ(e.staleness, 3.17);  // 1.67 + broken_links 1.5
+  EXPECT_EQ(e.impact, 34.87);    // (1 + reliance 10) × 3.17
+  EXPECT_EQ(e.rank, 2u);
+  const auto& logistics = r.owners[1];
+  EXPECT_EQ(logistics.owner, "tim-logistik");
+  EXPECT_THAT(logistics.reasons, ElementsAre(std::pair<std::string, size_t>{"flagged_outdated", 1},
+                                             std::pair<std::string, size_t>{"broken_links", 1}));
+  // Every other article is as it was.
+  const StaleReport before = run(o);
+  ASSERT_EQ(before.articles.size(), r.articles.size());
+  for (const auto& b : before.articles)
+    if (b.slug != e.slug) {
+      EXPECT_EQ(to_json(entry(r, b.slug)).dump(), to_json(b).dump()) << b.slug;
+    }
+}
+
+TEST_F(StaleReportTest, ALimitKeepsTheFirstRowsAndCountsOverAll) {
+  const StaleReport full = run(options());
+  StaleOptions o = options();
+  o.limit = 3;
+  const StaleReport r = run(o);
+  EXPECT_EQ(r.listed, 9u);
+  EXPECT_EQ(r.limit, 3u);
+  ASSERT_EQ(r.articles.size(), 3u);
+  for (size_t k = 0; k < 3; ++k) EXPECT_EQ(to_json(r.articles[k]), to_json(full.articles[k]));
+  ASSERT_EQ(r.owners.size(), full.owners.size());
+  size_t rows = 0;
+  for (size_t q = 0; q < r.owners.size(); ++q) {
+    EXPECT_EQ(r.owners[q].owner, full.owners[q].owner);
+    EXPECT_EQ(r.owners[q].count, full.owners[q].entries.size());
+    EXPECT_EQ(r.owners[q].reasons, full.owners[q].reasons);
+    for (size_t k : r.owners[q].entries) EXPECT_LT(k, 3u);
+    rows += r.owners[q].entries.size();
+  }
+  EXPECT_EQ(rows, 3u);
+  const auto j = to_json(r);
+  EXPECT_EQ(j["count"], 9);
+  EXPECT_EQ(j["returned"], 3);
+  EXPECT_EQ(j["limit"], 3);
+  EXPECT_EQ(j["owners"][0]["count"], full.owners[0].entries.size());
+  EXPECT_EQ(to_json(full)["limit"], nlohmann::json());
+  EXPECT_EQ(parse_csv(to_csv(r)).size(), 4u);  // the header and three rows
+  EXPECT_THAT(to_text(r), HasSubstr("Showing the first 3 (limit); the counts are over all 9."));
+}
+
+TEST_F(StaleReportTest, JsonTextIsTheJsonDocumentDumped) {
+  for (size_t limit : {size_t{0}, size_t{2}}) {
+    StaleOptions o = options();
+    o.limit = limit;
+    const StaleReport r = run(o);
+    EXPECT_EQ(to_json_text(r), to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  // Strings that need escaping, invalid UTF-8 and numbers of every kind.
+  StaleReport r;
+  r.as_of = "2026-06-30";
+  r.listed = 1;
+  StaleEntry e;
+  e.rank = 1;
+  e.slug = "a/\"quoted\"";
+  e.title = std::string("Tab\tnew\nline \xc3\xa9 bad \xff end");
+  e.impact = 8;
+  e.staleness = 1.5;
+  e.reliance = 0.1 + 0.2;
+  e.reviewed = "2026-01-01";
+  e.reasons.push_back(Reason{"unused", 0.5, "back\\slash", {{"n", 1}, {"x", "\x01"}}});
+  r.articles.push_back(e);
+  r.owners.push_back(OwnerQueue{"", {0}, {{"unused", 1}, {"expired", 2}}, 1});
+  EXPECT_EQ(to_json_text(r), to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 TEST_F(StaleReportTest, GroupsByOwnerWithCounts) {
   const StaleReport r = run(options());
   std::vector<std::string> owners;
@@ -324,6 +424,100 @@ TEST_F(StaleReportTest, CsvParsesBackToTheReportRows) {
   }
   // The quoted examples of losing_to_gap survive the round trip.
   EXPECT_THAT(rows[5][14], HasSubstr("\"dana refund cc zamrud belum balik juga\""));
+}
+
+/// The facts of @p f as one comparable text.
+std::string facts_text(const ArticleFacts& f) {
+  std::string out = f.meta.to_json().dump() + "|";
+  for (const auto& s : f.key_stems) out += s + ",";
+  out += "|";
+  for (const auto& s : f.title_stems) out += s + ",";
+  out += "|";
+  for (auto h : f.sketch) out += std::to_string(h) + ",";
+  return out;
+}
+
+TEST_F(StaleReportTest, FactsStoredByTheIndexerAreTheFactsOfTheDocument) {
+  auto searcher = Searcher::open(*dir_ / "index");
+  ASSERT_TRUE(searcher) << searcher.error().describe();
+  const Xapian::Database& db = searcher->database();
+  ASSERT_EQ(facts_->size(), db.get_doccount());
+  TermExtractor terms;
+  size_t k = 0, with_slot = 0;
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it, ++k) {
+    const Xapian::Document doc = db.get_document(*it);
+    if (!doc.get_value(schema::slot(schema::Slot::report_facts)).empty()) ++with_slot;
+    const ArticleFacts computed = article_facts(read_stored(doc, stored_text), terms);
+    EXPECT_EQ(facts_text((*facts_)[k]), facts_text(computed)) << computed.meta.slug;
+  }
+  EXPECT_EQ(with_slot, db.get_doccount());
+}
+
+TEST_F(StaleReportTest, AnIndexWithoutStoredFactsStillGivesTheSameReport) {
+  TempDir copy;
+  std::filesystem::copy(*dir_ / "index", copy.path() / "index", std::filesystem::copy_options::recursive);
+  {
+    Xapian::WritableDatabase db((copy.path() / "index").string(), Xapian::DB_OPEN);
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+      Xapian::Document doc = db.get_document(*it);
+      doc.remove_value(schema::slot(schema::Slot::report_facts));
+      db.replace_document(*it, doc);
+    }
+    db.commit();
+  }
+  {  // and one whose stored facts are of another format: read from the document instead
+    Xapian::WritableDatabase db((copy.path() / "index").string(), Xapian::DB_OPEN);
+    Xapian::Document doc = db.get_document(1);
+    doc.add_value(schema::slot(schema::Slot::report_facts), std::string("\x7fnot facts"));
+    db.replace_document(1, doc);
+    db.commit();
+  }
+  Xapian::Database db((copy.path() / "index").string());
+  auto facts = load_article_facts(db);
+  ASSERT_TRUE(facts) << facts.error().describe();
+  ASSERT_EQ(facts->size(), facts_->size());
+  for (size_t k = 0; k < facts->size(); ++k) EXPECT_EQ(facts_text((*facts)[k]), facts_text((*facts_)[k]));
+  auto history = load_stale_history(*dir_ / "events.db", options());
+  ASSERT_TRUE(history);
+  EXPECT_EQ(to_json(stale_report(*facts, *history, options())), to_json(run(options())));
+}
+
+TEST(ReportFacts, EncodeDecodeRoundTripAndRejectsDamage) {
+  StoredArticle a;
+  a.slug = "akun/otp";
+  a.path = "akun/otp.md";
+  a.title = "Kode OTP tidak masuk";
+  a.lang = "id";
+  a.tags = {"otp", "sms"};
+  a.owner = "tim-akun";
+  a.status = "published";
+  a.audience = "public";
+  a.review_every_days = 30;
+  a.reviewed = "2026-01-02";
+  a.valid_to = "2027-01-01";
+  a.links = {"akun/sandi"};
+  a.files = {"img/otp.png"};
+  a.text = "Kode OTP dikirim lewat SMS. Tunggu satu menit lalu minta kode baru.";
+  TermExtractor terms;
+  const ReportKeys keys = report_keys(a, terms);
+  EXPECT_FALSE(keys.key_stems.empty());
+  EXPECT_FALSE(keys.sketch.empty());
+  const std::string value = encode_report_facts(a, keys);
+  StoredArticle b;
+  ReportKeys k;
+  ASSERT_TRUE(decode_report_facts(value, b, k));
+  StoredArticle expected = a;
+  expected.text.clear();
+  EXPECT_EQ(b.to_json(), expected.to_json());
+  EXPECT_EQ(k.key_stems, keys.key_stems);
+  EXPECT_EQ(k.title_stems, keys.title_stems);
+  EXPECT_EQ(k.sketch, keys.sketch);
+  for (size_t cut : {size_t{0}, size_t{1}, value.size() / 2, value.size() - 1})
+    EXPECT_FALSE(decode_report_facts(std::string_view(value).substr(0, cut), b, k)) << cut;
+  EXPECT_FALSE(decode_report_facts(value + "x", b, k));
+  std::string other_version = value;
+  other_version[0] = 2;
+  EXPECT_FALSE(decode_report_facts(other_version, b, k));
 }
 
 TEST(Csv, QuotesAndDefusesFormulas) {
@@ -552,7 +746,8 @@ TEST(GapInbox, ATooOldOrNewerDatabaseIsRefused) {
   sqlite3_close(db);
   auto events = load_gap_events(dir / "events.db", 0, 1, 1);
   ASSERT_FALSE(events);
-  EXPECT_THAT(events.error().message, HasSubstr("has schema version 2, this build reads 3"));
+  EXPECT_THAT(events.error().message, HasSubstr("has schema version 2, this build reads " +
+                                                std::to_string(EventStore::schema_version)));
 }
 
 }  // namespace

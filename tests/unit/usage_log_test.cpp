@@ -95,12 +95,15 @@ TEST(UsageLog, WritesRowsAndPerDayCountsInOneBatch) {
   const std::string day2 = std::to_string(at("2026-06-02", 0) / 86400);
   EXPECT_THAT(
       column(db,
-             "SELECT day || ' ' || slug || ' ' || views || ' ' || search_hits FROM usage_daily "
-             "ORDER BY day, slug"),
+             "SELECT day || ' ' || slug || ' ' || views || ' ' || search_hits FROM article_daily "
+             "JOIN article_ids ON id = article ORDER BY day, slug"),
       ::testing::ElementsAre(day1 + " akun/otp 1 2", day1 + " akun/otp-salinan 0 1", day2 + " akun/otp 1 0"));
   // A second batch adds to the same day's counts.
   ASSERT_TRUE(write_usage(**store, {ViewEvent{at("2026-06-02", 8), "akun/otp", "rina"}}));
-  EXPECT_THAT(column(db, "SELECT views FROM usage_daily WHERE slug = 'akun/otp' AND day = " + day2),
+  EXPECT_THAT(column(db,
+                     "SELECT views FROM article_daily JOIN article_ids ON id = article "
+                     "WHERE slug = 'akun/otp' AND day = " +
+                         day2),
               ::testing::ElementsAre("2"));
 }
 
@@ -228,7 +231,7 @@ TEST(UsageLog, RetentionDeletesOldRowsInChunksAndKeepsFeedback) {
   EXPECT_EQ(count(db, "views"), 1);
   EXPECT_THAT(column(db, "SELECT ticket_id FROM suggestions"), ::testing::ElementsAre("T-new"));
   EXPECT_THAT(column(db, "SELECT ticket_id FROM tickets"), ::testing::ElementsAre("T-new"));
-  EXPECT_EQ(count(db, "usage_daily"), 1);
+  EXPECT_EQ(count(db, "article_daily"), 1);
   EXPECT_EQ(count(db, "feedback"), 1);  // what was learned stays
   auto again = purge_usage(*c.store, cutoff);
   ASSERT_TRUE(again);
