@@ -321,10 +321,17 @@ pageTest('helpful / not helpful / outdated are sent as feedback', state, async (
   await page.locator('[data-feedback=helpful]').click();
   await page.locator('.feedback [role=status]').getByText('Membantu').waitFor();
   assert.match(await page.locator('.feedback [role=status]').textContent(), /^Terima kasih, tercatat:/);
-  // "Outdated" is filed as not_helpful: the same vote as before for this session.
+  // "Outdated" is a kind of its own: a new record, which the lead's report shows as flagged_outdated.
+  const flagged = page.waitForRequest('**/v1/feedback');
   await page.locator('[data-feedback=outdated]').click();
+  assert.equal((await flagged).postDataJSON().kind, 'outdated');
   await page.locator('.feedback [role=status]').getByText('Usang').waitFor();
-  assert.match(await page.locator('.feedback [role=status]').textContent(), /^Sudah tercatat sebelumnya:/);
+  assert.match(await page.locator('.feedback [role=status]').textContent(), /^Terima kasih, tercatat:/);
+  const report = await fetch(`${s.url}/v1/reports/stale?limit=all`);
+  assert.equal(report.status, 200);
+  const row = (await report.json()).articles.find((a) => a.slug === 'pembayaran/refund-belum-masuk');
+  assert.ok(row, 'the flagged article is in the stale report');
+  assert.ok(row.reasons.some((r) => r.code === 'flagged_outdated'), JSON.stringify(row.reasons));
 });
 
 pageTest('paste ticket: suggestions with confidence and matched words', state, async ({ page }) => {

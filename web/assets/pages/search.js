@@ -11,14 +11,12 @@ export const debounceMs = 150;
 const resultLimit = 10;
 const tagOptions = 30;
 
-/// Feedback buttons. This table is the one place the page maps "outdated" to a feedback kind: it is
-/// filed as not_helpful for now (another branch adds a kind of its own to the API; switch it here
-/// after that is merged). The stale report counts not-helpful votes; under the same ticket it is one
-/// vote with "not helpful" on the same article.
+/// Feedback buttons and the kind each sends: "outdated" is a kind of its own, which the stale report
+/// shows as the reason flagged_outdated.
 const feedbackKinds = [
   { id: 'helpful', kind: 'helpful', key: 'feedback.helpful' },
   { id: 'not_helpful', kind: 'not_helpful', key: 'feedback.not_helpful' },
-  { id: 'outdated', kind: 'not_helpful', key: 'feedback.outdated' }, // not 'outdated' yet: see above
+  { id: 'outdated', kind: 'outdated', key: 'feedback.outdated' },
 ];
 
 export function render(main, session) {
