@@ -105,7 +105,7 @@ class LeadPage {
 
     this.since = h('input', { id: 'p-since', name: 'since', type: 'date' });
     this.until = h('input', { id: 'p-as-of', name: 'as_of', type: 'date' });
-    this.periodMessage = h('div', { id: 'period-message', class: 'status', 'aria-live': 'polite' });
+    this.periodMessage = h('div', { id: 'period-message', 'aria-live': 'polite' });
     const period = h(
       'form',
       { id: 'period', class: 'filters period', on: { submit: (e) => this.applyPeriod(e) } },
