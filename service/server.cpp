@@ -517,7 +517,21 @@ struct Server::Impl {
     auto d = publisher->draft_copy(slug);
     if (!d) return tl::unexpected(d.error());
     if (!*d) return fail(ErrorCode::not_found, "article '" + slug + "' has no pending draft");
-    return ApiResponse::json({{"slug", slug}, {"markdown", **d}, {"etag", etag_of(**d)}});
+    nlohmann::json j{{"slug", slug}, {"markdown", **d}, {"etag", etag_of(**d)}};
+    // The draft read like GET /v1/articles/{slug} (its front matter as fields, "markdown" the body), so
+    // an editor can fill its form; null when the file no longer parses (edited by hand).
+    ParseOptions po;
+    po.default_lang = config.default_lang;
+    DocumentOptions options;
+    options.default_review_days = config.default_review_days;
+    if (auto a = parse_article(slug + ".md", **d, po)) {
+      nlohmann::json article = article_json(stored_article(*a, options));
+      article["markdown"] = a->markdown;
+      j["article"] = std::move(article);
+    } else {
+      j["article"] = nullptr;
+    }
+    return ApiResponse::json(j);
   }
 
   Result<ApiResponse> preview(const ApiRequest& r) {

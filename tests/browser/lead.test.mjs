@@ -1,10 +1,12 @@
 // The team lead's dashboard (`/lead`) against the real `solusi serve` with tokens: a vote from the
 // agent's page counted in the stale report, the owner filter, the CSV download, the gap inbox with
-// "create draft" opening the editor, the chart, the language switch, 360 px, and what the public role
-// sees.
+// "create draft" opening the editor, the chart, the language switch, reasons as sentences in both
+// languages, the period of the inbox and the chart kept in the address, 360 px, and what the public
+// role sees.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before } from 'node:test';
+import { formatDate, formatNumber } from '../../web/assets/format.js';
 import { api, fitsWidth, launchBrowser, pageTest, signIn, startServer } from './harness.mjs';
 
 const agent = { name: 'rina', role: 'agent', token: 'sol_browser-agent-rina-0123456789' };
@@ -111,12 +113,24 @@ pageTest('the lead filters by owner, sorts, and downloads the CSV', state, async
   assert.equal(lines.length, 2, csv);
   assert.match(lines[1], new RegExp(`^1,tim-uji-logistik,${voted},`));
 
+  // The filter is in the address: opened again (with a sort), the page shows the same rows.
+  assert.equal(new URL(page.url()).search, '?owner=tim-uji-logistik');
+  await page.goto(`${s.url}/lead?owner=tim-uji-logistik&sort=overdue`);
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#stale .stale-row')];
+    return rows.length && rows.every((r) => r.dataset.owner === 'tim-uji-logistik');
+  });
+  assert.equal(await page.locator('#f-owner').inputValue(), 'tim-uji-logistik');
+  assert.equal(await page.locator('#f-sort').inputValue(), 'overdue');
+  assert.equal(await page.locator('#owners .owner-chip[aria-pressed=true]').getAttribute('data-owner'), 'tim-uji-logistik');
+
   // All owners again, sorted by title.
   await page.locator('#f-owner').selectOption('');
   await page.waitForFunction(() => new Set([...document.querySelectorAll('#stale .stale-row')].map((r) => r.dataset.owner)).size > 1);
   await page.locator('#f-sort').selectOption('title');
   const titles = await page.locator('#stale .stale-title').allTextContents();
   assert.deepEqual(titles, [...titles].sort((a, b) => a.localeCompare(b)));
+  assert.equal(new URL(page.url()).search, '?sort=title');
 });
 
 pageTest('the gap inbox shows the searches no article answers, and "create draft" opens the editor', state, async ({ page, server: s }) => {
@@ -178,6 +192,99 @@ pageTest('the English switch changes the labels on /lead and /edit', state, asyn
   await page.locator('#language').selectOption('id');
   assert.equal(await page.locator('label[for=fm-title]').textContent(), 'Judul');
   assert.equal(await page.locator('#publish').textContent(), 'Terbitkan');
+});
+
+pageTest('each reason reads as a sentence in the page language; an unknown code keeps the server summary', state, async ({ page, server: s }) => {
+  // One more reason, of a code the page does not know, added to the server's answer.
+  await page.route((url) => url.pathname === '/v1/reports/stale' && !url.searchParams.has('format'), async (route) => {
+    const response = await route.fetch();
+    const data = await response.json();
+    const entry = data.articles.find((a) => a.slug === voted);
+    entry.reasons.push({ code: 'future_reason', weight: 1, summary: 'something new the page cannot say', evidence: { n: 1 } });
+    await route.fulfill({ response, json: data });
+  });
+  const report = await api(s, lead.token, '/v1/reports/stale');
+  const overdue = report.data.articles.find((a) => a.slug === voted).reasons.find((r) => r.code === 'review_overdue').evidence;
+  await openLead(page, s, lead);
+  const row = page.locator(`#stale .stale-row[data-slug="${voted}"]`);
+  const sentence = row.locator('.reason[data-code=review_overdue] .reason-summary');
+  assert.equal(
+    await sentence.textContent(),
+    `Tinjauan terlambat ${formatNumber(overdue.days_overdue, 'id')} hari (ditinjau ${formatDate('2020-01-15', 'id')}, setiap 90 hari, jatuh tempo ${formatDate(overdue.review_due, 'id')}).`,
+  );
+  assert.match(await sentence.getAttribute('title'), /^review overdue by /);
+  const unknown = row.locator('.reason[data-code=future_reason] .reason-summary');
+  assert.equal(await unknown.textContent(), 'something new the page cannot say');
+
+  await page.locator('#language').selectOption('en');
+  assert.equal(
+    await sentence.textContent(),
+    `Review overdue by ${formatNumber(overdue.days_overdue, 'en')} days (reviewed ${formatDate('2020-01-15', 'en')}, every 90 days, due ${formatDate(overdue.review_due, 'en')}).`,
+  );
+  assert.equal(await unknown.textContent(), 'something new the page cannot say');
+  // Every reason of the report reads as a sentence of its own (none falls back to the summary).
+  const texts = await page.locator('#stale .reason:not([data-code=future_reason]) .reason-summary').evaluateAll((spans) =>
+    spans.map((e) => ({ text: e.textContent, key: e.dataset.i18n })),
+  );
+  assert.ok(texts.length > 3);
+  for (const { text, key } of texts) {
+    assert.match(key, /^reason_text\./, text);
+    assert.doesNotMatch(text, /\{\w+\}/, text);
+  }
+  await page.locator('#language').selectOption('id');
+});
+
+pageTest('the period of the gap inbox and the chart: from the address, checked, kept in the address', state, async ({ page, server: s }) => {
+  const defaults = (await api(s, lead.token, '/v1/reports/searches')).data;
+  const points = () => page.locator('#chart svg circle.point').evaluateAll((ps) => ps.map((p) => p.dataset.day));
+  const query = () => new URL(page.url()).search;
+
+  // A shared address: January 2020, when nobody searched.
+  await page.goto(`${s.url}/lead?since=2020-01-01&as_of=2020-01-31`);
+  await signIn(page, lead.token);
+  await page.waitForFunction(() => document.querySelectorAll('#chart svg circle.point').length === 31);
+  assert.equal((await points())[0], '2020-01-01');
+  assert.equal(await page.locator('#p-since').inputValue(), '2020-01-01');
+  assert.equal(await page.locator('#p-as-of').inputValue(), '2020-01-31');
+  await page.locator('#gaps .empty').waitFor();
+  assert.equal(await page.locator('#gaps .gap').count(), 0);
+
+  // "From" after "to": said, nothing loaded, the address unchanged.
+  await page.locator('#p-since').fill('2020-02-05');
+  await page.locator('#period-apply').click();
+  assert.equal(await page.locator('#period-message').textContent(), 'Tanggal “dari” tidak boleh setelah tanggal “sampai”.');
+  assert.equal(query(), '?since=2020-01-01&as_of=2020-01-31');
+  assert.equal((await points()).length, 31);
+  // More than 366 days.
+  await page.locator('#p-since').fill('2018-01-01');
+  await page.locator('#period-apply').click();
+  assert.equal(await page.locator('#period-message').textContent(), 'Paling lama 366 hari sekaligus.');
+
+  // The last 30 days (the server's default): the address has no period, the gap is back.
+  await page.locator('#period-reset').click();
+  await page.locator('#gaps .gap[data-label="paylater"]').waitFor();
+  assert.equal(query(), '');
+  assert.equal(await page.locator('#period-message').textContent(), '');
+  assert.deepEqual(await points(), defaults.days.map((d) => d.day));
+  assert.equal(await page.locator('#p-since').inputValue(), defaults.since);
+  assert.equal(await page.locator('#p-as-of').inputValue(), defaults.until);
+
+  // Two days, kept in the address: a reload (or a colleague opening it) shows the same view.
+  const yesterday = defaults.days.at(-2).day;
+  await page.locator('#p-since').fill(yesterday);
+  await page.locator('#period-apply').click();
+  await page.waitForFunction(() => document.querySelectorAll('#chart svg circle.point').length === 2);
+  assert.equal(query(), `?since=${yesterday}&as_of=${defaults.until}`);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('#chart svg circle.point').length === 2);
+  assert.equal(await page.locator('#p-since').inputValue(), yesterday);
+  await page.locator('#gaps .gap[data-label="paylater"]').waitFor();
+
+  // An address with a date that is not one: said, and the default period shown.
+  await page.goto(`${s.url}/lead?since=2026-02-30`);
+  await page.locator('#period-message').getByText('Tanggal harus berbentuk YYYY-MM-DD dan ada di kalender.').waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('#chart svg circle.point').length === n, defaults.days.length);
+  assert.equal(query(), '');
 });
 
 pageTest('360 px wide: /lead and /edit without horizontal scroll', state, async ({ page, server: s }) => {

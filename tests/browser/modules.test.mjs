@@ -219,3 +219,81 @@ test('the editor form and the front matter it sends', () => {
   assert.equal(format.formatTime(1795379779), '2026-11-22 20:36 UTC');
   assert.equal(format.editHref('akun/otp tidak'), '/edit/akun/otp%20tidak');
 });
+
+test('every reason code of the stale report has a sentence in both languages', async () => {
+  // The codes service/reports.cpp gives reasons (make_reason("code", …)).
+  const source = await readFile(join(repo, 'service', 'reports.cpp'), 'utf8');
+  const codes = [...new Set([...source.matchAll(/make_reason\(\s*"(\w+)"/g)].map((m) => m[1]))];
+  assert.ok(codes.length >= 9, `only ${codes.length} reason codes found in reports.cpp: ${codes}`);
+  assert.deepEqual(codes.filter((c) => !format.reasonCodes.includes(c)), [], 'reason codes without a sentence');
+  for (const code of format.reasonCodes) for (const lang of ['id', 'en']) assert.ok(dictionaries[lang][`reason_text.${code}`], `${lang} ${code}`);
+});
+
+test('reasons as sentences from their code and evidence, in Indonesian and English', async () => {
+  const { setLanguage } = await import(join(web, 'assets', 'i18n.js'));
+  // setLanguage() relabels the document: a stand-in with nothing to relabel.
+  globalThis.document = { documentElement: {}, querySelectorAll: () => [] };
+  const say = (reason, lang) => {
+    setLanguage(lang, false);
+    const s = format.reasonSentence(reason);
+    return s && t(s.key, JSON.parse(JSON.stringify(s.args)));
+  };
+  const reasons = {
+    review_overdue: { reviewed: '2020-01-15', review_every_days: 90, review_due: '2020-04-14', days_overdue: 2413 },
+    never_reviewed: {},
+    expired: { valid_to: '2026-11-01', days_ago: 1 },
+    expiring_soon: { valid_to: '2026-11-22', days_left: 0 },
+    negative_feedback: { not_helpful: 3, helpful: 1, votes: 4, share: 0.75, since: '2026-06-01' },
+    broken_links: { links: [{ slug: 'akun/lama', state: 'archived' }, { slug: 'tidak/ada', state: 'missing' }], files: ['img/x.png'] },
+    unused: { days: 90, since: '2026-08-25' },
+    losing_to_gap: { events: 4, zero_result_searches: 3, no_confident_suggestions: 1, terms: ['paylater'], examples: ['paylater ditolak', 'x'.repeat(100)] },
+    duplicate_suspect: { articles: [{ slug: 'akun/otp', title: 'OTP tidak masuk', similarity: 0.8649, title_similarity: 1, text_similarity: 0.8 }] },
+  };
+  const id = {};
+  const en = {};
+  for (const [code, evidence] of Object.entries(reasons)) {
+    id[code] = say({ code, evidence, summary: 'server' }, 'id');
+    en[code] = say({ code, evidence, summary: 'server' }, 'en');
+  }
+  const d = (iso, lang) => format.formatDate(iso, lang);
+  assert.equal(id.review_overdue, `Tinjauan terlambat 2.413 hari (ditinjau ${d('2020-01-15', 'id')}, setiap 90 hari, jatuh tempo ${d('2020-04-14', 'id')}).`);
+  assert.equal(en.review_overdue, `Review overdue by 2,413 days (reviewed ${d('2020-01-15', 'en')}, every 90 days, due ${d('2020-04-14', 'en')}).`);
+  assert.equal(id.never_reviewed, 'Belum pernah ditinjau: artikel tidak punya tanggal tinjauan.');
+  assert.equal(en.never_reviewed, 'Never reviewed: the article has no reviewed date.');
+  assert.equal(en.expired, `Expired 1 day ago (valid until ${d('2026-11-01', 'en')}).`);
+  assert.equal(id.expired, `Kedaluwarsa 1 hari lalu (berlaku sampai ${d('2026-11-01', 'id')}).`);
+  assert.equal(en.expiring_soon, `Expires today (valid until ${d('2026-11-22', 'en')}).`);
+  assert.equal(say({ code: 'expiring_soon', evidence: { valid_to: '2026-12-01', days_left: 9 } }, 'id'), `Kedaluwarsa dalam 9 hari (berlaku sampai ${d('2026-12-01', 'id')}).`);
+  assert.equal(id.negative_feedback, `3 dari 4 suara menilai tidak membantu (75%) sejak ${d('2026-06-01', 'id')}.`);
+  assert.equal(en.negative_feedback, `3 of 4 votes not helpful (75%) since ${d('2026-06-01', 'en')}.`);
+  assert.equal(id.broken_links, 'Tautan rusak: akun/lama (diarsipkan), tidak/ada (tidak ada), img/x.png (berkas tidak ada).');
+  assert.equal(en.broken_links, 'Broken links: akun/lama (archived), tidak/ada (does not exist), img/x.png (file missing).');
+  assert.equal(en.unused, `Unused: no view, search hit, suggestion or resolution in 90 days (since ${d('2026-08-25', 'en')}).`);
+  assert.equal(id.losing_to_gap, `4 pencarian atau tiket di sekitar topiknya tidak menemukan apa pun (paylater), mis. “paylater ditolak”, “${'x'.repeat(79)}…”.`);
+  assert.equal(en.losing_to_gap, `4 searches or tickets near its topic found nothing (paylater), e.g. “paylater ditolak”, “${'x'.repeat(79)}…”.`);
+  assert.equal(id.duplicate_suspect, 'Hampir sama dengan akun/otp “OTP tidak masuk” (kemiripan 86%).');
+  assert.equal(en.duplicate_suspect, 'Nearly the same as akun/otp “OTP tidak masuk” (similarity 86%).');
+  // No sentence (the page shows the server's summary): an unknown code, evidence missing a field.
+  assert.equal(format.reasonSentence({ code: 'outdated', evidence: { votes: 3 }, summary: 's' }), null);
+  assert.equal(format.reasonSentence({ code: 'expired', evidence: { valid_to: '2026-11-01' } }), null);
+  assert.equal(format.reasonSentence({ code: 'expired', evidence: { valid_to: '2026-11-01', days_ago: '3' } }), null);
+  assert.equal(format.reasonSentence({ code: 'review_overdue' }), null);
+  setLanguage('id', false);
+  delete globalThis.document;
+});
+
+test('the period of the chart and the gap inbox: checked, read from and written to the query string', () => {
+  assert.equal(format.periodProblem({ since: '', as_of: '' }), null);
+  assert.equal(format.periodProblem({ since: '2026-11-01', as_of: '2026-11-01' }), null);
+  assert.equal(format.periodProblem({ since: '2025-11-23', as_of: '2026-11-23' }), null); // 366 days
+  assert.deepEqual(format.periodProblem({ since: '2025-11-22', as_of: '2026-11-23' }), { key: 'lead.period_too_long', args: { max: 366 } });
+  assert.deepEqual(format.periodProblem({ since: '2026-11-02', as_of: '2026-11-01' }), { key: 'lead.period_order', args: {} });
+  for (const bad of ['2026-02-30', '2026-13-01', '26-11-01', '2026-11-1', 'kemarin', '2026-11-01x'])
+    assert.deepEqual(format.periodProblem({ since: bad }), { key: 'lead.period_bad_date', args: {} }, bad);
+  assert.equal(format.periodProblem({ since: '2024-02-29' }), null);
+  assert.deepEqual(format.periodFromQuery('?since=2026-11-01&owner=x'), { since: '2026-11-01', as_of: '' });
+  assert.deepEqual(format.periodFromQuery(''), { since: '', as_of: '' });
+  assert.equal(format.periodQuery('?owner=x', { since: '2026-11-01', as_of: '2026-11-10' }), '?owner=x&since=2026-11-01&as_of=2026-11-10');
+  assert.equal(format.periodQuery('?since=2026-11-01&as_of=2026-11-10', { since: '', as_of: '' }), '');
+  assert.equal(format.queryWith('?since=2026-11-01&owner=a', { owner: 'tim b', sort: null, category: '' }), '?since=2026-11-01&owner=tim+b');
+});

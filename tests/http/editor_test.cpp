@@ -491,7 +491,7 @@ TEST_F(Editor, EditingAPublishedArticleAsDraftKeepsTheLiveTextUntilPublished) {
   ASSERT_EQ(v1.status, 201) << v1.describe();
   ASSERT_TRUE(await(slug, "frenquil", true));
 
-  const std::string draft = article("Saldo frenquil", "frenquil dengan yorbastin", "draft");
+  const std::string draft = article("Saldo frenquil (draf)", "frenquil dengan yorbastin", "draft");
   const Reply d = put(slug, draft, "ayu", {{"If-Match", v1.header("ETag")}});
   ASSERT_EQ(d.status, 200) << d.describe();
   EXPECT_EQ(d.json["draft_copy"], true);
@@ -511,6 +511,18 @@ TEST_F(Editor, EditingAPublishedArticleAsDraftKeepsTheLiveTextUntilPublished) {
   EXPECT_EQ(pending.json["slug"], slug);
   EXPECT_EQ(pending.json["markdown"], draft);
   EXPECT_EQ(pending.json["etag"], service::etag_of(draft));
+  // The draft read as an article, for the editor's form: its own title and status, the body alone.
+  const json& fields = pending.json["article"];
+  ASSERT_TRUE(fields.is_object()) << pending.json.dump(2);
+  EXPECT_EQ(fields["title"], "Saldo frenquil (draf)");
+  EXPECT_EQ(fields["status"], "draft");
+  EXPECT_EQ(fields["owner"], "tim-pembayaran");
+  EXPECT_EQ(fields["tags"], json::array({"uji"}));
+  EXPECT_EQ(fields["reviewed"], "2026-10-01");
+  EXPECT_THAT(fields["markdown"].get<std::string>(), HasSubstr("frenquil dengan yorbastin"));
+  EXPECT_THAT(fields["markdown"].get<std::string>(), Not(HasSubstr("title:")));
+  // Live and draft: the article's own view still has the published title.
+  EXPECT_EQ(get("/v1/articles/" + slug, as("sari")).json["title"], "Saldo frenquil");
 
   // Publishing replaces the live text and the pending draft is gone.
   const std::string published = article("Saldo frenquil", "frenquil dengan yorbastin");

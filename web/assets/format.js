@@ -186,6 +186,114 @@ export function evidenceText(value) {
   return String(value);
 }
 
+/// The sentence of each reason code of the stale report (service/reports.cpp): its label and the
+/// evidence it needs. Dates become {date} arguments (written the language's way).
+const reasonSentences = {
+  review_overdue: { key: 'reason_text.review_overdue', fields: ['days_overdue', 'reviewed', 'review_every_days', 'review_due'] },
+  never_reviewed: { key: 'reason_text.never_reviewed', fields: [] },
+  expired: { key: 'reason_text.expired', fields: ['days_ago', 'valid_to'] },
+  expiring_soon: { key: 'reason_text.expiring_soon', fields: ['days_left', 'valid_to'] },
+  negative_feedback: { key: 'reason_text.negative_feedback', fields: ['not_helpful', 'votes', 'share', 'since'] },
+  broken_links: { key: 'reason_text.broken_links', fields: ['links', 'files'] },
+  unused: { key: 'reason_text.unused', fields: ['days', 'since'] },
+  losing_to_gap: { key: 'reason_text.losing_to_gap', fields: ['events', 'terms', 'examples'] },
+  duplicate_suspect: { key: 'reason_text.duplicate_suspect', fields: ['articles'] },
+};
+
+/// The reason codes the page writes a sentence for.
+export const reasonCodes = Object.keys(reasonSentences);
+
+const reasonDates = new Set(['reviewed', 'review_due', 'valid_to', 'since']);
+
+/// Longest example wording quoted in a sentence (the evidence keeps them whole).
+const exampleChars = 80;
+
+/// A stale report reason as {key, args} of its sentence in the page's language, from its code and
+/// evidence; null for a code the page does not know or evidence without a field the sentence needs
+/// (the server's English summary is shown then). Lists keep only what the sentence shows.
+export function reasonSentence(reason) {
+  const sentence = reasonSentences[reason?.code];
+  const evidence = reason?.evidence;
+  if (!sentence || !evidence || typeof evidence !== 'object') return null;
+  const args = {};
+  for (const field of sentence.fields) {
+    const value = evidence[field];
+    if (value === undefined || value === null) return null;
+    if (reasonDates.has(field)) {
+      if (typeof value !== 'string') return null;
+      args[field] = { date: value };
+    } else if (['links', 'files', 'terms', 'examples', 'articles'].includes(field)) {
+      if (!Array.isArray(value)) return null;
+      args[field] = value;
+    } else {
+      if (typeof value !== 'number') return null;
+      args[field] = value;
+    }
+  }
+  if (reason.code === 'negative_feedback') args.share = Math.round(args.share * 100);
+  if (reason.code === 'broken_links')
+    args.links = args.links.map((l) => ({ slug: String(l?.slug ?? ''), state: String(l?.state ?? '') }));
+  if (reason.code === 'losing_to_gap')
+    args.examples = args.examples.map((x) => {
+      const text = String(x);
+      return text.length > exampleChars ? `${text.slice(0, exampleChars - 1)}…` : text;
+    });
+  if (reason.code === 'duplicate_suspect')
+    args.articles = args.articles.map((a) => ({
+      slug: String(a?.slug ?? ''),
+      title: String(a?.title ?? ''),
+      similarity: Math.round(Number(a?.similarity ?? 0) * 100),
+    }));
+  return { key: sentence.key, args };
+}
+
+/// The longest period the chart and the gap inbox show at once, in days (GET /v1/reports/searches).
+export const maxPeriodDays = 366;
+
+/// True for a real calendar date written YYYY-MM-DD.
+export function isIsoDate(text) {
+  const m = isoDate.exec(String(text ?? ''));
+  if (!m || m[0] !== text) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/// The period of the lead's chart and gap inbox ({since, as_of}: YYYY-MM-DD or '' for the server's
+/// default, the 30 days up to today) checked: null when it is fine, else the {key, args} of the
+/// problem (a date that is not one, "since" after "as_of", longer than maxPeriodDays).
+export function periodProblem({ since = '', as_of: asOf = '' }) {
+  if ((since && !isIsoDate(since)) || (asOf && !isIsoDate(asOf))) return { key: 'lead.period_bad_date', args: {} };
+  if (since && asOf) {
+    const days = daysBetween(since, asOf);
+    if (days < 0) return { key: 'lead.period_order', args: {} };
+    if (days >= maxPeriodDays) return { key: 'lead.period_too_long', args: { max: maxPeriodDays } };
+  }
+  return null;
+}
+
+/// The period kept in the page's query string (?since=…&as_of=…): {since, as_of}, '' for a value not
+/// given.
+export function periodFromQuery(search) {
+  const query = new URLSearchParams(search);
+  return { since: query.get('since') ?? '', as_of: query.get('as_of') ?? '' };
+}
+
+/// @p search (a query string) with the period set in it (a value '' removed), other parameters kept.
+export function periodQuery(search, period) {
+  return queryWith(search, { since: period.since, as_of: period.as_of });
+}
+
+/// @p search (a query string) with each parameter of @p values set (or removed when '', null or
+/// undefined), the others kept: "?a=1" or "".
+export function queryWith(search, values) {
+  const query = new URLSearchParams(search);
+  for (const [name, value] of Object.entries(values))
+    if (value !== '' && value !== null && value !== undefined) query.set(name, value);
+    else query.delete(name);
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
 /// Where each day of GET /v1/reports/searches goes in a chart @p width × @p height (with @p pad around
 /// the plot): a bar of the day's searches (scaled to the busiest day) and a point of its zero-result
 /// share (0–100 %, bottom to top). Returns {max, bars: [{x, y, width, height}], points: [{x, y, share}]}.

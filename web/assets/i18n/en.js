@@ -124,6 +124,15 @@ export default {
   'nav.edit': 'Editor',
 
   'lead.heading': 'Team lead dashboard',
+  'lead.period_title': 'Period',
+  'lead.period_hint': 'The period of the chart and the gap inbox; the page address keeps it, so this view can be shared.',
+  'lead.period_since': 'From',
+  'lead.period_as_of': 'To',
+  'lead.period_apply': 'Show',
+  'lead.period_reset': 'Last 30 days',
+  'lead.period_bad_date': 'Dates must be YYYY-MM-DD and exist in the calendar.',
+  'lead.period_order': 'The “from” date must not be after the “to” date.',
+  'lead.period_too_long': 'At most {max} days at once.',
   'lead.chart_title': 'Searches per day',
   'lead.chart_summary': '{searches} searches from {since} to {until}; {share}% found nothing.',
   'lead.chart_table': 'The figures by day',
@@ -180,6 +189,32 @@ export default {
   'reason.unused': 'unused',
   'reason.losing_to_gap': 'losing to a gap',
   'reason.duplicate_suspect': 'possible duplicate',
+  'reason_text.review_overdue': ({ days_overdue }) =>
+    days_overdue === 1
+      ? 'Review overdue by 1 day (reviewed {reviewed}, every {review_every_days} days, due {review_due}).'
+      : 'Review overdue by {days_overdue} days (reviewed {reviewed}, every {review_every_days} days, due {review_due}).',
+  'reason_text.never_reviewed': 'Never reviewed: the article has no reviewed date.',
+  'reason_text.expired': ({ days_ago }) =>
+    days_ago === 1 ? 'Expired 1 day ago (valid until {valid_to}).' : 'Expired {days_ago} days ago (valid until {valid_to}).',
+  'reason_text.expiring_soon': ({ days_left }) =>
+    days_left === 0
+      ? 'Expires today (valid until {valid_to}).'
+      : days_left === 1
+        ? 'Expires in 1 day (valid until {valid_to}).'
+        : 'Expires in {days_left} days (valid until {valid_to}).',
+  'reason_text.negative_feedback': '{not_helpful} of {votes} votes not helpful ({share}%) since {since}.',
+  'reason_text.broken_links': ({ links = [], files = [] }) => {
+    const states = { missing: 'does not exist', archived: 'archived', unpublished: 'not published' };
+    const items = [...links.map((l) => `${l.slug} (${states[l.state] ?? l.state})`), ...files.map((f) => `${f} (file missing)`)];
+    return `Broken links: ${items.join(', ')}.`;
+  },
+  'reason_text.unused': 'Unused: no view, search hit, suggestion or resolution in {days} days (since {since}).',
+  'reason_text.losing_to_gap': ({ events, terms = [], examples = [] }) =>
+    `${events === 1 ? '1 search or ticket' : '{events} searches or tickets'} near its topic found nothing${
+      terms.length ? ` (${terms.join(', ')})` : ''
+    }${examples.length ? `, e.g. ${examples.map((x) => `“${x}”`).join(', ')}` : ''}.`,
+  'reason_text.duplicate_suspect': ({ articles = [] }) =>
+    `Nearly the same as ${articles.map((a) => `${a.slug} “${a.title}” (similarity ${a.similarity}%)`).join('; ')}.`,
 
   'edit.list_heading': 'Editor',
   'edit.new': 'New article',
@@ -207,7 +242,8 @@ export default {
   'edit.archived': 'Archived (revision {revision}).',
   'edit.title_required': 'The article needs a title.',
   'edit.new_article': 'New article: nothing is saved yet.',
-  'edit.pending_draft': 'This article has a draft waiting to be published; what is shown here is the published text.',
+  'edit.draft_banner': "You are editing this article's pending draft. The published text stays live for agents until you publish the draft.",
+  'edit.draft_unreadable': 'The pending draft cannot be read (its front matter has an error); the published text is shown. Save draft replaces it.',
   'edit.preview': 'Preview',
   'edit.findings': 'Checks',
   'edit.no_findings': 'No problems found.',

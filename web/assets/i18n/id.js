@@ -117,6 +117,15 @@ export default {
   'nav.edit': 'Editor',
 
   'lead.heading': 'Dasbor ketua tim',
+  'lead.period_title': 'Periode',
+  'lead.period_hint': 'Periode grafik dan kotak celah; alamat halaman menyimpannya, jadi tampilan ini bisa dibagikan.',
+  'lead.period_since': 'Dari',
+  'lead.period_as_of': 'Sampai',
+  'lead.period_apply': 'Tampilkan',
+  'lead.period_reset': '30 hari terakhir',
+  'lead.period_bad_date': 'Tanggal harus berbentuk YYYY-MM-DD dan ada di kalender.',
+  'lead.period_order': 'Tanggal “dari” tidak boleh setelah tanggal “sampai”.',
+  'lead.period_too_long': 'Paling lama {max} hari sekaligus.',
   'lead.chart_title': 'Pencarian per hari',
   'lead.chart_summary': '{searches} pencarian dari {since} sampai {until}; {share}% tidak menemukan apa pun.',
   'lead.chart_table': 'Angka per hari',
@@ -171,6 +180,24 @@ export default {
   'reason.unused': 'tidak dipakai',
   'reason.losing_to_gap': 'kalah oleh celah',
   'reason.duplicate_suspect': 'mungkin duplikat',
+  'reason_text.review_overdue': 'Tinjauan terlambat {days_overdue} hari (ditinjau {reviewed}, setiap {review_every_days} hari, jatuh tempo {review_due}).',
+  'reason_text.never_reviewed': 'Belum pernah ditinjau: artikel tidak punya tanggal tinjauan.',
+  'reason_text.expired': 'Kedaluwarsa {days_ago} hari lalu (berlaku sampai {valid_to}).',
+  'reason_text.expiring_soon': ({ days_left }) =>
+    days_left === 0 ? 'Kedaluwarsa hari ini (berlaku sampai {valid_to}).' : 'Kedaluwarsa dalam {days_left} hari (berlaku sampai {valid_to}).',
+  'reason_text.negative_feedback': '{not_helpful} dari {votes} suara menilai tidak membantu ({share}%) sejak {since}.',
+  'reason_text.broken_links': ({ links = [], files = [] }) => {
+    const states = { missing: 'tidak ada', archived: 'diarsipkan', unpublished: 'belum terbit' };
+    const items = [...links.map((l) => `${l.slug} (${states[l.state] ?? l.state})`), ...files.map((f) => `${f} (berkas tidak ada)`)];
+    return `Tautan rusak: ${items.join(', ')}.`;
+  },
+  'reason_text.unused': 'Tidak dipakai: tidak ada tayangan, hasil pencarian, saran, atau penyelesaian dalam {days} hari (sejak {since}).',
+  'reason_text.losing_to_gap': ({ terms = [], examples = [] }) =>
+    `{events} pencarian atau tiket di sekitar topiknya tidak menemukan apa pun${terms.length ? ` (${terms.join(', ')})` : ''}${
+      examples.length ? `, mis. ${examples.map((x) => `“${x}”`).join(', ')}` : ''
+    }.`,
+  'reason_text.duplicate_suspect': ({ articles = [] }) =>
+    `Hampir sama dengan ${articles.map((a) => `${a.slug} “${a.title}” (kemiripan ${a.similarity}%)`).join('; ')}.`,
 
   'edit.list_heading': 'Editor',
   'edit.new': 'Artikel baru',
@@ -198,7 +225,8 @@ export default {
   'edit.archived': 'Diarsipkan (revisi {revision}).',
   'edit.title_required': 'Artikel perlu judul.',
   'edit.new_article': 'Artikel baru: belum ada yang disimpan.',
-  'edit.pending_draft': 'Artikel ini punya draf yang menunggu diterbitkan; yang tampil di sini adalah teks terbit.',
+  'edit.draft_banner': 'Anda menyunting draf artikel ini yang menunggu terbit. Teks terbit tetap tampil untuk agen sampai draf ini diterbitkan.',
+  'edit.draft_unreadable': 'Draf yang menunggu tidak bisa dibaca (front matter-nya salah); yang tampil adalah teks terbit. Simpan draf akan menggantinya.',
   'edit.preview': 'Pratinjau',
   'edit.findings': 'Pemeriksaan',
   'edit.no_findings': 'Tidak ada masalah.',

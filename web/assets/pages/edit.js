@@ -2,7 +2,9 @@
 // new article; an article's Markdown with its front matter as a form, a live preview with lint
 // findings (POST /v1/preview), publish / save draft / archive (PUT and DELETE /v1/articles/{slug} with
 // If-Match), its revision history with a line diff, and on a 412 who changed it and when, with
-// "reload their version" and "show the difference".
+// "reload their version" and "show the difference". A published article with a pending draft opens on
+// the draft (GET /v1/articles/{slug}/draft) under a banner: the published text stays live until the
+// draft is published.
 import { ApiError, articlePath, request } from '../api.js';
 import { articleContent, h } from '../dom.js';
 import { articleHref, editHref, formatTime, formValues, frontMatter } from '../format.js';
@@ -169,7 +171,11 @@ class Editor {
     this.can = session.can;
     this.slug = slug;
     this.controller = new AbortController();
-    this.etag = null; // of the version loaded (or last saved): sent as If-Match
+    // The live file's ETag, sent as If-Match: the publisher compares every write with the live file,
+    // a write of the pending draft too (and a draft write answers with the live ETag, unchanged).
+    this.etag = null;
+    this.baseEtag = null; // of the text loaded (the draft's own ETag for a draft): the conflict diff's base
+    this.baseRevision = null; // the revision last written here (after a save)
     this.extra = {};
     this.isNew = false;
     this.timer = 0;
@@ -224,6 +230,7 @@ class Editor {
     this.note = h('input', { id: 'note', type: 'text', autocomplete: 'off', maxlength: 500 });
     this.message = h('div', { id: 'edit-message', class: 'status', role: 'status', 'aria-live': 'polite' });
     this.conflict = h('section', { id: 'conflict', class: 'conflict', role: 'alert', hidden: true });
+    this.draftBanner = h('p', { id: 'draft-banner', class: 'warning', role: 'status', hidden: true, i18n: 'edit.draft_banner' });
     this.preview = h('div', { id: 'preview', class: 'article-body preview' });
     this.findings = h('ul', { id: 'findings', class: 'findings' });
     this.history = h('ol', { id: 'history', class: 'history' });
@@ -269,6 +276,7 @@ class Editor {
         { class: 'dashboard' },
         h('p', {}, h('a', { href: '/edit', i18n: 'edit.back' })),
         this.title,
+        this.draftBanner,
         h('p', { class: 'hint' }, h('span', { i18n: 'edit.slug' }), ' ', h('code', {}, this.slug), ' · ', h('a', { href: articleHref(this.slug), i18n: 'edit.view' })),
         h(
           'div',
@@ -297,26 +305,42 @@ class Editor {
     this.message.replaceChildren(h('p', { class: 'message error', role: 'alert' }, text));
   }
 
-  /// Loads the article as it is now (form, text, ETag) and its history; a slug with no article yet
-  /// is a new one (written with If-None-Match: *).
+  /// Loads the article as it is now (form, text, ETag) and its history: its pending draft when it has
+  /// one. A slug with no article yet is a new one (written with If-None-Match: *).
   async load() {
     this.conflict.hidden = true;
+    this.baseRevision = null;
     try {
       const { data, etag } = await request(articlePath(this.slug), { signal: this.controller.signal });
       this.isNew = false;
       this.etag = etag;
-      this.extra = data.extra && typeof data.extra === 'object' ? data.extra : {};
-      const values = formValues(data);
+      this.baseEtag = etag;
+      let shown = data;
+      let unreadableDraft = false;
+      if (data.pending_draft) {
+        const draft = await this.loadDraft();
+        if (draft?.article) {
+          shown = draft.article;
+          this.baseEtag = draft.etag;
+        } else if (draft) {
+          unreadableDraft = true;
+        }
+      }
+      this.showDraft(shown !== data);
+      this.extra = shown.extra && typeof shown.extra === 'object' ? shown.extra : {};
+      const values = formValues(shown);
       for (const [name, input] of Object.entries(this.inputs)) input.value = values[name];
-      this.body.value = data.markdown ?? '';
-      this.title.textContent = data.title || this.slug;
+      this.body.value = shown.markdown ?? '';
+      this.title.textContent = shown.title || this.slug;
       this.message.replaceChildren();
-      if (data.pending_draft) this.say('edit.pending_draft');
+      if (unreadableDraft) this.say('edit.draft_unreadable', {}, true);
     } catch (error) {
       if (error?.name === 'AbortError') return;
       if (error instanceof ApiError && error.status === 404) {
         this.isNew = true;
         this.etag = null;
+        this.baseEtag = null;
+        this.showDraft(false);
         this.inputs.status.value = 'draft';
         this.inputs.lang.value = 'id';
         this.inputs.audience.value = 'internal';
@@ -329,6 +353,22 @@ class Editor {
     this.archiveButton.disabled = this.isNew;
     this.schedulePreview(0);
     this.loadHistory();
+  }
+
+  /// The pending draft ({slug, markdown, etag, article}), or null when it went live in between (404).
+  async loadDraft() {
+    try {
+      const { data } = await request(`${articlePath(this.slug)}/draft`, { signal: this.controller.signal });
+      return data;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /// Whether the form holds the pending draft: the banner says the published text stays live.
+  showDraft(draft) {
+    this.draftBanner.hidden = !draft;
   }
 
   values() {
@@ -406,6 +446,7 @@ class Editor {
       const { data } = await request(articlePath(this.slug), { method: 'PUT', body, headers, signal: this.controller.signal });
       this.afterWrite(data, status === 'published' ? 'edit.published' : 'edit.saved_draft');
       this.inputs.status.value = data.status;
+      this.showDraft(Boolean(data.draft_copy));
     } catch (error) {
       this.writeFailed(error);
     } finally {
@@ -434,7 +475,9 @@ class Editor {
   }
 
   afterWrite(data, key) {
-    this.etag = data.etag;
+    this.etag = data.etag; // the live file's: unchanged by a draft copy
+    this.baseEtag = null;
+    this.baseRevision = data.revision;
     this.isNew = false;
     this.note.value = '';
     this.conflict.hidden = true;
@@ -478,14 +521,16 @@ class Editor {
     this.conflict.querySelector('h2').focus();
   }
 
-  /// The difference between the version this page loaded and theirs: the revision whose ETag is the
-  /// one loaded (the first write through the API records the file as it was), to their revision.
+  /// The difference between the version this page loaded and theirs: the revision last saved here, or
+  /// the one whose ETag is the text loaded (the first write through the API records the file as it
+  /// was; a pending draft is a revision of its own), to their revision.
   async showConflictDiff(by) {
     try {
       const { data } = await request(`${articlePath(this.slug)}/revisions`, { signal: this.controller.signal });
       const revisions = data.revisions;
       const theirs = by?.revision ?? revisions.at(-1)?.revision;
-      const base = revisions.find((r) => r.etag === this.etag)?.revision ?? theirs - 1;
+      const loaded = this.baseEtag ? revisions.filter((r) => r.etag === this.baseEtag).at(-1)?.revision : undefined;
+      const base = this.baseRevision ?? loaded ?? theirs - 1;
       if (!theirs || base < 1) {
         this.say('edit.no_difference', {}, true);
         return;

@@ -1,10 +1,25 @@
 // The team lead's dashboard (`/lead`): the stale report (GET /v1/reports/stale: filters, sorting,
 // reason badges with their evidence, the owners with their counts, a CSV download), the content-gap
 // inbox (GET /v1/reports/gaps, with "create draft" for editors) and a chart of searches per day and
-// their zero-result share (GET /v1/reports/searches), drawn as inline SVG.
+// their zero-result share (GET /v1/reports/searches), drawn as inline SVG. The period of the inbox and
+// the chart (since, as_of; the server's default: the 30 days up to today) and the stale report's owner,
+// category and sort are kept in the query string, so the view can be shared. Each reason reads as a sentence in the page's language, built from its
+// code and evidence (the server's English summary for a code the page does not know).
 import { ApiError, download, request } from '../api.js';
 import { h, saveBlob, svg } from '../dom.js';
-import { articleHref, chartGeometry, daysOverdue, editHref, evidenceText, sortStale } from '../format.js';
+import {
+  articleHref,
+  chartGeometry,
+  daysOverdue,
+  editHref,
+  evidenceText,
+  periodFromQuery,
+  periodProblem,
+  periodQuery,
+  queryWith,
+  reasonSentence,
+  sortStale,
+} from '../format.js';
 import { dateArg, label, onLanguageChange, t } from '../i18n.js';
 
 /// The reason codes of the stale report and their labels.
@@ -43,11 +58,11 @@ class LeadPage {
     this.owners = []; // [{owner, count}] of the unfiltered report
     this.categories = [];
     this.days = [];
+    this.periodSeq = 0;
     this.build();
     this.offLanguage = onLanguageChange(() => this.drawChart());
     this.loadStale(true);
-    this.loadGaps();
-    this.loadChart();
+    this.startPeriod();
   }
 
   destroy() {
@@ -77,18 +92,50 @@ class LeadPage {
       h('label', { class: 'filter' }, h('span', { i18n: 'lead.sort' }), this.sort),
       h('div', { class: 'filter filter-action' }, this.csv),
     );
-    for (const control of [this.owner, this.category, this.asOf]) control.addEventListener('change', () => this.loadStale(false));
-    this.sort.addEventListener('change', () => this.showStale());
+    for (const control of [this.owner, this.category]) control.addEventListener('change', () => this.staleChanged(true));
+    this.asOf.addEventListener('change', () => this.loadStale(false));
+    this.sort.addEventListener('change', () => this.staleChanged(false));
+    // The sort of the address (owner and category once their options are known).
+    const sort = new URLSearchParams(location.search).get('sort');
+    if (sortLabels.some((s) => s.value === sort)) this.sort.value = sort;
 
     this.gapStatus = h('div', { id: 'gap-status', class: 'status', role: 'status', 'aria-live': 'polite' });
     this.gaps = h('ol', { id: 'gaps', class: 'gap-list' });
     this.chart = h('figure', { id: 'chart', class: 'chart' });
+
+    this.since = h('input', { id: 'p-since', name: 'since', type: 'date' });
+    this.until = h('input', { id: 'p-as-of', name: 'as_of', type: 'date' });
+    this.periodMessage = h('div', { id: 'period-message', 'aria-live': 'polite' });
+    const period = h(
+      'form',
+      { id: 'period', class: 'filters period', on: { submit: (e) => this.applyPeriod(e) } },
+      h('label', { class: 'filter' }, h('span', { i18n: 'lead.period_since' }), this.since),
+      h('label', { class: 'filter' }, h('span', { i18n: 'lead.period_as_of' }), this.until),
+      h(
+        'div',
+        { class: 'filter filter-action' },
+        h(
+          'div',
+          { class: 'inline' },
+          h('button', { id: 'period-apply', class: 'button primary', type: 'submit', i18n: 'lead.period_apply' }),
+          h('button', { id: 'period-reset', class: 'button', type: 'button', i18n: 'lead.period_reset', on: { click: () => this.resetPeriod() } }),
+        ),
+      ),
+    );
 
     this.main.replaceChildren(
       h(
         'div',
         { class: 'dashboard' },
         h('h1', { i18n: 'lead.heading' }),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'period-title' },
+          h('h2', { id: 'period-title', i18n: 'lead.period_title' }),
+          h('p', { class: 'hint', i18n: 'lead.period_hint' }),
+          period,
+          this.periodMessage,
+        ),
         h(
           'section',
           { class: 'card', 'aria-labelledby': 'chart-title' },
@@ -148,6 +195,17 @@ class LeadPage {
         );
         this.category.append(...this.categories.map((c) => h('option', { value: c }, c)));
         if (!this.asOf.value) this.asOf.value = data.as_of;
+        // The owner and category of the address, when the report has them: asked for again.
+        const query = new URLSearchParams(location.search);
+        const owner = query.get('owner');
+        const category = query.get('category');
+        const known = (select, value) => value && [...select.options].some((o) => o.value === value);
+        if (known(this.owner, owner) || known(this.category, category)) {
+          if (known(this.owner, owner)) this.owner.value = owner;
+          if (known(this.category, category)) this.category.value = category;
+          this.loadStale(false);
+          return;
+        }
       }
       this.showStale();
     } catch (error) {
@@ -203,7 +261,16 @@ class LeadPage {
 
   filterOwner(owner) {
     this.owner.value = this.owner.value === owner ? '' : owner;
-    this.loadStale(false);
+    this.staleChanged(true);
+  }
+
+  /// A filter or the sort changed: kept in the address; @p reload asks the server again (the sort
+  /// orders the rows already there).
+  staleChanged(reload) {
+    const sort = this.sort.value === sortLabels[0].value ? '' : this.sort.value;
+    history.replaceState(null, '', location.pathname + queryWith(location.search, { owner: this.owner.value, category: this.category.value, sort }) + location.hash);
+    if (reload) this.loadStale(false);
+    else this.showStale();
   }
 
   staleRow(entry) {
@@ -235,7 +302,7 @@ class LeadPage {
             { class: 'reason', dataset: { code: reason.code } },
             h('span', { class: 'badge warn reason-badge', i18n: reasonLabels[reason.code] ?? null }, reasonLabels[reason.code] ? null : reason.code),
             ' ',
-            h('span', { class: 'reason-summary' }, reason.summary),
+            reasonSummary(reason),
             h(
               'dl',
               { class: 'evidence' },
@@ -264,11 +331,66 @@ class LeadPage {
     }
   }
 
+  // ---- the period of the gap inbox and the chart -------------------------------------------------
+
+  /// The period of the address (?since=…&as_of=…), else the server's default; one that is not valid is
+  /// said and left out.
+  startPeriod() {
+    const period = periodFromQuery(location.search);
+    const problem = periodProblem(period);
+    if (problem) {
+      this.sayPeriod(problem);
+      history.replaceState(null, '', location.pathname + periodQuery(location.search, { since: '', as_of: '' }) + location.hash);
+      this.loadPeriod({ since: '', as_of: '' });
+    } else {
+      this.loadPeriod(period);
+    }
+  }
+
+  sayPeriod(problem) {
+    if (!problem) {
+      this.periodMessage.replaceChildren();
+      return;
+    }
+    this.periodMessage.replaceChildren(h('p', { class: 'message error', role: 'alert', i18n: [problem.key, problem.args] }));
+  }
+
+  applyPeriod(event) {
+    event.preventDefault();
+    const period = { since: this.since.value, as_of: this.until.value };
+    // A date input holding something that is not a date reports '' with badInput set.
+    const problem = this.since.validity.badInput || this.until.validity.badInput ? { key: 'lead.period_bad_date', args: {} } : periodProblem(period);
+    this.sayPeriod(problem);
+    if (problem) return;
+    history.replaceState(null, '', location.pathname + periodQuery(location.search, period) + location.hash);
+    this.loadPeriod(period);
+  }
+
+  resetPeriod() {
+    this.sayPeriod(null);
+    history.replaceState(null, '', location.pathname + periodQuery(location.search, { since: '', as_of: '' }) + location.hash);
+    this.loadPeriod({ since: '', as_of: '' });
+  }
+
+  /// Loads the gap inbox and the chart for @p period ({since, as_of}; '' for the server's default);
+  /// the fields then show the period the server answered for.
+  loadPeriod(period) {
+    const seq = ++this.periodSeq;
+    this.since.value = period.since;
+    this.until.value = period.as_of;
+    this.loadGaps(period, seq);
+    this.loadChart(period, seq);
+  }
+
   // ---- the gap inbox ----------------------------------------------------------------------------
 
-  async loadGaps() {
+  async loadGaps(period, seq) {
+    this.gaps.setAttribute('aria-busy', 'true');
     try {
-      const { data } = await request('/v1/reports/gaps', { signal: this.controller.signal });
+      const { data } = await request('/v1/reports/gaps', { params: period, signal: this.controller.signal });
+      if (seq !== this.periodSeq) return;
+      this.since.value = data.since;
+      this.until.value = data.until;
       this.gapStatus.replaceChildren(
         h('p', {
           class: 'count',
@@ -281,7 +403,9 @@ class LeadPage {
       }
       this.gaps.replaceChildren(...data.clusters.map((c) => this.gapRow(c)));
     } catch (error) {
-      this.showError(this.gapStatus, error);
+      if (seq === this.periodSeq) this.showError(this.gapStatus, error);
+    } finally {
+      if (seq === this.periodSeq) this.gaps.removeAttribute('aria-busy');
     }
   }
 
@@ -332,13 +456,17 @@ class LeadPage {
 
   // ---- the chart --------------------------------------------------------------------------------
 
-  async loadChart() {
+  async loadChart(period, seq) {
     try {
-      const { data } = await request('/v1/reports/searches', { signal: this.controller.signal });
+      const { data } = await request('/v1/reports/searches', { params: period, signal: this.controller.signal });
+      if (seq !== this.periodSeq) return;
       this.days = data.days;
       this.drawChart();
     } catch (error) {
-      this.showError(this.chart, error);
+      if (seq === this.periodSeq) {
+        this.days = [];
+        this.showError(this.chart, error);
+      }
     }
   }
 
@@ -392,6 +520,17 @@ class LeadPage {
       h('details', {}, h('summary', { i18n: 'lead.chart_table' }), table),
     );
   }
+}
+
+/// A reason as a sentence in the page's language (relabelled on a language switch), or the server's
+/// English summary for a code the page does not know; the summary is kept as its title.
+function reasonSummary(reason) {
+  const sentence = reasonSentence(reason);
+  return h(
+    'span',
+    { class: 'reason-summary', title: sentence ? reason.summary : null, i18n: sentence ? [sentence.key, sentence.args] : null },
+    sentence ? null : reason.summary,
+  );
 }
 
 /// One day of the chart as text: "2026-11-20: 12 searches, 25 % found nothing".
