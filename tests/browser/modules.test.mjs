@@ -221,9 +221,11 @@ test('the editor form and the front matter it sends', () => {
 });
 
 test('every reason code of the stale report has a sentence in both languages', async () => {
-  // The codes service/reports.cpp gives reasons (make_reason("code", …)).
+  // The codes service/reports.cpp lists in reason_order (every reason it gives is ranked there).
   const source = await readFile(join(repo, 'service', 'reports.cpp'), 'utf8');
-  const codes = [...new Set([...source.matchAll(/make_reason\(\s*"(\w+)"/g)].map((m) => m[1]))];
+  const order = source.match(/reason_order\{([^}]*)\}/);
+  assert.ok(order, 'reason_order not found in reports.cpp');
+  const codes = [...order[1].matchAll(/"(\w+)"/g)].map((m) => m[1]);
   assert.ok(codes.length >= 9, `only ${codes.length} reason codes found in reports.cpp: ${codes}`);
   assert.deepEqual(codes.filter((c) => !format.reasonCodes.includes(c)), [], 'reason codes without a sentence');
   for (const code of format.reasonCodes) for (const lang of ['id', 'en']) assert.ok(dictionaries[lang][`reason_text.${code}`], `${lang} ${code}`);
@@ -244,6 +246,7 @@ test('reasons as sentences from their code and evidence, in Indonesian and Engli
     expired: { valid_to: '2026-11-01', days_ago: 1 },
     expiring_soon: { valid_to: '2026-11-22', days_left: 0 },
     negative_feedback: { not_helpful: 3, helpful: 1, votes: 4, share: 0.75, since: '2026-06-01' },
+    flagged_outdated: { flags: 2, last_flagged: '2026-11-20', since: '2026-10-01' },
     broken_links: { links: [{ slug: 'akun/lama', state: 'archived' }, { slug: 'tidak/ada', state: 'missing' }], files: ['img/x.png'] },
     unused: { days: 90, since: '2026-08-25' },
     losing_to_gap: { events: 4, zero_result_searches: 3, no_confident_suggestions: 1, terms: ['paylater'], examples: ['paylater ditolak', 'x'.repeat(100)] },
@@ -266,6 +269,12 @@ test('reasons as sentences from their code and evidence, in Indonesian and Engli
   assert.equal(say({ code: 'expiring_soon', evidence: { valid_to: '2026-12-01', days_left: 9 } }, 'id'), `Kedaluwarsa dalam 9 hari (berlaku sampai ${d('2026-12-01', 'id')}).`);
   assert.equal(id.negative_feedback, `3 dari 4 suara menilai tidak membantu (75%) sejak ${d('2026-06-01', 'id')}.`);
   assert.equal(en.negative_feedback, `3 of 4 votes not helpful (75%) since ${d('2026-06-01', 'en')}.`);
+  assert.equal(id.flagged_outdated, `Ditandai usang oleh agen 2 kali sejak ${d('2026-10-01', 'id')} (terakhir ${d('2026-11-20', 'id')}).`);
+  assert.equal(en.flagged_outdated, `Marked out of date by agents 2 times since ${d('2026-10-01', 'en')} (last ${d('2026-11-20', 'en')}).`);
+  assert.equal(
+    say({ code: 'flagged_outdated', evidence: { flags: 1, last_flagged: '2026-11-20', since: '2026-10-01' } }, 'en'),
+    `Marked out of date by an agent once since ${d('2026-10-01', 'en')} (last ${d('2026-11-20', 'en')}).`,
+  );
   assert.equal(id.broken_links, 'Tautan rusak: akun/lama (diarsipkan), tidak/ada (tidak ada), img/x.png (berkas tidak ada).');
   assert.equal(en.broken_links, 'Broken links: akun/lama (archived), tidak/ada (does not exist), img/x.png (file missing).');
   assert.equal(en.unused, `Unused: no view, search hit, suggestion or resolution in 90 days (since ${d('2026-08-25', 'en')}).`);
@@ -274,7 +283,7 @@ test('reasons as sentences from their code and evidence, in Indonesian and Engli
   assert.equal(id.duplicate_suspect, 'Hampir sama dengan akun/otp “OTP tidak masuk” (kemiripan 86%).');
   assert.equal(en.duplicate_suspect, 'Nearly the same as akun/otp “OTP tidak masuk” (similarity 86%).');
   // No sentence (the page shows the server's summary): an unknown code, evidence missing a field.
-  assert.equal(format.reasonSentence({ code: 'outdated', evidence: { votes: 3 }, summary: 's' }), null);
+  assert.equal(format.reasonSentence({ code: 'obsolete', evidence: { votes: 3 }, summary: 's' }), null);
   assert.equal(format.reasonSentence({ code: 'expired', evidence: { valid_to: '2026-11-01' } }), null);
   assert.equal(format.reasonSentence({ code: 'expired', evidence: { valid_to: '2026-11-01', days_ago: '3' } }), null);
   assert.equal(format.reasonSentence({ code: 'review_overdue' }), null);

@@ -194,6 +194,7 @@ const reasonSentences = {
   expired: { key: 'reason_text.expired', fields: ['days_ago', 'valid_to'] },
   expiring_soon: { key: 'reason_text.expiring_soon', fields: ['days_left', 'valid_to'] },
   negative_feedback: { key: 'reason_text.negative_feedback', fields: ['not_helpful', 'votes', 'share', 'since'] },
+  flagged_outdated: { key: 'reason_text.flagged_outdated', fields: ['flags', 'last_flagged', 'since'] },
   broken_links: { key: 'reason_text.broken_links', fields: ['links', 'files'] },
   unused: { key: 'reason_text.unused', fields: ['days', 'since'] },
   losing_to_gap: { key: 'reason_text.losing_to_gap', fields: ['events', 'terms', 'examples'] },
@@ -203,7 +204,7 @@ const reasonSentences = {
 /// The reason codes the page writes a sentence for.
 export const reasonCodes = Object.keys(reasonSentences);
 
-const reasonDates = new Set(['reviewed', 'review_due', 'valid_to', 'since']);
+const reasonDates = new Set(['reviewed', 'review_due', 'valid_to', 'since', 'last_flagged']);
 
 /// Longest example wording quoted in a sentence (the evidence keeps them whole).
 const exampleChars = 80;

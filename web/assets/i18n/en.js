@@ -185,6 +185,7 @@ export default {
   'reason.expired': 'expired',
   'reason.expiring_soon': 'expiring soon',
   'reason.negative_feedback': 'negative feedback',
+  'reason.flagged_outdated': 'flagged outdated',
   'reason.broken_links': 'broken links',
   'reason.unused': 'unused',
   'reason.losing_to_gap': 'losing to a gap',
@@ -203,6 +204,10 @@ export default {
         ? 'Expires in 1 day (valid until {valid_to}).'
         : 'Expires in {days_left} days (valid until {valid_to}).',
   'reason_text.negative_feedback': '{not_helpful} of {votes} votes not helpful ({share}%) since {since}.',
+  'reason_text.flagged_outdated': ({ flags }) =>
+    flags === 1
+      ? 'Marked out of date by an agent once since {since} (last {last_flagged}).'
+      : 'Marked out of date by agents {flags} times since {since} (last {last_flagged}).',
   'reason_text.broken_links': ({ links = [], files = [] }) => {
     const states = { missing: 'does not exist', archived: 'archived', unpublished: 'not published' };
     const items = [...links.map((l) => `${l.slug} (${states[l.state] ?? l.state})`), ...files.map((f) => `${f} (file missing)`)];

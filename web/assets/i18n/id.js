@@ -176,6 +176,7 @@ export default {
   'reason.expired': 'kedaluwarsa',
   'reason.expiring_soon': 'segera kedaluwarsa',
   'reason.negative_feedback': 'umpan balik negatif',
+  'reason.flagged_outdated': 'ditandai usang',
   'reason.broken_links': 'tautan rusak',
   'reason.unused': 'tidak dipakai',
   'reason.losing_to_gap': 'kalah oleh celah',
@@ -186,6 +187,7 @@ export default {
   'reason_text.expiring_soon': ({ days_left }) =>
     days_left === 0 ? 'Kedaluwarsa hari ini (berlaku sampai {valid_to}).' : 'Kedaluwarsa dalam {days_left} hari (berlaku sampai {valid_to}).',
   'reason_text.negative_feedback': '{not_helpful} dari {votes} suara menilai tidak membantu ({share}%) sejak {since}.',
+  'reason_text.flagged_outdated': 'Ditandai usang oleh agen {flags} kali sejak {since} (terakhir {last_flagged}).',
   'reason_text.broken_links': ({ links = [], files = [] }) => {
     const states = { missing: 'tidak ada', archived: 'diarsipkan', unpublished: 'belum terbit' };
     const items = [...links.map((l) => `${l.slug} (${states[l.state] ?? l.state})`), ...files.map((f) => `${f} (berkas tidak ada)`)];

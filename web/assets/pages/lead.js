@@ -29,6 +29,7 @@ const reasonLabels = {
   expired: 'reason.expired',
   expiring_soon: 'reason.expiring_soon',
   negative_feedback: 'reason.negative_feedback',
+  flagged_outdated: 'reason.flagged_outdated',
   broken_links: 'reason.broken_links',
   unused: 'reason.unused',
   losing_to_gap: 'reason.losing_to_gap',
