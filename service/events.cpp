@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "sql_stmt.hpp"
+
 namespace solusi::service {
 namespace {
 
@@ -186,54 +188,9 @@ CREATE INDEX suggestions_gap
 )sql",
 };
 
-Error sql_error(sqlite3* db, const std::string& what) {
-  return Error{ErrorCode::io_error, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), {}, 0};
-}
-
-/// A prepared statement, finalized on destruction.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
-  }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return st_ != nullptr; }
-  Stmt& bind(int i, std::string_view s) {
-    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(st_, i, v);
-    return *this;
-  }
-  Stmt& bind(int i, double v) {
-    sqlite3_bind_double(st_, i, v);
-    return *this;
-  }
-  /// SQLITE_ROW, SQLITE_DONE or an error code.
-  int step() { return sqlite3_step(st_); }
-  std::string text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string();
-  }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-};
-
-Result<void> exec(sqlite3* db, const char* sql, const std::string& what) {
-  char* msg = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-    std::string m = msg ? msg : "unknown error";
-    sqlite3_free(msg);
-    return fail(ErrorCode::io_error, what + ": " + m);
-  }
-  return {};
-}
+using sql::exec;
+using sql::Stmt;
+constexpr auto sql_error = sql::error;
 
 /// Runs @p work in one IMMEDIATE transaction: committed when it succeeds, rolled back when not.
 template <class Work>

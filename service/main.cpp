@@ -275,10 +275,32 @@ int run_check(const std::string& articles, bool json, bool strict) {
   return errors > 0 || (strict && warnings > 0) ? exit_findings : 0;
 }
 
-struct ServeOptions {
+/// The paths and settings a command runs with: the defaults, then --config, then the command's own flags.
+struct PathFlags {
   std::string config_file;
-  std::string listen;
   std::optional<std::string> articles, index, events;
+};
+
+Result<service::Config> command_config(const PathFlags& o, const std::string& default_articles,
+                                       const std::string& default_index) {
+  service::Config config;
+  config.articles_dir = default_articles;
+  config.index_dir = default_index;
+  config.web_dir = default_web_dir();
+  if (!o.config_file.empty()) {
+    auto loaded = service::load_config(o.config_file, config);
+    if (!loaded) return tl::unexpected(loaded.error());
+    config = std::move(*loaded);
+  }
+  if (o.articles) config.articles_dir = *o.articles;
+  if (o.index) config.index_dir = *o.index;
+  if (o.events) config.events_path = *o.events;
+  if (config.events_path.empty()) config.events_path = service::default_events_path(config.index_dir);
+  return config;
+}
+
+struct ServeOptions : PathFlags {
+  std::string listen;
   unsigned threads = 0;
   bool no_index = false;
 };
@@ -292,19 +314,9 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  service::Config config;
-  config.articles_dir = default_articles;
-  config.index_dir = default_index;
-  config.web_dir = default_web_dir();
-  if (!o.config_file.empty()) {
-    auto loaded = service::load_config(o.config_file, config);
-    if (!loaded) return report_error(loaded.error());
-    config = std::move(*loaded);
-  }
-  if (o.articles) config.articles_dir = *o.articles;
-  if (o.index) config.index_dir = *o.index;
-  if (o.events) config.events_path = *o.events;
-  if (config.events_path.empty()) config.events_path = service::default_events_path(config.index_dir);
+  auto configured = command_config(o, default_articles, default_index);
+  if (!configured) return report_error(configured.error());
+  service::Config config = std::move(*configured);
   // Open (create, migrate) events.db before anything else: a broken one stops the start, loudly.
   auto store = service::EventStore::open(config.events_path);
   if (!store) return report_error(store.error());
@@ -355,9 +367,7 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   return 0;
 }
 
-struct StaleCommand {
-  std::string config_file;
-  std::optional<std::string> articles, index, events;
+struct StaleCommand : PathFlags {
   std::string as_of, owner, category, format = "table", webhook, limit;
   bool notify = false, dry_run = false;
 };
@@ -365,18 +375,9 @@ struct StaleCommand {
 /// `solusi stale`: exit 0 when the report ran (whether or not it lists articles) and, with --notify,
 /// every owner was notified; 1 when some owner could not be notified; 2 when it could not run.
 int run_stale(const StaleCommand& o, const std::string& default_articles, const std::string& default_index) {
-  service::Config config;
-  config.articles_dir = default_articles;
-  config.index_dir = default_index;
-  if (!o.config_file.empty()) {
-    auto loaded = service::load_config(o.config_file, config);
-    if (!loaded) return report_error(loaded.error());
-    config = std::move(*loaded);
-  }
-  if (o.articles) config.articles_dir = *o.articles;
-  if (o.index) config.index_dir = *o.index;
-  if (o.events) config.events_path = *o.events;
-  if (config.events_path.empty()) config.events_path = service::default_events_path(config.index_dir);
+  auto configured = command_config(o, default_articles, default_index);
+  if (!configured) return report_error(configured.error());
+  service::Config config = std::move(*configured);
 
   service::StaleOptions options;
   options.as_of = Date::today();

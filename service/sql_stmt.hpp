@@ -1,5 +1,5 @@
 // A prepared SQLite statement, finalized on destruction, and a transaction helper: shared by the usage
-// log and the report readers (events.cpp keeps its own copy in its anonymous namespace).
+// log, the event store and the report readers.
 #pragma once
 
 #include <sqlite3.h>
