@@ -221,7 +221,10 @@ struct Publisher::Impl {
 
     if (auto ok = write_durably(file_of(request.slug), request.text); !ok) return tl::unexpected(ok.error());
     std::error_code ec;
-    if (article->status == Status::published) fs::remove(draft_of(request.slug), ec);  // the draft went live
+    // A draft waiting beside the article went live, or the article was retired with it (its text stays
+    // in the revisions).
+    if (article->status == Status::published || article->status == Status::archived)
+      fs::remove(draft_of(request.slug), ec);
     auto r = events.add_revision(request.slug, request.author, result.created ? "create" : action,
                                  result.status, request.note, request.text, hash_of(request.text));
     if (!r) return tl::unexpected(r.error());

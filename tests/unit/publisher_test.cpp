@@ -393,6 +393,23 @@ TEST_F(PublisherTest, ADraftOfAPublishedArticleWaitsBesideItUntilPublished) {
   EXPECT_THAT(agent_search("yorbastin"), ElementsAre("pembayaran/frenquil"));
 }
 
+TEST_F(PublisherTest, ArchivingRetiresAPendingDraftWithTheArticle) {
+  auto r1 = write("pembayaran/grivant", article("Grivant", "grivant"));
+  ASSERT_TRUE(r1) << r1.error().describe();
+  const std::string draft = article("Grivant", "grivant dengan olmesquir", "draft");
+  ASSERT_TRUE(write("pembayaran/grivant", draft, r1->etag));
+  ASSERT_TRUE(*publisher_->draft_copy("pembayaran/grivant"));
+  auto archived = publisher_->archive("pembayaran/grivant", "sari", "", r1->etag);
+  ASSERT_TRUE(archived) << archived.error().describe();
+  auto gone = publisher_->draft_copy("pembayaran/grivant");
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone) << "a draft of an archived article would be loaded by the editor";
+  // Its text stays in the history.
+  EXPECT_EQ(actions("pembayaran/grivant"),
+            (std::vector<std::string>{"budi:create", "budi:update", "sari:archive"}));
+  EXPECT_EQ(events_->revision("pembayaran/grivant", 2).value()->text, draft);
+}
+
 TEST_F(PublisherTest, DraftCopiesDoNotMakeTheNextWriteRecordAFalseOutsideEdit) {
   auto r1 = write("pembayaran/drimvol", article("Drimvol", "drimvol"));
   ASSERT_TRUE(r1) << r1.error().describe();
