@@ -1,7 +1,6 @@
 #include "search_days.hpp"
 
 #include "events.hpp"
-#include "report_sources.hpp"
 #include "sql_stmt.hpp"
 
 namespace solusi::service {
@@ -38,18 +37,14 @@ Result<std::vector<SearchDay>> load_search_days(const std::filesystem::path& eve
                                            std::to_string(EventStore::schema_version) +
                                            ": run `solusi serve` once to migrate it");
   }
-  // A search `s` extended by the same principal's next search within ?3 seconds was typed on.
+  // A search the same principal typed on (extended within as_you_type_seconds) is marked superseded
+  // when the longer one is written: it is not a search of its own.
   sql::Stmt st(c.db,
-               "SELECT s.at / 86400, count(*), sum(s.hits = 0) FROM searches AS s "
-               "WHERE s.at >= ?1 AND s.at < ?2 AND NOT EXISTS (SELECT 1 FROM searches AS n "
-               "WHERE n.principal = s.principal AND n.at >= s.at AND n.at <= s.at + ?3 AND n.id > s.id "
-               "AND length(n.query) > length(s.query) AND substr(n.query, 1, length(s.query)) = s.query) "
-               "GROUP BY s.at / 86400 ORDER BY 1");
+               "SELECT at / 86400, count(*), sum(hits = 0) FROM searches "
+               "WHERE at >= ?1 AND at < ?2 AND superseded = 0 GROUP BY at / 86400 ORDER BY 1");
   if (!st.ok()) return tl::unexpected(sql::error(c.db, "cannot read searches"));
   const std::int64_t first_day = since.days_since_epoch();
-  st.bind(1, first_day * seconds_per_day)
-      .bind(2, (until.days_since_epoch() + 1) * seconds_per_day)
-      .bind(3, as_you_type_seconds);
+  st.bind(1, first_day * seconds_per_day).bind(2, (until.days_since_epoch() + 1) * seconds_per_day);
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
     const std::int64_t i = st.integer(0) - first_day;
