@@ -175,6 +175,7 @@ TEST(ArticleLifecycle, ScheduledAndExpiredArticlesAreHiddenLikeInSearch) {
   o.articles_dir = dir / "articles";
   o.index_dir = dir / "index";
   o.threads = 1;
+  o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
   ASSERT_TRUE(index_folder(o));
   service::Config config;
   config.host = "127.0.0.1";

@@ -157,6 +157,7 @@ TEST_F(Concurrency, ArticleRoutesSurviveCommitsTheReaderHasNotSeen) {
     o.articles_dir = articles_dir();
     o.index_dir = index_dir();
     o.threads = 1;
+    o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
     ASSERT_TRUE(index_folder(o));
   }
   for (const std::string target : {"/v1/articles", "/metrics", "/v1/articles/pembayaran/refund-belum-masuk",

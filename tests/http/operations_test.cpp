@@ -164,6 +164,7 @@ TEST_F(Operations, MetricsRevisionFollowsACommit) {
   o.articles_dir = articles_dir();
   o.index_dir = index_dir();
   o.threads = 1;
+  o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
   ASSERT_TRUE(index_folder(o));
   EXPECT_TRUE(testing::eventually(
       [&] {

@@ -167,6 +167,7 @@ TEST_F(Reports, StaleReportUsesTheLoggedUsage) {
   o.articles_dir = articles_dir();
   o.index_dir = index_dir();
   o.threads = 1;
+  o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
   ASSERT_TRUE(index_folder(o));
   start(quick_config());
   for (int i = 0; i < 3; ++i) ASSERT_EQ(get("/v1/articles/internal/catatan-shift").status, 200);

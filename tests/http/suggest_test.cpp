@@ -229,6 +229,7 @@ class SuggestFixture : public ::testing::Test {
     o.articles_dir = articles_dir();
     o.index_dir = index_dir();
     o.threads = 1;
+    o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
     auto report = index_folder(o);
     ASSERT_TRUE(report) << report.error().describe();
     ASSERT_TRUE(report->errors.empty()) << report->errors.front().describe();
