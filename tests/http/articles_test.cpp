@@ -171,12 +171,7 @@ TEST(ArticleLifecycle, ScheduledAndExpiredArticlesAreHiddenLikeInSearch) {
                       "---\ntitle: Syarat diskon Ramadan\nlang: id\ncategory: promo\nowner: tim-promo\n"
                       "valid_to: 2020-04-30\naudience: public\n---\nDiskon Ramadan berlaku untuk semua "
                       "pesanan di atas Rp100.000.\n");
-  IndexOptions o;
-  o.articles_dir = dir / "articles";
-  o.index_dir = dir / "index";
-  o.threads = 1;
-  o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
-  ASSERT_TRUE(index_folder(o));
+  ASSERT_TRUE(testing::reindex(dir / "articles", dir / "index"));
   service::Config config;
   config.host = "127.0.0.1";
   config.port = 0;

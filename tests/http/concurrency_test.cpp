@@ -153,12 +153,7 @@ TEST_F(Concurrency, ArticleRoutesSurviveCommitsTheReaderHasNotSeen) {
   for (int i = 0; i < 6; ++i) {
     for (const auto& a : testing::fixture_articles())
       testing::write_file(articles_dir() / a.path, a.text + "\nRevisi " + std::to_string(i) + ".\n");
-    IndexOptions o;
-    o.articles_dir = articles_dir();
-    o.index_dir = index_dir();
-    o.threads = 1;
-    o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
-    ASSERT_TRUE(index_folder(o));
+    ASSERT_TRUE(testing::reindex(articles_dir(), index_dir()));
   }
   for (const std::string target : {"/v1/articles", "/metrics", "/v1/articles/pembayaran/refund-belum-masuk",
                                    "/readyz", "/v1/search?q=refund"}) {

@@ -257,13 +257,20 @@ inline void write_fixture_articles(const fs::path& articles_dir) {
   for (const auto& a : fixture_articles()) write_file(articles_dir / a.path, a.text);
 }
 
-/// Indexes @p articles into @p index in-process, with one parsing thread (cheap under `ctest -j2`).
-inline void build_index(const fs::path& articles, const fs::path& index) {
+/// Indexes @p articles into @p index in-process, with one parsing thread (cheap under `ctest -j2`), as
+/// `solusi index` does: waiting for a running test server's watcher, which may be indexing the same edits.
+inline Result<IndexReport> reindex(const fs::path& articles, const fs::path& index) {
   IndexOptions o;
   o.articles_dir = articles;
   o.index_dir = index;
   o.threads = 1;
-  auto report = index_folder(o);
+  o.lock_wait = std::chrono::seconds(30);
+  return index_folder(o);
+}
+
+/// Indexes the fixture articles: every one of them indexed, none rejected.
+inline void build_index(const fs::path& articles, const fs::path& index) {
+  auto report = reindex(articles, index);
   ASSERT_TRUE(report) << report.error().describe();
   ASSERT_TRUE(report->errors.empty()) << report->errors.front().describe();
   ASSERT_EQ(report->documents, fixture_articles().size());

@@ -160,12 +160,7 @@ TEST_F(Operations, MetricsRevisionFollowsACommit) {
   testing::write_file(articles_dir() / "en/new-article.md",
                       "---\ntitle: Gift card balance\nlang: en\nowner: payments-team\n---\nGift cards never "
                       "expire.\n");
-  IndexOptions o;
-  o.articles_dir = articles_dir();
-  o.index_dir = index_dir();
-  o.threads = 1;
-  o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
-  ASSERT_TRUE(index_folder(o));
+  ASSERT_TRUE(testing::reindex(articles_dir(), index_dir()));
   EXPECT_TRUE(testing::eventually(
       [&] {
         const auto m = get("/metrics").body;

@@ -163,12 +163,7 @@ TEST_F(Reports, StaleReportUsesTheLoggedUsage) {
       articles_dir() / "internal/catatan-shift.md",
       "---\ntitle: Catatan serah terima shift\nlang: id\nowner: tim-cs\ncategory: internal\n---\n"
       "Tulis ringkasan tiket yang masih terbuka sebelum shift berakhir.\n");
-  IndexOptions o;
-  o.articles_dir = articles_dir();
-  o.index_dir = index_dir();
-  o.threads = 1;
-  o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
-  ASSERT_TRUE(index_folder(o));
+  ASSERT_TRUE(testing::reindex(articles_dir(), index_dir()));
   start(quick_config());
   for (int i = 0; i < 3; ++i) ASSERT_EQ(get("/v1/articles/internal/catatan-shift").status, 200);
   const std::string today = service::day_of(now_seconds()).iso();

@@ -225,12 +225,7 @@ class SuggestFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     copy_articles(articles_dir());
-    IndexOptions o;
-    o.articles_dir = articles_dir();
-    o.index_dir = index_dir();
-    o.threads = 1;
-    o.lock_wait = std::chrono::seconds(30);  // the service's watcher may be indexing the same edit
-    auto report = index_folder(o);
+    auto report = testing::reindex(articles_dir(), index_dir());
     ASSERT_TRUE(report) << report.error().describe();
     ASSERT_TRUE(report->errors.empty()) << report->errors.front().describe();
     ASSERT_EQ(report->documents, article_count(articles_dir()));
