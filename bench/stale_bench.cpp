@@ -1,21 +1,26 @@
 // The team leads' reports at scale: how long the stale report (and the gap inbox) take over a large
 // index and a large events.db.
 //
-//   stale_bench INDEX_DIR EVENTS_DB [--generate N] [--as-of YYYY-MM-DD] [--runs R] [--seed S]
+//   stale_bench INDEX_DIR EVENTS_DB [--generate N] [--as-of YYYY-MM-DD] [--runs R] [--seed S] [--dump DIR]
 //
 // --generate N first fills EVENTS_DB (which must not exist) with N events spread over the 180 days
 // before as_of, deterministically: 40% article views, 40% agent searches (each showing up to 10
 // articles; 5% find nothing), 15% suggestions (5 articles shown; 20% are content gaps), 5% feedback
 // (resolved, helpful, not helpful). Articles are drawn with a Zipf law (s = 1) over the index's
 // published articles, as real traffic concentrates on few articles. Then each run times, in-process:
-// reading the articles' facts from the index, reading the events, computing the report, rendering
+// reading the articles' facts from the index, reading the events, building the report's base (what
+// the service keeps per index revision: lookups and near-copies), computing the report, rendering
 // JSON (the first default_stale_limit rows, then every row as JSON and CSV); and the gap inbox of the
-// last 30 days. Prints one line per step and run. An EVENTS_DB of an older schema is migrated first.
+// last 30 days. Prints one line per step and run. --dump DIR writes the last run's reports there
+// (stale-100.json, stale-all.json, stale-all.csv, gaps.json), to compare two builds' output. An
+// EVENTS_DB of an older schema is migrated first.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -171,7 +176,7 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: stale_bench INDEX_DIR EVENTS_DB [--generate N] [--as-of YYYY-MM-DD] [--runs R] "
-                 "[--seed S]\n");
+                 "[--seed S] [--dump DIR]\n");
     return 2;
   }
   const std::string index = argv[1], events = argv[2];
@@ -179,6 +184,7 @@ int main(int argc, char** argv) {
   int runs = 3;
   unsigned seed = 1;
   Date as_of = *Date::parse("2026-12-01");
+  std::string dump;
   for (int i = 3; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--generate"))
       generate_n = std::atol(argv[i + 1]);
@@ -188,6 +194,8 @@ int main(int argc, char** argv) {
       seed = static_cast<unsigned>(std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--as-of"))
       as_of = *Date::parse(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dump"))
+      dump = argv[i + 1];
   }
   auto searcher = Searcher::open(index);
   if (!searcher) {
@@ -232,23 +240,26 @@ int main(int argc, char** argv) {
       return 2;
     }
     t0 = Clock::now();
-    const StaleReport report = stale_report(*facts, *history, o);
+    const StaleBase base = stale_base(*facts, o);
+    const double t_base = ms_since(t0);
+    t0 = Clock::now();
+    const StaleReport report = stale_report(base, *history, o);
     const double t_report = ms_since(t0);
     t0 = Clock::now();
     const std::string json = to_json_text(report);
     const double t_json = ms_since(t0);
     std::printf(
-        "run %d: %zu articles; facts %.0f ms, events %.0f ms, report %.0f ms, json %.0f ms (%zu bytes, %zu "
-        "rows): stale total %.0f ms (%.0f ms with the facts cached); %zu listed, %zu articles with usage, "
-        "%zu gap events\n",
-        run, facts->size(), t_facts, t_events, t_report, t_json, json.size(), report.articles.size(),
-        t_facts + t_events + t_report + t_json, t_events + t_report + t_json, report.listed,
+        "run %d: %zu articles; facts %.0f ms, events %.0f ms, base %.0f ms, report %.0f ms, json %.0f ms "
+        "(%zu bytes, %zu rows): stale total %.0f ms (%.0f ms with the facts and base cached); %zu listed, "
+        "%zu articles with usage, %zu gap events\n",
+        run, facts->size(), t_facts, t_events, t_base, t_report, t_json, json.size(), report.articles.size(),
+        t_facts + t_events + t_base + t_report + t_json, t_events + t_report + t_json, report.listed,
         history->usage.size(), history->gaps.size());
     std::fflush(stdout);
 
     o.limit = 0;  // every row, as for CSV and cron
     t0 = Clock::now();
-    const StaleReport all = stale_report(*facts, *history, o);
+    const StaleReport all = stale_report(base, *history, o);
     const double t_all = ms_since(t0);
     t0 = Clock::now();
     const std::string all_json = to_json_text(all);
@@ -275,6 +286,15 @@ int main(int argc, char** argv) {
     std::printf("run %d: gap inbox of 30 days: events %.0f ms, clusters %.0f ms: %zu events, %zu clusters\n",
                 run, t_gap_events, t_gap_report, gap_events, inbox.clusters.size());
     std::fflush(stdout);
+    if (!dump.empty() && run == runs) {
+      auto write = [&](const char* name, const std::string& text) {
+        std::ofstream(std::filesystem::path(dump) / name, std::ios::binary) << text;
+      };
+      write("stale-100.json", json);
+      write("stale-all.json", all_json);
+      write("stale-all.csv", all_csv);
+      write("gaps.json", to_json(inbox).dump(2));
+    }
   }
   return 0;
 }

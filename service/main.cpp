@@ -416,14 +416,22 @@ int run_stale(const StaleCommand& o, const std::string& default_articles, const 
 
   auto searcher = service::Searcher::open(config.index_dir);
   if (!searcher) return report_error(searcher.error());
-  // The index and events.db are read at the same time (two independent sources).
-  auto facts = std::async(std::launch::async,
-                          [&searcher] { return service::load_article_facts(searcher->database()); });
+  // The index (the articles' facts, then the report's base) and events.db are read at the same time:
+  // two independent sources.
+  struct Articles {
+    Result<std::vector<service::ArticleFacts>> facts;
+    service::StaleBase base;
+  };
+  auto reading = std::async(std::launch::async, [&searcher, &options] {
+    auto a = std::make_unique<Articles>(Articles{service::load_article_facts(searcher->database()), {}});
+    if (a->facts) a->base = service::stale_base(*a->facts, options);
+    return a;
+  });
   auto history = service::load_stale_history(config.events_path, options, config.default_lang);
-  auto articles = facts.get();
-  if (!articles) return report_error(articles.error());
+  const auto articles = reading.get();
+  if (!articles->facts) return report_error(articles->facts.error());
   if (!history) return report_error(history.error());
-  const service::StaleReport report = service::stale_report(*articles, *history, options);
+  const service::StaleReport report = service::stale_report(articles->base, *history, options);
 
   if (!o.notify) {
     if (o.format == "json")

@@ -104,11 +104,6 @@ bool is_live(const ArticleFacts& a, const std::string& as_of) {
 // ------------------------------------------------------------------------------------------------
 // duplicate_suspect
 
-struct Duplicate {
-  size_t other = 0;
-  double similarity = 0, title = 0, text = 0;
-};
-
 /// Pairs of live articles in one language whose title and text are nearly the same. Candidates are
 /// the pairs that share sketch values (a near-copy shares most of them); each is then scored.
 std::unordered_map<size_t, std::vector<Duplicate>> find_duplicates(const std::vector<ArticleFacts>& articles,
@@ -169,44 +164,41 @@ std::unordered_map<size_t, std::vector<Duplicate>> find_duplicates(const std::ve
 
 struct GapEvidence {
   size_t events = 0, zero_result = 0, tickets = 0;
-  std::vector<std::pair<std::int64_t, std::string>> texts;  // (at, text)
-  std::map<std::string, size_t> words;                      // shared words → events
+  std::vector<std::uint32_t> ids;  ///< the events (indexes into EventHistory::gaps), in their order
 };
 
 /// Gap events near each live article: a ticket's best candidate when it was close enough, else the
 /// articles whose title and tag stems cover at least half of the event's stems (at most three; stems
 /// of more than max_stem_articles articles are not counted).
-std::unordered_map<size_t, GapEvidence> match_gaps(const std::vector<ArticleFacts>& articles,
-                                                   const std::vector<size_t>& live,
-                                                   const std::vector<GapEvent>& gaps, const StaleOptions& o,
-                                                   const TimeWindow& window) {
-  std::unordered_map<std::string, std::vector<size_t>> by_stem;
-  std::unordered_map<std::string, size_t> live_slug;
-  for (size_t i : live) {
-    live_slug.emplace(articles[i].meta.slug, i);
-    for (const auto& s : articles[i].key_stems) by_stem[s].push_back(i);
-  }
+std::unordered_map<size_t, GapEvidence> match_gaps(const StaleBase& base, const std::vector<GapEvent>& gaps,
+                                                   const StaleOptions& o, const TimeWindow& window) {
   std::unordered_map<size_t, GapEvidence> out;
   // The same words (a repeated query) point at the same articles: matched once.
   std::unordered_map<std::string, std::vector<size_t>> by_terms;
-  for (const auto& e : gaps) {
+  std::string key;
+  std::vector<size_t> best_candidate(1);
+  for (size_t id = 0; id < gaps.size(); ++id) {
+    const GapEvent& e = gaps[id];
     if (e.at < window.from || e.at >= window.until) continue;
     if (e.kind != GapEvent::Kind::zero_result && e.kind != GapEvent::Kind::no_confident_suggestion) continue;
     const size_t n = std::min(e.stems.size(), max_event_stems);
-    std::vector<size_t> targets;
+    const std::vector<size_t>* targets = nullptr;
     if (e.kind == GapEvent::Kind::no_confident_suggestion && !e.slug.empty() &&
         e.confidence >= o.min_near_confidence) {
-      if (auto it = live_slug.find(e.slug); it != live_slug.end()) targets.push_back(it->second);
+      if (auto it = base.live_by_slug.find(e.slug); it != base.live_by_slug.end()) {
+        best_candidate[0] = it->second;
+        targets = &best_candidate;
+      }
     }
-    if (targets.empty() && n > 0) {
-      std::string key;
-      for (size_t k = 0; k < n; ++k) key += e.stems[k] + '\n';
-      auto [cached, inserted] = by_terms.try_emplace(std::move(key));
+    if (!targets && n > 0) {
+      key.clear();
+      for (size_t k = 0; k < n; ++k) (key += e.stems[k]) += '\n';
+      auto [cached, inserted] = by_terms.try_emplace(key);
       if (inserted) {
         std::map<size_t, size_t> count;  // ordered: the same targets whatever the event order
         for (size_t k = 0; k < n; ++k)
-          if (auto it = by_stem.find(e.stems[k]);
-              it != by_stem.end() && it->second.size() <= max_stem_articles)
+          if (auto it = base.by_key_stem.find(e.stems[k]);
+              it != base.by_key_stem.end() && it->second.size() <= max_stem_articles)
             for (size_t i : it->second) ++count[i];
         size_t best = 0;
         for (const auto& [i, c] : count) best = std::max(best, c);
@@ -217,23 +209,36 @@ std::unordered_map<size_t, GapEvidence> match_gaps(const std::vector<ArticleFact
           if (cached->second.size() > 3) cached->second.clear();  // too vague to blame any one article
         }
       }
-      targets = cached->second;
+      targets = &cached->second;
     }
-    for (size_t t : targets) {
+    if (!targets) continue;
+    for (size_t t : *targets) {
       GapEvidence& g = out[t];
       ++g.events;
       if (e.kind == GapEvent::Kind::zero_result)
         ++g.zero_result;
       else
         ++g.tickets;
-      g.texts.emplace_back(e.at, e.text);
-      const auto& keys = articles[t].key_stems;
-      for (size_t k = 0; k < n; ++k)
-        if (std::binary_search(keys.begin(), keys.end(), e.stems[k]))
-          ++g.words[k < e.words.size() && !e.words[k].empty() ? e.words[k] : e.stems[k]];
+      g.ids.push_back(static_cast<std::uint32_t>(id));
     }
   }
   return out;
+}
+
+/// The words the gap events of @p g share with the title and tags of @p article (→ events using
+/// them), and the events' texts (at, text).
+void gap_words_and_texts(const ArticleFacts& article, const std::vector<GapEvent>& gaps, const GapEvidence& g,
+                         std::map<std::string, size_t>& words,
+                         std::vector<std::pair<std::int64_t, std::string>>& texts) {
+  const auto& keys = article.key_stems;
+  for (const std::uint32_t id : g.ids) {
+    const GapEvent& e = gaps[id];
+    texts.emplace_back(e.at, e.text);
+    const size_t n = std::min(e.stems.size(), max_event_stems);
+    for (size_t k = 0; k < n; ++k)
+      if (std::binary_search(keys.begin(), keys.end(), e.stems[k]))
+        ++words[k < e.words.size() && !e.words[k].empty() ? e.words[k] : e.stems[k]];
+  }
 }
 
 /// Up to @p n distinct texts (compared lowercased), most recent first.
@@ -357,59 +362,117 @@ std::string csv_field(std::string_view v) {
 // ------------------------------------------------------------------------------------------------
 // The stale report
 
+std::vector<size_t> live_articles(const std::vector<ArticleFacts>& articles, const Date& as_of) {
+  const std::string day = as_of.iso();
+  std::vector<size_t> live;
+  for (size_t i = 0; i < articles.size(); ++i)
+    if (is_live(articles[i], day)) live.push_back(i);
+  return live;
+}
+
+StaleBase stale_base(const std::vector<ArticleFacts>& articles, const StaleOptions& o) {
+  StaleBase base;
+  base.articles = &articles;
+  base.live = live_articles(articles, o.as_of);
+  base.duplicate_threshold = o.duplicate_threshold;
+  // The near-copies take longest: found on another thread while this one builds the lookups.
+  auto finding = std::async(std::launch::async,
+                            [&] { return find_duplicates(articles, base.live, o.duplicate_threshold); });
+  struct Join {  // the thread ends before base does, on every path
+    std::future<std::unordered_map<size_t, std::vector<Duplicate>>>& f;
+    ~Join() {
+      if (f.valid()) f.wait();
+    }
+  } join{finding};
+  std::unordered_map<std::string_view, size_t> by_slug;  // every article: links may point at any
+  by_slug.reserve(articles.size());
+  for (size_t i = 0; i < articles.size(); ++i) by_slug.emplace(articles[i].meta.slug, i);
+  base.live_by_slug.reserve(base.live.size());
+  base.links.resize(articles.size());
+  for (size_t i : base.live) {
+    base.live_by_slug.emplace(articles[i].meta.slug, i);
+    for (const auto& s : articles[i].key_stems) base.by_key_stem[s].push_back(i);
+    for (const auto& target : articles[i].meta.links) {
+      const auto it = by_slug.find(target);
+      base.links[i].push_back(it == by_slug.end() ? StaleBase::no_article : it->second);
+    }
+  }
+  base.duplicates = finding.get();
+  return base;
+}
+
+bool base_serves(const StaleBase& base, const std::vector<ArticleFacts>& articles, const StaleOptions& o) {
+  return base.articles == &articles && base.duplicate_threshold == o.duplicate_threshold &&
+         base.live == live_articles(articles, o.as_of);
+}
+
 StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventHistory& events,
                          const StaleOptions& o) {
-  const std::string as_of = o.as_of.iso();
+  return stale_report(stale_base(articles, o), events, o);
+}
+
+StaleReport stale_report(const StaleBase& base, const EventHistory& events, const StaleOptions& o) {
+  const std::vector<ArticleFacts>& articles = *base.articles;
+  const auto& duplicates = base.duplicates;
   const TimeWindow window = usage_window(o);
   const Date window_start = day_of(window.from);
 
-  std::unordered_map<std::string, size_t> by_slug;
-  std::vector<size_t> live;
-  for (size_t i = 0; i < articles.size(); ++i) {
-    by_slug.emplace(articles[i].meta.slug, i);
-    if (is_live(articles[i], as_of)) live.push_back(i);
-  }
-  // The two independent parts that take longest run side by side.
-  auto finding =
-      std::async(std::launch::async, [&] { return find_duplicates(articles, live, o.duplicate_threshold); });
-  const auto gaps = match_gaps(articles, live, events.gaps, o, window);
-  const auto duplicates = finding.get();
+  const auto gaps = match_gaps(base, events.gaps, o, window);
+  // Whether each local file exists, asked once per file (articles share images).
+  std::unordered_map<std::string, bool> files_known;
+  auto file_exists = [&](const std::string& path) {
+    auto [it, inserted] = files_known.try_emplace(path);
+    if (inserted) it->second = o.file_exists(path);
+    return it->second;
+  };
 
   StaleReport report;
   const bool unused_checked = events.first_usage_at && *events.first_usage_at <= window.from;
-  report.as_of = as_of;
+  report.as_of = o.as_of.iso();
   report.usage_days = o.usage_days;
   report.files_checked = static_cast<bool>(o.file_exists);
   if (events.first_usage_at) report.usage_since = day_of(*events.first_usage_at).iso();
   report.unused_checked = unused_checked;
 
-  // Each article is evaluated twice: every article without the summaries and evidence (the codes and
-  // weights rank them and count them by owner), then the first `limit` with them.
-  auto evaluate = [&](size_t i, bool detailed) {
+  // Each article is evaluated twice: every article into an Assessed (the codes and weights rank them
+  // and count them by owner; no text is built), then the first `limit` into entries with their
+  // summaries and evidence.
+  struct Assessed {
+    std::array<double, reason_order.size()> weight{};
+    std::uint16_t codes = 0;  ///< bit c: reason_order[c] applies
+  };
+  auto evaluate = [&](size_t i, Assessed* assessed) {
+    const bool detailed = assessed == nullptr;
     const ArticleFacts& a = articles[i];
     const StoredArticle& m = a.meta;
     auto add = [&](StaleEntry& entry, const char* code, double weight, const auto& summary,
                    const auto& evidence) {
+      if (assessed) {
+        const size_t c = reason_rank(code);
+        assessed->weight[c] = weight;
+        assessed->codes = static_cast<std::uint16_t>(assessed->codes | (1U << c));
+        return;
+      }
       Reason r;
       r.code = code;
       r.weight = weight;
       if constexpr (!std::is_same_v<std::decay_t<decltype(summary)>, std::nullptr_t>) {
-        if (detailed) {
-          r.summary = summary();
-          r.evidence = evidence();
-        }
+        r.summary = summary();
+        r.evidence = evidence();
       }
       entry.reasons.push_back(std::move(r));
     };
     StaleEntry e;
-    e.slug = m.slug;
-    e.title = m.title;
-    e.owner = m.owner;
-    e.category = m.category;
-    e.lang = m.lang;
-    e.audience = m.audience;
-    e.reviewed = m.reviewed;
-    e.valid_to = m.valid_to;
+    if (detailed) {
+      e.slug = m.slug;
+      e.title = m.title;
+      e.owner = m.owner;
+      e.category = m.category;
+      e.lang = m.lang;
+      e.audience = m.audience;
+      e.reviewed = m.reviewed;
+      e.valid_to = m.valid_to;
+    }
     if (auto it = events.usage.find(m.slug); it != events.usage.end()) e.usage = it->second;
     e.reliance = static_cast<double>(e.usage.views + e.usage.suggested) +
                  resolution_weight * static_cast<double>(e.usage.resolved);
@@ -519,13 +582,11 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
     // broken_links
     {
       size_t broken = 0;
-      for (const auto& target : m.links) {
-        auto it = by_slug.find(target);
-        if (it == by_slug.end() || articles[it->second].meta.status != "published") ++broken;
-      }
+      for (const size_t target : base.links[i])
+        if (target == StaleBase::no_article || articles[target].meta.status != "published") ++broken;
       if (o.file_exists)
         for (const auto& f : m.files)
-          if (!o.file_exists(f)) ++broken;
+          if (!file_exists(f)) ++broken;
       if (broken > 0 && !detailed)
         add(e, "broken_links", std::min(2.0, 1 + 0.25 * static_cast<double>(broken - 1)), nullptr, nullptr);
     }
@@ -533,13 +594,15 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
       auto links = nlohmann::json::array();
       auto files = nlohmann::json::array();
       std::string summary;
-      for (const auto& target : m.links) {
+      for (size_t k = 0; k < m.links.size(); ++k) {
+        const std::string& target = m.links[k];
+        const size_t to = base.links[i][k];
         std::string state;
-        if (auto it = by_slug.find(target); it == by_slug.end())
+        if (to == StaleBase::no_article)
           state = "missing";
-        else if (articles[it->second].meta.status == "archived")
+        else if (articles[to].meta.status == "archived")
           state = "archived";
-        else if (articles[it->second].meta.status != "published")
+        else if (articles[to].meta.status != "published")
           state = "unpublished";
         if (state.empty()) continue;
         links.push_back({{"slug", target}, {"state", state}});
@@ -547,7 +610,7 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
       }
       if (o.file_exists)
         for (const auto& f : m.files)
-          if (!o.file_exists(f)) {
+          if (!file_exists(f)) {
             files.push_back(f);
             summary += (summary.empty() ? "" : ", ") + f + " (file missing)";
           }
@@ -567,12 +630,15 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
           nullptr);
     } else if (it != gaps.end() && it->second.events >= o.min_gap_events) {
       const GapEvidence& g = it->second;
-      std::vector<std::pair<std::string, size_t>> words(g.words.begin(), g.words.end());
+      std::map<std::string, size_t> shared;
+      std::vector<std::pair<std::int64_t, std::string>> texts;
+      gap_words_and_texts(a, events.gaps, g, shared, texts);
+      std::vector<std::pair<std::string, size_t>> words(shared.begin(), shared.end());
       std::stable_sort(words.begin(), words.end(),
                        [](const auto& x, const auto& y) { return x.second > y.second; });
       std::vector<std::string> terms;
       for (size_t k = 0; k < words.size() && k < 5; ++k) terms.push_back(words[k].first);
-      const auto examples = recent_examples(g.texts, 3);
+      const auto examples = recent_examples(std::move(texts), 3);
       std::string summary = std::to_string(g.events) + " searches or tickets near its topic found nothing";
       if (!terms.empty()) {
         std::string joined;
@@ -634,10 +700,16 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
           });
     }
 
-    std::stable_sort(e.reasons.begin(), e.reasons.end(), [](const Reason& x, const Reason& y) {
-      return reason_rank(x.code) < reason_rank(y.code);
-    });
-    for (const auto& r : e.reasons) e.staleness += r.weight;
+    // The weights add up in code order (the same sum either way).
+    if (assessed) {
+      for (size_t c = 0; c < reason_order.size(); ++c)
+        if (assessed->codes & (1U << c)) e.staleness += assessed->weight[c];
+    } else {
+      std::stable_sort(e.reasons.begin(), e.reasons.end(), [](const Reason& x, const Reason& y) {
+        return reason_rank(x.code) < reason_rank(y.code);
+      });
+      for (const auto& r : e.reasons) e.staleness += r.weight;
+    }
     e.staleness = round2(e.staleness);
     e.impact = round2((1 + e.reliance) * e.staleness);
     return e;
@@ -645,37 +717,40 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
 
   struct Ranked {
     size_t article;
-    StaleEntry entry;
+    double impact, staleness;
+    std::uint16_t codes;
   };
   std::vector<Ranked> listed;
-  for (size_t i : live) {
+  for (size_t i : base.live) {
     const StoredArticle& m = articles[i].meta;
     if (o.owner && !equal_ci(m.owner, *o.owner)) continue;
     if (o.category && !equal_ci(m.category, *o.category)) continue;
     ++report.articles_checked;
-    StaleEntry e = evaluate(i, false);
-    if (!e.reasons.empty()) listed.push_back(Ranked{i, std::move(e)});
+    Assessed assessed;
+    const StaleEntry e = evaluate(i, &assessed);
+    if (assessed.codes) listed.push_back(Ranked{i, e.impact, e.staleness, assessed.codes});
   }
-  std::sort(listed.begin(), listed.end(), [](const Ranked& x, const Ranked& y) {
-    if (x.entry.impact != y.entry.impact) return x.entry.impact > y.entry.impact;
-    if (x.entry.staleness != y.entry.staleness) return x.entry.staleness > y.entry.staleness;
-    return x.entry.slug < y.entry.slug;
+  std::sort(listed.begin(), listed.end(), [&](const Ranked& x, const Ranked& y) {
+    if (x.impact != y.impact) return x.impact > y.impact;
+    if (x.staleness != y.staleness) return x.staleness > y.staleness;
+    return articles[x.article].meta.slug < articles[y.article].meta.slug;
   });
   report.listed = listed.size();
   report.limit = o.limit;
   const size_t shown = o.limit == 0 ? listed.size() : std::min(o.limit, listed.size());
-  std::map<std::string, size_t> owner_index;
+  std::unordered_map<std::string_view, size_t> owner_index;
   std::vector<std::array<size_t, reason_order.size()>> owner_codes;
   for (size_t k = 0; k < listed.size(); ++k) {
-    const StaleEntry& e = listed[k].entry;
-    auto [it, inserted] = owner_index.emplace(e.owner, report.owners.size());
+    const std::string& owner = articles[listed[k].article].meta.owner;
+    auto [it, inserted] = owner_index.emplace(owner, report.owners.size());
     if (inserted) {
-      report.owners.push_back(OwnerQueue{e.owner, {}, {}, 0});
+      report.owners.push_back(OwnerQueue{owner, {}, {}, 0});
       owner_codes.emplace_back();
     }
     OwnerQueue& q = report.owners[it->second];
     ++q.count;
-    for (const auto& r : e.reasons) ++owner_codes[it->second][reason_rank(r.code)];
+    for (size_t c = 0; c < reason_order.size(); ++c)
+      if (listed[k].codes & (1U << c)) ++owner_codes[it->second][c];
     if (k < shown) q.entries.push_back(k);
   }
   for (size_t q = 0; q < report.owners.size(); ++q)
@@ -684,7 +759,7 @@ StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventH
         report.owners[q].reasons.emplace_back(std::string(reason_order[c]), owner_codes[q][c]);
   report.articles.reserve(shown);
   for (size_t k = 0; k < shown; ++k) {
-    StaleEntry e = evaluate(listed[k].article, true);
+    StaleEntry e = evaluate(listed[k].article, nullptr);
     e.rank = k + 1;
     report.articles.push_back(std::move(e));
   }

@@ -184,6 +184,42 @@ struct StaleReport {
   std::vector<OwnerQueue> owners;    ///< the owner of the first article first
 };
 
+/// A near-copy of an article (`duplicate_suspect`).
+struct Duplicate {
+  size_t other = 0;  ///< index of the other article
+  double similarity = 0, title = 0, text = 0;
+};
+
+/// What the stale report derives from the articles alone, whatever the events: which articles are
+/// live, lookups by slug and by title and tag stem, and the pairs of near-copies (the costliest part).
+/// The service keeps the last one and reuses it while the index and the live articles stay the same
+/// (base_serves). It points into the articles it was built from, which must outlive it.
+struct StaleBase {
+  const std::vector<ArticleFacts>* articles = nullptr;
+  std::vector<size_t> live;  ///< published and live at as_of, in article order
+  double duplicate_threshold = 0;
+  std::unordered_map<std::string_view, size_t> live_by_slug;  ///< live articles
+  /// Each live article's internal links, as indexes of the articles they point at (no_article: none).
+  std::vector<std::vector<size_t>> links;
+  static constexpr size_t no_article = static_cast<size_t>(-1);
+  /// Live articles by the stems of their title and tags (losing_to_gap).
+  std::unordered_map<std::string_view, std::vector<size_t>> by_key_stem;
+  /// Each live article's near-copies among the live articles of its language, most similar first.
+  std::unordered_map<size_t, std::vector<Duplicate>> duplicates;
+};
+
+/// Indexes of the articles live at @p as_of: published, and publish_at (if any) not after it.
+std::vector<size_t> live_articles(const std::vector<ArticleFacts>& articles, const Date& as_of);
+/// The base of @p articles for @p options' as_of and duplicate_threshold.
+StaleBase stale_base(const std::vector<ArticleFacts>& articles, const StaleOptions& options);
+/// True when @p base was built from @p articles and serves @p options: the same live articles and
+/// duplicate threshold.
+bool base_serves(const StaleBase& base, const std::vector<ArticleFacts>& articles,
+                 const StaleOptions& options);
+
+/// The stale report; @p base must serve @p options.
+StaleReport stale_report(const StaleBase& base, const EventHistory& events, const StaleOptions& options);
+/// stale_report(stale_base(articles, options), events, options).
 StaleReport stale_report(const std::vector<ArticleFacts>& articles, const EventHistory& events,
                          const StaleOptions& options);
 

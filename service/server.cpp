@@ -155,6 +155,11 @@ struct Server::Impl {
   std::mutex facts_mu;
   std::shared_ptr<const std::vector<ArticleFacts>> facts;
   std::uint64_t facts_epoch = 0;
+  /// The stale report's base (lookups, near-copies) over stale_base_facts, reused while it serves a
+  /// request (guarded by base_mu).
+  std::mutex base_mu;
+  std::shared_ptr<const StaleBase> stale_base_cache;
+  std::shared_ptr<const std::vector<ArticleFacts>> stale_base_facts;  ///< what the base points into
 
   struct Reader {
     std::optional<Searcher> searcher;
@@ -879,6 +884,18 @@ struct Server::Impl {
     return facts;
   }
 
+  /// The stale report's base over @p articles for @p o: the last one while it serves (the same facts
+  /// and live articles), else a new one.
+  std::shared_ptr<const StaleBase> stale_base_for(
+      const std::shared_ptr<const std::vector<ArticleFacts>>& articles, const StaleOptions& o) {
+    std::lock_guard lk(base_mu);
+    if (!stale_base_cache || stale_base_facts != articles || !base_serves(*stale_base_cache, *articles, o)) {
+      stale_base_cache = std::make_shared<const StaleBase>(stale_base(*articles, o));
+      stale_base_facts = articles;
+    }
+    return stale_base_cache;
+  }
+
   /// A date parameter (YYYY-MM-DD); nullopt when absent or empty.
   static Result<std::optional<Date>> date_param(const ApiRequest& r, const std::string& name) {
     auto v = r.single(name);
@@ -947,7 +964,7 @@ struct Server::Impl {
     if (!articles) return tl::unexpected(articles.error());
     auto history = load_stale_history(events->path(), o, config.default_lang);
     if (!history) return tl::unexpected(history.error());
-    const StaleReport report = stale_report(**articles, *history, o);
+    const StaleReport report = stale_report(*stale_base_for(*articles, o), *history, o);
     if (*csv) return csv_response(to_csv(report), "solusi-stale-" + report.as_of + ".csv");
     ApiResponse res;
     res.body = to_json_text(report);
