@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -186,26 +187,23 @@ CREATE INDEX searches_zero ON searches(at, id, query, lang, hits, superseded)
 CREATE INDEX suggestions_gap
   ON suggestions(at, id, ticket_id, lang, top_slug, top_confidence, terms, text, gap) WHERE gap = 1;
 )sql",
+    // 7: the counts of article_daily again, one row per article and block of usage_block_days days
+    // (encode_usage_days): what the stale report reads. Filled from article_daily by fill_step.
+    R"sql(
+CREATE TABLE article_usage (
+  block   INTEGER NOT NULL,
+  article INTEGER NOT NULL,
+  days    BLOB NOT NULL,
+  PRIMARY KEY (block, article)
+) WITHOUT ROWID;
+)sql",
 };
 
 using sql::exec;
 using sql::Stmt;
 constexpr auto sql_error = sql::error;
 
-/// Runs @p work in one IMMEDIATE transaction: committed when it succeeds, rolled back when not.
-template <class Work>
-Result<void> in_transaction(sqlite3* db, const std::string& what, Work work) {
-  if (auto ok = exec(db, "BEGIN IMMEDIATE", what); !ok) return ok;
-  if (auto ok = work(); !ok) {
-    (void)exec(db, "ROLLBACK", "rollback");
-    return ok;
-  }
-  if (auto ok = exec(db, "COMMIT", what); !ok) {
-    (void)exec(db, "ROLLBACK", "rollback");
-    return ok;
-  }
-  return {};
-}
+using sql::in_transaction;
 
 std::vector<std::string> stems_of(const std::vector<TicketTerm>& terms) {
   std::vector<std::string> out;
@@ -362,6 +360,36 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path
   return store;
 }
 
+namespace {
+
+/// What a migration step fills that SQL cannot: step 7's blobs, from article_daily. Its rows come in
+/// (day, article) order, so each block's days are appended in order.
+Result<void> fill_step(sqlite3* db, int version) {
+  if (version != 7) return {};
+  std::map<std::pair<std::int64_t, std::int64_t>, std::vector<UsageDay>> blocks;  // (block, article)
+  {
+    Stmt st(db, "SELECT day, article, views, search_hits, suggested, resolved FROM article_daily");
+    if (!st.ok()) return tl::unexpected(sql_error(db, "cannot read daily counts"));
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      const std::int64_t day = st.integer(0), block = usage_block(day);
+      add_usage_day(blocks[{block, st.integer(1)}], static_cast<int>(day - block * usage_block_days),
+                    ArticleDayCounts{st.integer(2), st.integer(3), st.integer(4), st.integer(5)});
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot read daily counts"));
+  }
+  Stmt ins(db, "INSERT INTO article_usage(block, article, days) VALUES (?1, ?2, ?3)");
+  if (!ins.ok()) return tl::unexpected(sql_error(db, "cannot write usage blocks"));
+  for (const auto& [key, days] : blocks) {
+    ins.bind(1, key.first).bind(2, key.second).bind_blob(3, encode_usage_days(days));
+    if (ins.step() != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot write usage blocks"));
+    ins.reset();
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<void> EventStore::migrate() {
   int current = 0;
   {  // finalized before migrating: a pending statement keeps a step from dropping a table
@@ -377,11 +405,13 @@ Result<void> EventStore::migrate() {
                                          std::to_string(current) + ", newer than this build (" +
                                          std::to_string(latest) + ")");
   for (int step = current; step < latest; ++step) {
-    const std::string sql = std::string("BEGIN IMMEDIATE;") + migrations[step] +
-                            "PRAGMA user_version = " + std::to_string(step + 1) + "; COMMIT;";
-    if (auto ok =
-            exec(db_, sql.c_str(), "cannot migrate events database to version " + std::to_string(step + 1));
-        !ok) {
+    const std::string what = "cannot migrate events database to version " + std::to_string(step + 1);
+    const std::string sql = std::string("BEGIN IMMEDIATE;") + migrations[step];
+    const std::string done = "PRAGMA user_version = " + std::to_string(step + 1) + "; COMMIT;";
+    Result<void> ok = exec(db_, sql.c_str(), what);
+    if (ok) ok = fill_step(db_, step + 1);
+    if (ok) ok = exec(db_, done.c_str(), what);
+    if (!ok) {
       (void)exec(db_, "ROLLBACK;", "rollback");
       return ok;
     }
@@ -621,13 +651,84 @@ std::int64_t day_number(std::int64_t at) {
   return at >= 0 ? at / 86400 : (at - 86400 + 1) / 86400;
 }
 
+namespace {
+
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+bool get_varint(std::string_view& in, std::int64_t& v) {
+  std::uint64_t x = 0;
+  for (int shift = 0; shift < 63 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    x |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) {
+      v = static_cast<std::int64_t>(x);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::int64_t usage_block(std::int64_t day) {
+  return day >= 0 ? day / usage_block_days : -((-day + usage_block_days - 1) / usage_block_days);
+}
+
+std::string encode_usage_days(const std::vector<UsageDay>& days) {
+  std::string out;
+  out.reserve(days.size() * 6);
+  for (const auto& d : days) {
+    out += static_cast<char>(d.offset);
+    for (const std::int64_t v : {d.counts.views, d.counts.search_hits, d.counts.suggested, d.counts.resolved})
+      put_varint(out, static_cast<std::uint64_t>(std::max<std::int64_t>(0, v)));
+  }
+  return out;
+}
+
+bool decode_usage_days(std::string_view blob, std::vector<UsageDay>& out) {
+  out.clear();
+  int last = -1;
+  while (!blob.empty()) {
+    UsageDay d;
+    d.offset = static_cast<unsigned char>(blob.front());
+    blob.remove_prefix(1);
+    if (d.offset <= last || d.offset >= usage_block_days) return false;
+    if (!get_varint(blob, d.counts.views) || !get_varint(blob, d.counts.search_hits) ||
+        !get_varint(blob, d.counts.suggested) || !get_varint(blob, d.counts.resolved))
+      return false;
+    last = d.offset;
+    out.push_back(d);
+  }
+  return true;
+}
+
+void add_usage_day(std::vector<UsageDay>& days, int offset, const ArticleDayCounts& c) {
+  auto it = std::lower_bound(days.begin(), days.end(), offset,
+                             [](const UsageDay& d, int o) { return d.offset < o; });
+  if (it == days.end() || it->offset != offset) it = days.insert(it, UsageDay{offset, {}});
+  it->counts.views += c.views;
+  it->counts.search_hits += c.search_hits;
+  it->counts.suggested += c.suggested;
+  it->counts.resolved += c.resolved;
+}
+
 struct ArticleCounters::Impl {
   sqlite3* db;
   sqlite3_stmt* new_id = nullptr;
   sqlite3_stmt* find_id = nullptr;
   sqlite3_stmt* daily = nullptr;
+  sqlite3_stmt* block_get = nullptr;
+  sqlite3_stmt* block_put = nullptr;
   sqlite3_stmt* votes = nullptr;
   std::unordered_map<std::string, std::int64_t> ids;
+  std::vector<UsageDay> days;  ///< the block being updated
 };
 
 ArticleCounters::ArticleCounters(sqlite3* db) : impl_(std::make_unique<Impl>()) {
@@ -635,7 +736,9 @@ ArticleCounters::ArticleCounters(sqlite3* db) : impl_(std::make_unique<Impl>()) 
 }
 
 ArticleCounters::~ArticleCounters() {
-  for (auto* st : {impl_->new_id, impl_->find_id, impl_->daily, impl_->votes}) sqlite3_finalize(st);
+  for (auto* st :
+       {impl_->new_id, impl_->find_id, impl_->daily, impl_->block_get, impl_->block_put, impl_->votes})
+    sqlite3_finalize(st);
 }
 
 namespace {
@@ -681,6 +784,34 @@ Result<void> ArticleCounters::add(std::int64_t day, std::string_view slug, const
   const std::int64_t values[] = {day, *article, c.views, c.search_hits, c.suggested, c.resolved};
   for (int k = 0; k < 6; ++k) sqlite3_bind_int64(st, k + 1, values[k]);
   if (sqlite3_step(st) != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot count usage"));
+
+  // The same counts in the article's block (read, added to, written back).
+  const std::int64_t block = usage_block(day);
+  auto* get =
+      prepared(db, impl_->block_get, "SELECT days FROM article_usage WHERE block = ?1 AND article = ?2");
+  auto* put = prepared(db, impl_->block_put,
+                       "INSERT OR REPLACE INTO article_usage(block, article, days) VALUES (?1, ?2, ?3)");
+  if (!get || !put) return tl::unexpected(sql_error(db, "cannot count usage"));
+  sqlite3_bind_int64(get, 1, block);
+  sqlite3_bind_int64(get, 2, *article);
+  impl_->days.clear();
+  const int rc = sqlite3_step(get);
+  if (rc == SQLITE_ROW) {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(get, 0));
+    // A damaged blob keeps the days before the damage (article_daily still has them all).
+    (void)decode_usage_days(
+        p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(get, 0))) : std::string_view(),
+        impl_->days);
+  } else if (rc != SQLITE_DONE) {
+    return tl::unexpected(sql_error(db, "cannot count usage"));
+  }
+  sqlite3_reset(get);
+  add_usage_day(impl_->days, static_cast<int>(day - block * usage_block_days), c);
+  const std::string blob = encode_usage_days(impl_->days);
+  sqlite3_bind_int64(put, 1, block);
+  sqlite3_bind_int64(put, 2, *article);
+  sqlite3_bind_blob(put, 3, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(put) != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot count usage"));
   return {};
 }
 

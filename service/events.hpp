@@ -104,7 +104,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 6;
+  static constexpr int schema_version = 7;
 
   std::int64_t now() const { return clock_(); }
   const std::filesystem::path& path() const { return path_; }
@@ -166,10 +166,34 @@ struct ArticleDayCounts {
   std::int64_t views = 0, search_hits = 0, suggested = 0, resolved = 0;
 };
 
+/// article_usage keeps the per-day counts of article_daily again, one row per article and block of
+/// this many days (day / usage_block_days), the days in one blob: a report of a 90-day window reads 3
+/// or 4 rows per article instead of up to 90.
+inline constexpr std::int64_t usage_block_days = 32;
+
+/// The block of @p day (days since 1970-01-01) in article_usage.
+std::int64_t usage_block(std::int64_t day);
+
+/// An article's counts on one day of a block.
+struct UsageDay {
+  int offset = 0;  ///< the day − block × usage_block_days: 0 … usage_block_days − 1
+  ArticleDayCounts counts;
+};
+
+/// The blob of article_usage.days: for each day in offset order, its offset (one byte), then views,
+/// search_hits, suggested and resolved as unsigned LEB128 varints.
+std::string encode_usage_days(const std::vector<UsageDay>& days);
+/// The days of @p blob into @p out (cleared first), in offset order. False when the blob is damaged:
+/// @p out then holds the days before the damage.
+bool decode_usage_days(std::string_view blob, std::vector<UsageDay>& out);
+/// Adds @p counts to day @p offset of @p days (in offset order), adding the day when absent.
+void add_usage_day(std::vector<UsageDay>& days, int offset, const ArticleDayCounts& counts);
+
 /// The per-day counters by article that the stale report reads instead of the raw rows: article_daily
-/// (views, search hits, suggestions shown, resolutions) and feedback_daily (helpful and not-helpful
-/// votes, outdated flags), keyed by an integer article id (article_ids). Used inside the transaction
-/// that writes the counted row; statements are prepared once per object.
+/// (views, search hits, suggestions shown, resolutions; the same counts by block in article_usage) and
+/// feedback_daily (helpful and not-helpful votes, outdated flags), keyed by an integer article id
+/// (article_ids). Used inside the transaction that writes the counted row; statements are prepared
+/// once per object.
 class ArticleCounters {
  public:
   explicit ArticleCounters(sqlite3* db);

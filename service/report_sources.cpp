@@ -221,22 +221,29 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
       return std::nullopt;
     return static_cast<size_t>(id);
   };
-  {  // views, search hits, suggestions shown and resolutions by article and day, in the usage window
+  {  // views, search hits, suggestions shown and resolutions by article, in the usage window: the
+     // days within it of the blocks that overlap it
     std::vector<ArticleUsage> usage(slugs.size());
     std::vector<bool> seen(slugs.size());
-    sql::Stmt st(db,
-                 "SELECT article, views, search_hits, suggested, resolved FROM article_daily "
-                 "WHERE day >= ?1 AND day < ?2");
-    if (st.ok()) st.bind(1, w.from / seconds_per_day).bind(2, w.until / seconds_per_day);
+    const std::int64_t from_day = w.from / seconds_per_day, until_day = w.until / seconds_per_day;
+    sql::Stmt st(db, "SELECT block, article, days FROM article_usage WHERE block >= ?1 AND block <= ?2");
+    if (st.ok()) st.bind(1, usage_block(from_day)).bind(2, usage_block(until_day - 1));
+    std::vector<UsageDay> days;
     auto ok = each_row(db, st, "usage", [&](const sql::Stmt& row) {
-      const auto k = slot(row.integer(0));
+      const auto k = slot(row.integer(1));
       if (!k) return;
+      const std::int64_t first_day = row.integer(0) * usage_block_days;
+      (void)decode_usage_days(row.blob(2), days);  // a damaged blob counts the days before the damage
       ArticleUsage& u = usage[*k];
-      u.views += row.integer(1);
-      u.search_hits += row.integer(2);
-      u.suggested += row.integer(3);
-      u.resolved += row.integer(4);
-      seen[*k] = true;
+      for (const UsageDay& d : days) {
+        const std::int64_t day = first_day + d.offset;
+        if (day < from_day || day >= until_day) continue;
+        u.views += d.counts.views;
+        u.search_hits += d.counts.search_hits;
+        u.suggested += d.counts.suggested;
+        u.resolved += d.counts.resolved;
+        seen[*k] = true;
+      }
     });
     if (!ok) return tl::unexpected(ok.error());
     size_t n = 0;

@@ -38,6 +38,10 @@ class Stmt {
     sqlite3_bind_double(st_, i, v);
     return *this;
   }
+  Stmt& bind_blob(int i, std::string_view bytes) {
+    sqlite3_bind_blob(st_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   /// SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(st_); }
   /// Ready for another step() with new bindings.
@@ -52,6 +56,11 @@ class Stmt {
   /// The text of a column, valid until the next step() or reset().
   std::string_view view(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string_view();
+  }
+  /// The bytes of a blob column, valid until the next step() or reset().
+  std::string_view blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(st_, col));
     return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string_view();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
@@ -69,6 +78,21 @@ inline Result<void> exec(sqlite3* db, const char* text, const std::string& what)
     std::string m = msg ? msg : "unknown error";
     sqlite3_free(msg);
     return fail(ErrorCode::io_error, what + ": " + m);
+  }
+  return {};
+}
+
+/// Runs @p work in one IMMEDIATE transaction: committed when it succeeds, rolled back when not.
+template <class Work>
+Result<void> in_transaction(sqlite3* db, const std::string& what, Work work) {
+  if (auto ok = exec(db, "BEGIN IMMEDIATE", what); !ok) return ok;
+  if (auto ok = work(); !ok) {
+    (void)exec(db, "ROLLBACK", "rollback");
+    return ok;
+  }
+  if (auto ok = exec(db, "COMMIT", what); !ok) {
+    (void)exec(db, "ROLLBACK", "rollback");
+    return ok;
   }
   return {};
 }

@@ -131,6 +131,50 @@ Result<PurgeCounts> purge_usage(EventStore& store, std::int64_t cutoff, int chun
     if (!n) return tl::unexpected(n.error());
     *s.count = *n;
   }
+  // The same counts by block: the blocks wholly before the cutoff day go, and the block holding it
+  // loses the days before it.
+  const std::int64_t cutoff_day = day_number(cutoff), block = usage_block(cutoff_day);
+  auto blocks = delete_in_chunks(store,
+                                 "DELETE FROM article_usage WHERE (block, article) IN "
+                                 "(SELECT block, article FROM article_usage WHERE block < ?1 LIMIT ?2)",
+                                 block, chunk, "usage blocks");
+  if (!blocks) return tl::unexpected(blocks.error());
+  c.usage_blocks = *blocks;
+  const int first_kept = static_cast<int>(cutoff_day - block * usage_block_days);
+  if (first_kept == 0) return c;
+  auto trimmed = store.with_connection([&](sqlite3* db) -> Result<void> {
+    std::vector<std::pair<std::int64_t, std::string>> changed;  // (article, days kept; empty: none)
+    {
+      sql::Stmt st(db, "SELECT article, days FROM article_usage WHERE block = ?1");
+      if (!st.ok()) return tl::unexpected(sql::error(db, "cannot trim usage blocks"));
+      st.bind(1, block);
+      std::vector<UsageDay> days;
+      int rc;
+      while ((rc = st.step()) == SQLITE_ROW) {
+        (void)decode_usage_days(st.blob(1), days);
+        if (days.empty() || days.front().offset >= first_kept) continue;
+        std::erase_if(days, [&](const UsageDay& d) { return d.offset < first_kept; });
+        changed.emplace_back(st.integer(0), encode_usage_days(days));
+      }
+      if (rc != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot trim usage blocks"));
+    }
+    if (changed.empty()) return {};
+    return sql::in_transaction(db, "cannot trim usage blocks", [&]() -> Result<void> {
+      sql::Stmt put(db, "UPDATE article_usage SET days = ?3 WHERE block = ?1 AND article = ?2");
+      sql::Stmt drop(db, "DELETE FROM article_usage WHERE block = ?1 AND article = ?2");
+      if (!put.ok() || !drop.ok()) return tl::unexpected(sql::error(db, "cannot trim usage blocks"));
+      for (const auto& [article, days] : changed) {
+        sql::Stmt& st = days.empty() ? drop : put;
+        st.reset();
+        st.bind(1, block).bind(2, article);
+        if (!days.empty()) st.bind_blob(3, days);
+        if (st.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot trim usage blocks"));
+      }
+      c.usage_blocks += static_cast<std::int64_t>(changed.size());
+      return {};
+    });
+  });
+  if (!trimmed) return tl::unexpected(trimmed.error());
   return c;
 }
 

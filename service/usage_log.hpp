@@ -68,6 +68,8 @@ struct UsageLogOptions {
 /// What a retention run deleted.
 struct PurgeCounts {
   std::int64_t searches = 0, views = 0, suggestions = 0, tickets = 0, daily = 0;
+  /// article_usage rows deleted or trimmed: the daily counts again, by block, so not in total().
+  std::int64_t usage_blocks = 0;
   std::int64_t total() const { return searches + views + suggestions + tickets + daily; }
 };
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "report_fixture.hpp"
 #include "test_support.hpp"
 
 namespace solusi::service {
@@ -155,6 +156,9 @@ TEST(Events, MigratesFeedbackAndBackfillsTheCountersFromTheRows) {
                    "|| ' ' || resolved FROM article_daily JOIN article_ids ON id = article "
                    "ORDER BY day, slug"),
               ElementsAre("0 akun/otp 0 0 0 1", "20000 akun/otp 3 1 1 0", "20000 akun/sandi 0 0 1 0"));
+  // Version 7: the same counts by block of days.
+  EXPECT_EQ(solusi::testing::usage_counts(path, true), solusi::testing::usage_counts(path, false));
+  EXPECT_THAT(rows(path, "SELECT count(*) FROM article_usage"), ElementsAre("3"));
   EXPECT_THAT(rows(path,
                    "SELECT slug || ' ' || day || ' ' || helpful || ' ' || not_helpful || ' ' || outdated "
                    "FROM feedback_daily JOIN article_ids ON id = article ORDER BY slug, day"),

@@ -18,8 +18,11 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -42,6 +45,50 @@ using service::ViewEvent;
 /// Unix seconds of @p day (YYYY-MM-DD) at @p hour:@p minute UTC.
 inline std::int64_t at(std::string_view day, int hour = 10, int minute = 0) {
   return Date::parse(day)->days_since_epoch() * std::int64_t{86400} + hour * 3600 + minute * 60;
+}
+
+/// The per-day counts by article in the events.db at @p path, as "day slug views search_hits suggested
+/// resolved" in day and slug order: from article_daily, or (@p blocks) decoded from article_usage.
+inline std::vector<std::string> usage_counts(const std::filesystem::path& path, bool blocks) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  const char* query = blocks ? "SELECT block, slug, days FROM article_usage JOIN article_ids ON id = article"
+                             : "SELECT day, slug, views, search_hits, suggested, resolved FROM article_daily "
+                               "JOIN article_ids ON id = article";
+  std::vector<std::pair<std::int64_t, std::string>> rows;  // (day, rest of the line)
+  auto line = [](const std::string& slug, std::int64_t v, std::int64_t h, std::int64_t s, std::int64_t r) {
+    return slug + " " + std::to_string(v) + " " + std::to_string(h) + " " + std::to_string(s) + " " +
+           std::to_string(r);
+  };
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, query, -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return {std::string("SQL error on ") + query};
+  }
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const std::string slug = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+    if (!blocks) {
+      rows.emplace_back(sqlite3_column_int64(st, 0),
+                        line(slug, sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+                             sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)));
+      continue;
+    }
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(st, 2));
+    std::vector<service::UsageDay> days;
+    if (!service::decode_usage_days(
+            std::string_view(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, 2))), days))
+      rows.emplace_back(-1, "damaged blob of " + slug);
+    for (const auto& d : days)
+      rows.emplace_back(
+          sqlite3_column_int64(st, 0) * service::usage_block_days + d.offset,
+          line(slug, d.counts.views, d.counts.search_hits, d.counts.suggested, d.counts.resolved));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  std::sort(rows.begin(), rows.end());
+  std::vector<std::string> out;
+  for (const auto& [day, rest] : rows) out.push_back(std::to_string(day) + " " + rest);
+  return out;
 }
 
 inline const char* report_as_of = "2026-06-30";

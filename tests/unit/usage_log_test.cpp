@@ -105,6 +105,68 @@ TEST(UsageLog, WritesRowsAndPerDayCountsInOneBatch) {
                      "WHERE slug = 'akun/otp' AND day = " +
                          day2),
               ::testing::ElementsAre("2"));
+  // The same counts by block of days, what the stale report reads.
+  EXPECT_EQ(solusi::testing::usage_counts(db, true), solusi::testing::usage_counts(db, false));
+  EXPECT_EQ(count(db, "article_usage"), 2);  // both days in one block, for each of the two articles
+}
+
+TEST(UsageLog, UsageBlocksRoundTripAndRejectDamage) {
+  const std::vector<UsageDay> days{
+      {0, {1, 2, 3, 4}}, {7, {0, 300, 0, 0}}, {31, {std::int64_t{1} << 40, 0, 0, 1}}};
+  std::vector<UsageDay> back;
+  const std::string blob = encode_usage_days(days);
+  ASSERT_TRUE(decode_usage_days(blob, back));
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[1].offset, 7);
+  EXPECT_EQ(back[1].counts.search_hits, 300);
+  EXPECT_EQ(back[2].counts.views, std::int64_t{1} << 40);
+  EXPECT_EQ(encode_usage_days(back), blob);
+  // Damage: a cut varint, days out of order, a day past the block. The days before it are kept.
+  EXPECT_FALSE(decode_usage_days(blob.substr(0, blob.size() - 1), back));
+  EXPECT_EQ(back.size(), 2u);
+  EXPECT_FALSE(decode_usage_days(encode_usage_days({{5, {}}, {5, {}}}), back));
+  EXPECT_EQ(back.size(), 1u);
+  EXPECT_FALSE(decode_usage_days(std::string(1, static_cast<char>(usage_block_days)) + "\0\0\0\0", back));
+  EXPECT_TRUE(back.empty());
+  EXPECT_TRUE(decode_usage_days("", back));
+  // Adding keeps the days in order and sums a day's counts.
+  std::vector<UsageDay> added;
+  add_usage_day(added, 9, {1, 0, 0, 0});
+  add_usage_day(added, 2, {0, 1, 0, 0});
+  add_usage_day(added, 9, {1, 0, 2, 0});
+  ASSERT_EQ(added.size(), 2u);
+  EXPECT_EQ(added[0].offset, 2);
+  EXPECT_EQ(added[1].counts.views, 2);
+  EXPECT_EQ(added[1].counts.suggested, 2);
+  EXPECT_EQ(usage_block(0), 0);
+  EXPECT_EQ(usage_block(usage_block_days - 1), 0);
+  EXPECT_EQ(usage_block(usage_block_days), 1);
+  EXPECT_EQ(usage_block(-1), -1);
+}
+
+TEST(UsageLog, RetentionTrimsTheBlockHoldingTheCutoffDay) {
+  TempDir dir;
+  auto store = EventStore::open(dir / "events.db");
+  ASSERT_TRUE(store);
+  // A cutoff day in the middle of its block: the days before it go, the later ones stay.
+  const std::int64_t block_start = usage_block(at("2026-06-01") / 86400) * usage_block_days;
+  const std::int64_t cutoff = (block_start + 10) * 86400;
+  ASSERT_TRUE(write_usage(**store, {ViewEvent{cutoff - 2 * 86400, "akun/otp", "rina"},
+                                    ViewEvent{cutoff - 86400, "akun/sandi", "rina"},
+                                    ViewEvent{cutoff + 86400, "akun/otp", "rina"}}));
+  const auto db = dir / "events.db";
+  ASSERT_EQ(count(db, "article_usage"), 2);
+  auto purged = purge_usage(**store, cutoff);
+  ASSERT_TRUE(purged) << purged.error().describe();
+  EXPECT_EQ(purged->daily, 2);
+  EXPECT_EQ(purged->usage_blocks, 2);  // akun/otp's block trimmed, akun/sandi's left empty and deleted
+  EXPECT_THAT(solusi::testing::usage_counts(db, true),
+              ::testing::ElementsAre(std::to_string(block_start + 11) + " akun/otp 1 0 0 0"));
+  EXPECT_EQ(solusi::testing::usage_counts(db, true), solusi::testing::usage_counts(db, false));
+  auto again = purge_usage(**store, cutoff);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->total(), 0);
+  EXPECT_EQ(again->usage_blocks, 0);
 }
 
 TEST(UsageLog, AFullQueueDropsAndCountsInsteadOfWaiting) {
@@ -232,6 +294,7 @@ TEST(UsageLog, RetentionDeletesOldRowsInChunksAndKeepsFeedback) {
   EXPECT_THAT(column(db, "SELECT ticket_id FROM suggestions"), ::testing::ElementsAre("T-new"));
   EXPECT_THAT(column(db, "SELECT ticket_id FROM tickets"), ::testing::ElementsAre("T-new"));
   EXPECT_EQ(count(db, "article_daily"), 1);
+  EXPECT_EQ(solusi::testing::usage_counts(db, true), solusi::testing::usage_counts(db, false));
   EXPECT_EQ(count(db, "feedback"), 1);  // what was learned stays
   auto again = purge_usage(*c.store, cutoff);
   ASSERT_TRUE(again);
