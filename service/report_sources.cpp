@@ -94,8 +94,11 @@ void stem_searches(std::vector<GapEvent>::iterator from, std::vector<GapEvent>::
 }
 
 /// The stems and words of a ticket's terms (as events.db stores them), unique, in order.
-void ticket_terms(const std::string& json, GapEvent& e) {
-  for (auto& t : terms_from_json(json)) {
+void ticket_terms(std::string_view json, GapEvent& e) {
+  auto terms = terms_from_json(json);
+  e.stems.reserve(terms.size());
+  e.words.reserve(terms.size());
+  for (auto& t : terms) {
     if (std::find(e.stems.begin(), e.stems.end(), t.stem) != e.stems.end()) continue;
     e.stems.push_back(t.stem);
     e.words.push_back(t.word.empty() ? t.stem : t.word);
@@ -128,22 +131,21 @@ Result<void> read_gap_tickets(sqlite3* db, const TimeWindow& w, std::vector<GapE
                "WHERE gap = 1 AND at >= ?1 AND at < ?2 ORDER BY at DESC, id DESC");
   if (st.ok()) st.bind(1, w.from).bind(2, w.until);
   std::unordered_set<std::string> tickets;
-  std::vector<GapEvent> found;
+  const size_t first = out.size();
   auto ok = each_row(db, st, "suggestions", [&](const sql::Stmt& row) {
-    const std::string ticket = row.text(6);
-    if (!ticket.empty() && !tickets.insert(ticket).second) return;
-    GapEvent e;
+    const std::string_view ticket = row.view(6);
+    if (!ticket.empty() && !tickets.emplace(ticket).second) return;
+    GapEvent& e = out.emplace_back();
     e.kind = GapEvent::Kind::no_confident_suggestion;
     e.at = row.integer(0);
-    e.lang = row.text(1);
-    ticket_terms(row.text(2), e);
-    e.text = row.text(3);
-    e.slug = row.text(4);
+    e.lang = row.view(1);
+    ticket_terms(row.view(2), e);
+    e.text = row.view(3);
+    e.slug = row.view(4);
     e.confidence = row.real(5);
-    found.push_back(std::move(e));
   });
   if (!ok) return ok;
-  out.insert(out.end(), std::make_move_iterator(found.rbegin()), std::make_move_iterator(found.rend()));
+  std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());  // read newest first
   return {};
 }
 
