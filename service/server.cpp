@@ -140,6 +140,7 @@ struct Server::Impl {
   std::vector<Route> routes;
   std::thread listener;
   std::thread watcher;
+  std::thread warmer;
   std::mutex mu;
   std::condition_variable wake;
   bool stopping = false;
@@ -160,6 +161,9 @@ struct Server::Impl {
   std::mutex base_mu;
   std::shared_ptr<const StaleBase> stale_base_cache;
   std::shared_ptr<const std::vector<ArticleFacts>> stale_base_facts;  ///< what the base points into
+  std::atomic<std::uint64_t> stale_bases_built{0};
+  /// The warmer builds the facts and the base once the index has been quiet this long.
+  static constexpr auto warm_delay = std::chrono::seconds(2);
 
   struct Reader {
     std::optional<Searcher> searcher;
@@ -196,10 +200,35 @@ struct Server::Impl {
       if (stopping) break;
       lk.unlock();
       std::string now = index_signature(config.index_dir);
+      lk.lock();
       if (now != last) {
         last = std::move(now);
         index_epoch.fetch_add(1, std::memory_order_acq_rel);
+        wake.notify_all();  // the warmer
       }
+    }
+  }
+
+  /// Keeps the reports' facts and today's stale-report base ready: at start and after each index
+  /// change, once the index has been quiet for warm_delay (a burst of publishes is read once), so a
+  /// team lead's report does not wait for every article to be read.
+  void warm_reports() {
+    std::uint64_t warmed = 0;
+    std::unique_lock lk(mu);
+    while (!stopping) {
+      const std::uint64_t epoch = index_epoch.load(std::memory_order_acquire);
+      if (epoch == warmed) {
+        wake.wait(lk);
+        continue;
+      }
+      if (wake.wait_for(lk, warm_delay,
+                        [&] { return stopping || index_epoch.load(std::memory_order_acquire) != epoch; }))
+        continue;
+      lk.unlock();
+      StaleOptions o;
+      o.as_of = day_of(events->now());
+      if (auto articles = article_facts(); articles) (void)stale_base_for(*articles, o);
+      warmed = epoch;
       lk.lock();
     }
   }
@@ -892,6 +921,7 @@ struct Server::Impl {
     if (!stale_base_cache || stale_base_facts != articles || !base_serves(*stale_base_cache, *articles, o)) {
       stale_base_cache = std::make_shared<const StaleBase>(stale_base(*articles, o));
       stale_base_facts = articles;
+      stale_bases_built.fetch_add(1, std::memory_order_relaxed);
     }
     return stale_base_cache;
   }
@@ -1055,6 +1085,12 @@ struct Server::Impl {
       gauge("solusi_index_documents", "Documents in the index.", 0);
     }
     if (usage) gauges += usage->metrics_text();
+    gauges +=
+        "# HELP solusi_report_bases_built_total Times the stale report's base (article lookups, near-copies) "
+        "was built: in the background at start and after index changes, or for a report of a day with "
+        "other live articles.\n# TYPE solusi_report_bases_built_total "
+        "counter\nsolusi_report_bases_built_total " +
+        std::to_string(stale_bases_built.load(std::memory_order_relaxed)) + "\n";
     ApiResponse res;
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
     res.body = metrics.render(gauges);
@@ -1468,6 +1504,7 @@ Result<int> Server::start() {
   s.started = true;
   s.listener = std::thread([&s] { s.http.listen_after_bind(); });
   s.watcher = std::thread([&s] { s.watch_index(); });
+  s.warmer = std::thread([&s] { s.warm_reports(); });
   s.publisher = std::make_unique<Publisher>(s.config, *s.events);
   s.publisher->start();
   s.usage->start();
@@ -1486,6 +1523,7 @@ void Server::stop() {
   s.http.stop();  // stops accepting; the thread pool finishes the requests it has, then joins
   if (s.listener.joinable()) s.listener.join();
   if (s.watcher.joinable()) s.watcher.join();
+  if (s.warmer.joinable()) s.warmer.join();
   if (s.publisher) s.publisher->stop();
   if (s.usage) s.usage->stop();  // writes what the last requests logged
 }

@@ -157,6 +157,33 @@ TEST_F(Reports, StaleReportAsJson) {
   EXPECT_EQ(get_ok("/v1/reports/stale?as_of=2026-07-02")["count"], 0);  // nothing due yet
 }
 
+TEST_F(Reports, TheStaleReportBaseIsReadyBeforeAReportAsksAndAfterEachIndexChange) {
+  start(quick_config());
+  auto built = [&] {
+    const std::string body = get("/metrics").body, name = "\nsolusi_report_bases_built_total ";
+    const auto at = body.find(name);
+    return at == std::string::npos ? -1 : std::stoi(body.substr(at + name.size()));
+  };
+  // Built in the background at start, though no report was asked for.
+  ASSERT_TRUE(eventually([&] { return built() >= 1; }, 15s));
+  const int at_start = built();
+  const std::string today = service::day_of(now_seconds()).iso();
+  EXPECT_EQ(get_ok("/v1/reports/stale?owner=tim-baru&as_of=" + today)["count"], 0);
+  EXPECT_EQ(built(), at_start);  // the report used it
+  // A new article changes the index: the base is built again before anyone asks, and has it.
+  testing::write_file(articles_dir() / "internal/catatan-baru.md",
+                      "---\ntitle: Catatan tim baru\nlang: id\nowner: tim-baru\ncategory: internal\n---\n"
+                      "Daftar kontak tim baru untuk eskalasi.\n");
+  ASSERT_TRUE(testing::reindex(articles_dir(), index_dir()));
+  ASSERT_TRUE(eventually([&] { return built() > at_start; }, 15s));
+  const int after_change = built();
+  const auto j = get_ok("/v1/reports/stale?owner=tim-baru&as_of=" + today);
+  ASSERT_EQ(j["count"], 1);
+  EXPECT_EQ(j["articles"][0]["slug"], "internal/catatan-baru");
+  EXPECT_EQ(j["articles"][0]["reasons"][0]["code"], "never_reviewed");
+  EXPECT_EQ(built(), after_change);
+}
+
 TEST_F(Reports, StaleReportUsesTheLoggedUsage) {
   // An article that was never reviewed: listed whatever the day, so today's views can be weighed.
   testing::write_file(
