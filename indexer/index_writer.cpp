@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -100,6 +101,7 @@ void for_each_spelling_word(const Xapian::Document& doc, F&& f) {
 struct Built {
   enum class Kind { unchanged, failed, document } kind = Kind::unchanged;
   std::string slug;
+  std::optional<FileStamp> stamp;  ///< the file's, when the caller keeps stamps
   Xapian::Document doc;
   std::optional<Diagnostic> error;
   std::vector<Diagnostic> warnings;
@@ -151,6 +153,15 @@ Date modification_day(const fs::path& path) {
   const auto ftime = fs::last_write_time(path, ec);
   if (ec) return Date::today();
   return Date(std::chrono::floor<std::chrono::days>(std::chrono::file_clock::to_sys(ftime)));
+}
+
+/// The size and modification time of @p path (hash left empty); nullopt when it cannot be read.
+std::optional<FileStamp> stat_stamp(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileStamp{static_cast<std::uintmax_t>(st.st_size),
+                   static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                   {}};
 }
 
 std::uint64_t content_seed(const IndexOptions& options) {
@@ -396,6 +407,23 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
         const SourceFile& f = (*files)[i];
         Built b;
         b.slug = slug_from_path(f.relative);
+        auto old = existing.find(b.slug);
+        if (options.stamps) {  // read only (its stamps are replaced after the workers are done)
+          b.stamp = stat_stamp(f.absolute);
+          const auto known = options.stamps->find(f.relative);
+          if (b.stamp && known != options.stamps->end() && known->second.size == b.stamp->size &&
+              known->second.mtime_ns == b.stamp->mtime_ns && old != existing.end() &&
+              old->second.hash == known->second.hash) {
+            b.stamp = known->second;
+            b.kind = Built::Kind::unchanged;
+            {
+              std::lock_guard lk(mu);
+              slots[i % window] = std::move(b);
+            }
+            produced.notify_all();
+            continue;
+          }
+        }
         auto bytes = read_file(f.absolute);
         if (!bytes) {
           b.kind = Built::Kind::failed;
@@ -403,7 +431,7 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
               Diagnostic{Diagnostic::Severity::error, f.relative, 0, "unreadable", bytes.error().message};
         } else {
           const std::string hash = text::to_hex(text::fnv1a64(*bytes, seed));
-          auto old = existing.find(b.slug);
+          if (b.stamp) b.stamp->hash = hash;
           if (old != existing.end() && old->second.hash == hash) {
             b.kind = Built::Kind::unchanged;
           } else if (auto article = parse_article(f.relative, *bytes, options.parse); !article) {
@@ -438,6 +466,8 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
 
     std::unordered_map<std::string, bool> seen;
     seen.reserve(n);
+    FileStamps stamps;
+    if (options.stamps) stamps.reserve(n);
     std::exception_ptr failure;
     for (size_t i = 0; i < n; ++i) {
       Built b;
@@ -449,6 +479,7 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
         ++written;
       }
       consumed.notify_all();
+      if (b.stamp) stamps.emplace((*files)[i].relative, std::move(*b.stamp));
       if (failure) continue;  // keep draining so the workers can finish
       try {
         seen[b.slug] = true;
@@ -496,6 +527,7 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
     }
     pool.clear();  // joins
     if (failure) std::rethrow_exception(failure);
+    if (options.stamps) *options.stamps = std::move(stamps);
 
     for (const auto& [slug, old] : existing) {
       if (seen.count(slug)) continue;

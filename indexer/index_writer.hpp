@@ -10,8 +10,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "article.hpp"
@@ -29,6 +31,15 @@ struct SourceFile {
 /// folders, files starting with '_', and README.md files (documentation for editors, not articles).
 Result<std::vector<SourceFile>> scan_articles(const std::filesystem::path& articles_dir);
 
+/// What an article file looked like when it was last read: size, modification time, content hash.
+struct FileStamp {
+  std::uintmax_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string hash;
+};
+/// Stamps by relative path, kept by a caller that indexes the same folder again and again.
+using FileStamps = std::unordered_map<std::string, FileStamp>;
+
 struct IndexOptions {
   std::filesystem::path articles_dir;
   std::filesystem::path index_dir;
@@ -41,6 +52,10 @@ struct IndexOptions {
   const LearnedTerms* learned = nullptr;
   /// How long to wait for another writer of the index (a running service) before failing.
   std::chrono::milliseconds lock_wait{0};
+  /// When set (the service's rescans), index_folder() does not read a file whose size and
+  /// modification time are its stamp's while the index holds the stamp's hash for it: it is unchanged.
+  /// The stamps are then replaced by those of the folder's files. update_articles() ignores them.
+  FileStamps* stamps = nullptr;
 };
 
 struct IndexReport {

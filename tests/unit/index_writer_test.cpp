@@ -119,6 +119,42 @@ TEST_F(Incremental, ChangedFileIsUpdated) {
   EXPECT_TRUE(search("terlambat").empty());
 }
 
+TEST_F(Incremental, StampsSkipReadingFilesWhoseSizeAndTimeAreUnchanged) {
+  FileStamps stamps;
+  auto o = testing::index_options(articles(), index());
+  o.stamps = &stamps;
+  ASSERT_TRUE(index_folder(o));
+  EXPECT_EQ(stamps.size(), 3u);
+  EXPECT_FALSE(stamps.at("akun/otp.md").hash.empty());
+  // New text of the same size with the old modification time: the stamp says unchanged, so the file
+  // is not read (proof that the stamps are used; an editor's save always moves the time).
+  const auto p = articles() / "akun/otp.md";
+  const auto time = fs::last_write_time(p);
+  dir_.write("articles/akun/otp.md", article("Kode OTP tidak masuk", "Kode verifikasi xylofonik dikirim."));
+  fs::last_write_time(p, time);
+  auto r = index_folder(o);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->unchanged, 3u);
+  EXPECT_EQ(search("xylofonik"), std::vector<std::string>{});
+  // Its time moves: read again and updated; a new file is read; a deleted one leaves the stamps.
+  fs::last_write_time(p, time + std::chrono::seconds(1));
+  dir_.write("articles/akun/baru.md", article("Akun baru", "Daftar dengan nomor ponsel."));
+  fs::remove(articles() / "pengiriman/lacak.md");
+  r = index_folder(o);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->updated, 1u);
+  EXPECT_EQ(r->added, 1u);
+  EXPECT_EQ(r->removed, 1u);
+  EXPECT_EQ(search("xylofonik"), std::vector<std::string>{"akun/otp"});
+  EXPECT_EQ(stamps.size(), 3u);
+  EXPECT_EQ(stamps.count("pengiriman/lacak.md"), 0u);
+  // Without stamps every file is read: the same run finds nothing to do.
+  o.stamps = nullptr;
+  r = index_folder(o);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->unchanged, 3u);
+}
+
 TEST_F(Incremental, DeletedFileIsRemovedAndNoLongerFound) {
   ASSERT_TRUE(run());
   ASSERT_EQ(search("resi"), (std::vector<std::string>{"pengiriman/lacak"}));
