@@ -615,6 +615,13 @@ Result<std::vector<RevisionInfo>> EventStore::revisions(const std::string& slug)
   return out;
 }
 
+Result<std::int64_t> EventStore::feedback_version() {
+  std::lock_guard lk(mu_);
+  Stmt st(db_, "SELECT coalesce(max(id), 0) FROM feedback");
+  if (!st.ok() || st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot read feedback"));
+  return st.integer(0);
+}
+
 Result<std::vector<std::string>> EventStore::revised_slugs() {
   std::lock_guard lk(mu_);
   Stmt st(db_, "SELECT DISTINCT slug FROM revisions ORDER BY slug");

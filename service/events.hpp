@@ -121,6 +121,9 @@ class EventStore {
   /// Learned terms of every article (or of @p slug only) from its resolved tickets: the most recently
   /// seen stems first, at most max_learned_terms each, count = resolutions that contained the stem.
   Result<LearnedTerms> learned_terms(const std::optional<std::string>& slug = std::nullopt);
+  /// Changes whenever feedback is recorded (feedback is never deleted): learned_terms() of every
+  /// article can be kept while it stays the same.
+  Result<std::int64_t> feedback_version();
 
   /// Not-helpful votes by slug (cached in memory, kept current by add_feedback).
   std::vector<NegativeVote> negative_votes(const std::string& slug) const;

@@ -61,6 +61,13 @@ struct Publisher::Impl {
   std::thread::id worker_id;
   std::atomic<std::uint64_t> outside{0};
   std::atomic<bool> dirty{false};
+  /// The articles' sizes and modification times at the last scan (worker thread only): a rescan reads
+  /// only the files that changed since.
+  FileStamps stamps;
+  /// Every article's learned terms as of feedback_version learned_version (worker thread only): a
+  /// rescan reads them again only after new feedback.
+  std::optional<LearnedTerms> learned_cache;
+  std::int64_t learned_version = -1;
   std::atomic<bool> watching{false};  ///< the watches are in place (start() waits for it)
   int inotify_fd = -1;
   std::unordered_map<int, fs::path> watches;
@@ -276,9 +283,16 @@ struct Publisher::Impl {
 
   Result<IndexReport> do_reindex(bool outside_edit) {
     IndexOptions o = index_options();
-    auto learned = events.learned_terms();
-    if (!learned) return tl::unexpected(learned.error());
-    o.learned = &*learned;
+    auto version = events.feedback_version();
+    if (!version) return tl::unexpected(version.error());
+    if (!learned_cache || *version != learned_version) {
+      auto learned = events.learned_terms();
+      if (!learned) return tl::unexpected(learned.error());
+      learned_cache = std::move(*learned);
+      learned_version = *version;
+    }
+    o.learned = &*learned_cache;
+    if (outside_edit) o.stamps = &stamps;  // an explicit reindex (admin) reads every file
     auto report = index_folder(o);
     if (!report) return report;
     for (const auto& d : report->errors)

@@ -257,6 +257,28 @@ TEST(Events, RemembersTicketsAndRefreshesThem) {
   EXPECT_FALSE(none->has_value());
 }
 
+TEST(Events, TheFeedbackVersionMovesWithEachFeedbackRecorded) {
+  TempDir dir;
+  auto store = EventStore::open(dir / "events.db");
+  ASSERT_TRUE(store) << store.error().describe();
+  auto v0 = (*store)->feedback_version();
+  ASSERT_TRUE(v0) << v0.error().describe();
+  EXPECT_EQ(*v0, 0);
+  FeedbackEvent e;
+  e.ticket_id = "ZD-1";
+  e.slug = "akun/otp";
+  e.kind = FeedbackKind::resolved;
+  ASSERT_TRUE((*store)->add_feedback(e));
+  const auto v1 = (*store)->feedback_version();
+  ASSERT_TRUE(v1);
+  EXPECT_GT(*v1, *v0);
+  ASSERT_TRUE((*store)->add_feedback(e));  // the same again: nothing recorded, the same version
+  EXPECT_EQ(*(*store)->feedback_version(), *v1);
+  e.kind = FeedbackKind::helpful;
+  ASSERT_TRUE((*store)->add_feedback(e));
+  EXPECT_GT(*(*store)->feedback_version(), *v1);
+}
+
 TEST(Events, FeedbackIsIdempotentPerTicketSlugAndKind) {
   TempDir dir;
   auto store = EventStore::open(dir / "events.db");
