@@ -226,7 +226,8 @@ Result<std::vector<SourceFile>> scan_articles(const fs::path& articles_dir) {
     }
     if (!it->is_regular_file(ec)) continue;
     if (!name.ends_with(".md") || name.starts_with("_") || name == "README.md") continue;
-    files.push_back({fs::relative(it->path(), articles_dir, ec).generic_string(), it->path()});
+    // Lexically: fs::relative() resolves both paths through the file system (realpath) for every file.
+    files.push_back({it->path().lexically_relative(articles_dir).generic_string(), it->path()});
   }
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.relative < b.relative; });
   return files;
