@@ -43,6 +43,15 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+/// f()'s result; its time in milliseconds into @p ms.
+template <class F>
+auto timed(double& ms, F f) {
+  const auto t0 = Clock::now();
+  auto result = f();
+  ms = ms_since(t0);
+  return result;
+}
+
 class Zipf {
  public:
   Zipf(size_t n, double s) : cdf_(n) {
@@ -229,25 +238,20 @@ int main(int argc, char** argv) {
     StaleOptions o;
     o.as_of = as_of;
     o.limit = default_stale_limit;
-    auto t0 = Clock::now();
-    auto facts = load_article_facts(searcher->database());
-    const double t_facts = ms_since(t0);
-    t0 = Clock::now();
-    auto history = load_stale_history(events, o);
-    const double t_events = ms_since(t0);
+    double t_facts = 0;
+    auto facts = timed(t_facts, [&] { return load_article_facts(searcher->database()); });
+    double t_events = 0;
+    auto history = timed(t_events, [&] { return load_stale_history(events, o); });
     if (!facts || !history) {
       std::fprintf(stderr, "%s\n", (!facts ? facts.error() : history.error()).describe().c_str());
       return 2;
     }
-    t0 = Clock::now();
-    const StaleBase base = stale_base(*facts, o);
-    const double t_base = ms_since(t0);
-    t0 = Clock::now();
-    const StaleReport report = stale_report(base, *history, o);
-    const double t_report = ms_since(t0);
-    t0 = Clock::now();
-    const std::string json = to_json_text(report);
-    const double t_json = ms_since(t0);
+    double t_base = 0;
+    const StaleBase base = timed(t_base, [&] { return stale_base(*facts, o); });
+    double t_report = 0;
+    const StaleReport report = timed(t_report, [&] { return stale_report(base, *history, o); });
+    double t_json = 0;
+    const std::string json = timed(t_json, [&] { return to_json_text(report); });
     std::printf(
         "run %d: %zu articles; facts %.0f ms, events %.0f ms, base %.0f ms, report %.0f ms, json %.0f ms "
         "(%zu bytes, %zu rows): stale total %.0f ms (%.0f ms with the facts and base cached); %zu listed, "
@@ -258,31 +262,28 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     o.limit = 0;  // every row, as for CSV and cron
-    t0 = Clock::now();
-    const StaleReport all = stale_report(base, *history, o);
-    const double t_all = ms_since(t0);
-    t0 = Clock::now();
-    const std::string all_json = to_json_text(all);
-    const double t_all_json = ms_since(t0);
-    t0 = Clock::now();
-    const std::string all_csv = to_csv(all);
-    const double t_all_csv = ms_since(t0);
+    double t_all = 0;
+    const StaleReport all = timed(t_all, [&] { return stale_report(base, *history, o); });
+    double t_all_json = 0;
+    const std::string all_json = timed(t_all_json, [&] { return to_json_text(all); });
+    double t_all_csv = 0;
+    const std::string all_csv = timed(t_all_csv, [&] { return to_csv(all); });
     std::printf("run %d: limit=all: report %.0f ms, json %.0f ms (%zu bytes), csv %.0f ms (%zu bytes)\n", run,
                 t_all, t_all_json, all_json.size(), t_all_csv, all_csv.size());
     std::fflush(stdout);
 
-    t0 = Clock::now();
     GapOptions g;
     g.until = (as_of.days_since_epoch() + 1) * std::int64_t{86400};
     g.since = g.until - 30 * std::int64_t{86400};
-    auto gaps = load_gap_events(events, g.since, g.until, g.until);
+    double t_gap_events = 0;
+    auto gaps = timed(t_gap_events, [&] { return load_gap_events(events, g.since, g.until, g.until); });
     if (!gaps) return 2;
-    const double t_gap_events = ms_since(t0);
-    t0 = Clock::now();
-    count_stem_articles(searcher->database(), *gaps, g);
     const size_t gap_events = gaps->size();
-    const GapReport inbox = gap_report(*facts, std::move(*gaps), g);
-    const double t_gap_report = ms_since(t0);
+    double t_gap_report = 0;
+    const GapReport inbox = timed(t_gap_report, [&] {
+      count_stem_articles(searcher->database(), *gaps, g);
+      return gap_report(*facts, std::move(*gaps), g);
+    });
     std::printf("run %d: gap inbox of 30 days: events %.0f ms, clusters %.0f ms: %zu events, %zu clusters\n",
                 run, t_gap_events, t_gap_report, gap_events, inbox.clusters.size());
     std::fflush(stdout);

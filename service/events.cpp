@@ -14,10 +14,41 @@
 namespace solusi::service {
 namespace {
 
+/// Step 7's blobs, from article_daily. Its rows come in (day, article) order, so each block's days
+/// are appended in order.
+Result<void> fill_article_usage(sqlite3* db) {
+  std::map<std::pair<std::int64_t, std::int64_t>, std::vector<UsageDay>> blocks;  // (block, article)
+  {
+    sql::Stmt st(db, "SELECT day, article, views, search_hits, suggested, resolved FROM article_daily");
+    if (!st.ok()) return tl::unexpected(sql::error(db, "cannot read daily counts"));
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      const std::int64_t day = st.integer(0), block = usage_block(day);
+      add_usage_day(blocks[{block, st.integer(1)}], static_cast<int>(day - block * usage_block_days),
+                    ArticleDayCounts{st.integer(2), st.integer(3), st.integer(4), st.integer(5)});
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot read daily counts"));
+  }
+  sql::Stmt ins(db, "INSERT INTO article_usage(block, article, days) VALUES (?1, ?2, ?3)");
+  if (!ins.ok()) return tl::unexpected(sql::error(db, "cannot write usage blocks"));
+  for (const auto& [key, days] : blocks) {
+    ins.bind(1, key.first).bind(2, key.second).bind_blob(3, encode_usage_days(days));
+    if (ins.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot write usage blocks"));
+    ins.reset();
+  }
+  return {};
+}
+
+/// One version of the schema: its SQL, then what SQL cannot do (in the same transaction).
+struct Migration {
+  const char* sql;
+  Result<void> (*fill)(sqlite3* db) = nullptr;
+};
+
 /// The schema, one step per version. Never edit a released step: append a new one.
-constexpr const char* migrations[] = {
+constexpr Migration migrations[] = {
     // 1: tickets, suggestions (the gap inbox reads them), feedback.
-    R"sql(
+    {R"sql(
 CREATE TABLE tickets (
   ticket_id  TEXT PRIMARY KEY,
   lang       TEXT NOT NULL,
@@ -52,10 +83,10 @@ CREATE TABLE feedback (
   UNIQUE (ticket_id, slug, kind)
 );
 CREATE INDEX feedback_slug ON feedback(slug, kind, at);
-)sql",
+)sql"},
     // 2: article revisions: every write through the API (and every outside edit the service notices),
     // with its full text, so any version can be read, compared and restored.
-    R"sql(
+    {R"sql(
 CREATE TABLE revisions (
   id       INTEGER PRIMARY KEY,
   slug     TEXT NOT NULL,
@@ -69,10 +100,10 @@ CREATE TABLE revisions (
   hash     TEXT NOT NULL,
   UNIQUE (slug, revision)
 );
-)sql",
+)sql"},
     // 3: the usage log (service/usage_log.cpp): agents' searches (normalized query, hit count) and
     // article views, and per-day counts by article that the stale report reads instead of the raw rows.
-    R"sql(
+    {R"sql(
 CREATE TABLE searches (
   id        INTEGER PRIMARY KEY,
   at        INTEGER NOT NULL,
@@ -99,10 +130,10 @@ CREATE TABLE usage_daily (
   search_hits INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (day, slug)
 ) WITHOUT ROWID;
-)sql",
+)sql"},
     // 4: feedback kind 'outdated' (an agent marks an article as out of date). SQLite cannot change a
     // CHECK constraint: the table is rebuilt with its rows, its UNIQUE constraint and its index.
-    R"sql(
+    {R"sql(
 CREATE TABLE feedback_v4 (
   id        INTEGER PRIMARY KEY,
   ticket_id TEXT NOT NULL,
@@ -120,13 +151,13 @@ INSERT INTO feedback_v4(id, ticket_id, slug, kind, agent, principal, lang, terms
 DROP TABLE feedback;
 ALTER TABLE feedback_v4 RENAME TO feedback;
 CREATE INDEX feedback_slug ON feedback(slug, kind, at);
-)sql",
+)sql"},
     // 5: what the stale report reads, counted as the rows are written (ArticleCounters), by integer
     // article id and day: views, search hits, suggestions that showed the article and resolutions
     // (article_daily, replacing usage_daily), helpful / not-helpful votes and outdated flags
     // (feedback_daily); and searches typed on (as-you-type: a later search by the same principal
     // within 30 s extends the query) marked when the later one is written. Backfilled from the rows.
-    R"sql(
+    {R"sql(
 CREATE TABLE article_ids (
   id   INTEGER PRIMARY KEY,
   slug TEXT NOT NULL UNIQUE
@@ -175,21 +206,21 @@ UPDATE searches SET superseded = 1 WHERE EXISTS (
   SELECT 1 FROM searches AS n WHERE n.principal = searches.principal AND n.at >= searches.at
     AND n.at <= searches.at + 30 AND n.id > searches.id AND length(n.query) > length(searches.query)
     AND substr(n.query, 1, length(searches.query)) = searches.query);
-)sql",
+)sql"},
     // 6: covering partial indexes for what the reports read of the raw rows in time order: the
     // zero-result searches not typed on, and the suggestions that were content gaps (a fifth of them).
     // The filtered columns are in them too: SQLite reads a column of the WHERE clause from the index
     // only when the index holds it.
-    R"sql(
+    {R"sql(
 DROP INDEX searches_zero;
 CREATE INDEX searches_zero ON searches(at, id, query, lang, hits, superseded)
   WHERE hits = 0 AND superseded = 0;
 CREATE INDEX suggestions_gap
   ON suggestions(at, id, ticket_id, lang, top_slug, top_confidence, terms, text, gap) WHERE gap = 1;
-)sql",
+)sql"},
     // 7: the counts of article_daily again, one row per article and block of usage_block_days days
-    // (encode_usage_days): what the stale report reads. Filled from article_daily by fill_step.
-    R"sql(
+    // (encode_usage_days): what the stale report reads, filled from article_daily.
+    {R"sql(
 CREATE TABLE article_usage (
   block   INTEGER NOT NULL,
   article INTEGER NOT NULL,
@@ -197,6 +228,7 @@ CREATE TABLE article_usage (
   PRIMARY KEY (block, article)
 ) WITHOUT ROWID;
 )sql",
+     fill_article_usage},
 };
 
 using sql::exec;
@@ -360,36 +392,6 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path
   return store;
 }
 
-namespace {
-
-/// What a migration step fills that SQL cannot: step 7's blobs, from article_daily. Its rows come in
-/// (day, article) order, so each block's days are appended in order.
-Result<void> fill_step(sqlite3* db, int version) {
-  if (version != 7) return {};
-  std::map<std::pair<std::int64_t, std::int64_t>, std::vector<UsageDay>> blocks;  // (block, article)
-  {
-    Stmt st(db, "SELECT day, article, views, search_hits, suggested, resolved FROM article_daily");
-    if (!st.ok()) return tl::unexpected(sql_error(db, "cannot read daily counts"));
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW) {
-      const std::int64_t day = st.integer(0), block = usage_block(day);
-      add_usage_day(blocks[{block, st.integer(1)}], static_cast<int>(day - block * usage_block_days),
-                    ArticleDayCounts{st.integer(2), st.integer(3), st.integer(4), st.integer(5)});
-    }
-    if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot read daily counts"));
-  }
-  Stmt ins(db, "INSERT INTO article_usage(block, article, days) VALUES (?1, ?2, ?3)");
-  if (!ins.ok()) return tl::unexpected(sql_error(db, "cannot write usage blocks"));
-  for (const auto& [key, days] : blocks) {
-    ins.bind(1, key.first).bind(2, key.second).bind_blob(3, encode_usage_days(days));
-    if (ins.step() != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot write usage blocks"));
-    ins.reset();
-  }
-  return {};
-}
-
-}  // namespace
-
 Result<void> EventStore::migrate() {
   int current = 0;
   {  // finalized before migrating: a pending statement keeps a step from dropping a table
@@ -406,10 +408,10 @@ Result<void> EventStore::migrate() {
                                          std::to_string(latest) + ")");
   for (int step = current; step < latest; ++step) {
     const std::string what = "cannot migrate events database to version " + std::to_string(step + 1);
-    const std::string sql = std::string("BEGIN IMMEDIATE;") + migrations[step];
+    const std::string sql = std::string("BEGIN IMMEDIATE;") + migrations[step].sql;
     const std::string done = "PRAGMA user_version = " + std::to_string(step + 1) + "; COMMIT;";
     Result<void> ok = exec(db_, sql.c_str(), what);
-    if (ok) ok = fill_step(db_, step + 1);
+    if (ok && migrations[step].fill) ok = migrations[step].fill(db_);
     if (ok) ok = exec(db_, done.c_str(), what);
     if (!ok) {
       (void)exec(db_, "ROLLBACK;", "rollback");
