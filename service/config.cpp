@@ -111,6 +111,22 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
         const long n = v.as<long>();
         if (n < 1024) return bad(v, "max_body_bytes must be at least 1024");
         c.max_body_bytes = static_cast<size_t>(n);
+      } else if (key == "max_connections") {
+        const long n = v.as<long>();
+        if (n < 16 || n > 1000000) return bad(v, "max_connections must be between 16 and 1000000");
+        c.max_connections = static_cast<size_t>(n);
+      } else if (key == "max_queued_requests") {
+        const long n = v.as<long>();
+        if (n < 1 || n > 1000000) return bad(v, "max_queued_requests must be between 1 and 1000000");
+        c.max_queued_requests = static_cast<size_t>(n);
+      } else if (key == "header_timeout_ms" || key == "request_timeout_ms" || key == "idle_timeout_ms") {
+        const int ms = v.as<int>();
+        if (ms < 100 || ms > 3600000) return bad(v, key + " must be between 100 and 3600000");
+        (key == "header_timeout_ms"    ? c.header_timeout_ms
+         : key == "request_timeout_ms" ? c.request_timeout_ms
+                                       : c.idle_timeout_ms) = ms;
+      } else if (key == "allowed_hosts") {
+        c.allowed_hosts = v.as<std::vector<std::string>>();
       } else if (key == "default_lang") {
         auto lang = parse_lang(v.as<std::string>());
         if (!lang) return bad(v, "default_lang must be id or en");

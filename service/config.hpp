@@ -32,6 +32,18 @@ struct Config {
   std::filesystem::path events_path;
   unsigned threads = 8;
   size_t max_body_bytes = 1 << 20;  ///< larger request bodies get 413
+  /// Open client connections at most (connections.hpp: at the cap the longest-idle one is closed).
+  size_t max_connections = 2048;
+  /// A request head must arrive within this time of its first byte, a whole request within the
+  /// second; a kept-alive connection with no request is closed after the third (milliseconds).
+  int header_timeout_ms = 10'000;
+  int request_timeout_ms = 30'000;
+  int idle_timeout_ms = 30'000;
+  /// Whole requests waiting for a worker at most; more get 503 with Retry-After.
+  size_t max_queued_requests = 1024;
+  /// Host header values (host or host:port) the service answers besides loopback names; with no
+  /// tokens configured, a request naming another host is refused (DNS rebinding).
+  std::vector<std::string> allowed_hosts;
   Lang default_lang = Lang::id;
   int default_review_days = 90;
   std::vector<std::string> cors_origins;  ///< "*" allows any origin

@@ -4,9 +4,22 @@
 
 namespace solusi::service {
 
+namespace {
+
+/// The method as a label: one of a fixed set, so a client cannot add series or break the format.
+const std::string& method_label(const std::string& method) {
+  static const std::string known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "-"};
+  static const std::string other = "other";
+  for (const auto& k : known)
+    if (method == k) return k;
+  return other;
+}
+
+}  // namespace
+
 void Metrics::record(const std::string& route, const std::string& method, int status, double seconds) {
   std::lock_guard lk(mu_);
-  ++requests_[{route, method, status}];
+  ++requests_[{route, method_label(method), status}];
   auto& h = latency_[route];
   for (size_t i = 0; i < buckets.size(); ++i)
     if (seconds <= buckets[i]) ++h.counts[i];

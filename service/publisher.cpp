@@ -19,6 +19,7 @@
 #include "article.hpp"
 #include "articles.hpp"
 #include "editing.hpp"
+#include "guard.hpp"
 #include "text.hpp"
 
 namespace fs = std::filesystem;
@@ -68,7 +69,10 @@ struct Publisher::Impl {
   /// rescan reads them again only after new feedback.
   std::optional<LearnedTerms> learned_cache;
   std::int64_t learned_version = -1;
-  std::atomic<bool> watching{false};  ///< the watches are in place (start() waits for it)
+  std::atomic<bool> watching{false};
+  /// The shortest time between two commits of learned terms.
+  static constexpr auto learn_interval =
+      std::chrono::milliseconds(1000);  ///< the watches are in place (start() waits for it)
   int inotify_fd = -1;
   std::unordered_map<int, fs::path> watches;
 
@@ -334,11 +338,16 @@ struct Publisher::Impl {
 
   void work() {
     worker_id = std::this_thread::get_id();
-    record_missed_outside_edits();
+    report_exceptions("revision history at start", [this] { record_missed_outside_edits(); });
     std::unique_lock lk(mu);
+    // Learned terms are committed at most once per learn_interval: a burst of resolved tickets is one
+    // commit, and readers (each commit discards the revision two behind) are not outrun.
+    auto next_learning = std::chrono::steady_clock::now();
     while (!stopping || !jobs.empty()) {
-      wake.wait_for(lk, std::chrono::milliseconds(500),
-                    [&] { return stopping || !jobs.empty() || !learned_pending.empty(); });
+      wake.wait_for(lk, std::chrono::milliseconds(500), [&] {
+        return stopping || !jobs.empty() ||
+               (!learned_pending.empty() && std::chrono::steady_clock::now() >= next_learning);
+      });
       while (!jobs.empty()) {
         auto job = std::move(jobs.front());
         jobs.pop_front();
@@ -346,10 +355,13 @@ struct Publisher::Impl {
         job();
         lk.lock();
       }
-      if (!learned_pending.empty()) {
+      if (!learned_pending.empty() && (stopping || std::chrono::steady_clock::now() >= next_learning)) {
         lk.unlock();
-        apply_learned();
+        report_exceptions("learned terms", [this] { apply_learned(); });
+        next_learning = std::chrono::steady_clock::now() + learn_interval;
         lk.lock();
+      } else if (!learned_pending.empty()) {
+        wake.wait_until(lk, next_learning, [&] { return stopping || !jobs.empty(); });
       }
     }
   }
@@ -416,9 +428,11 @@ struct Publisher::Impl {
       if (settled || now - last_scan >= rescan_every) {
         dirty = false;
         last_scan = now;
-        auto report = run<IndexReport>([this] { return do_reindex(true); });
-        if (!report)
-          std::cerr << "solusi: reindex after an outside edit failed: " << report.error().message << "\n";
+        report_exceptions("reindex after an outside edit", [this] {
+          auto report = run<IndexReport>([this] { return do_reindex(true); });
+          if (!report)
+            std::cerr << "solusi: reindex after an outside edit failed: " << report.error().message << "\n";
+        });
       }
     }
     if (inotify_fd >= 0) ::close(inotify_fd);

@@ -26,6 +26,8 @@ inline constexpr size_t max_query_bytes = 1024;
 /// Largest page and deepest result window.
 inline constexpr size_t max_limit = 50;
 inline constexpr size_t max_window = 1000;
+/// Times an answer is tried when the index moved on under its reader (DatabaseModifiedError).
+inline constexpr int max_reader_attempts = 5;
 
 struct SearchRequest {
   std::string q;
@@ -104,7 +106,8 @@ class Searcher {
   Searcher(std::filesystem::path index_dir, Xapian::Database db, std::string generation);
   Result<SearchResult> run(const SearchRequest& request);
   /// Runs @p answer; when the writer moved on under this reader (DatabaseModifiedError) it reopens
-  /// and tries once more; any other Xapian error becomes an Error naming @p what.
+  /// and tries again, up to max_reader_attempts times; any other Xapian error becomes an Error naming
+  /// @p what.
   template <class F>
   auto guarded(const char* what, F&& answer) -> decltype(answer());
   Result<SuggestResult> run_suggest(const SuggestRequest& request);
@@ -154,17 +157,21 @@ Xapian::Query within_date_window(const Xapian::Query& query, const Date& today);
 
 template <class F>
 auto Searcher::guarded(const char* what, F&& answer) -> decltype(answer()) {
-  try {
-    return answer();
-  } catch (const Xapian::DatabaseModifiedError&) {
+  for (int attempt = 1;; ++attempt) {
     try {
-      if (auto r = refresh(); !r) return tl::unexpected(r.error());
       return answer();
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      // Two commits since this reader opened (the learner commits about once a second while feedback
+      // arrives): reopen and answer again from the new revision.
+      if (attempt >= max_reader_attempts) return tl::unexpected(xapian_failure(e, what));
+      try {
+        if (auto r = refresh(); !r) return tl::unexpected(r.error());
+      } catch (const Xapian::Error& e2) {
+        return tl::unexpected(xapian_failure(e2, what));
+      }
     } catch (const Xapian::Error& e) {
       return tl::unexpected(xapian_failure(e, what));
     }
-  } catch (const Xapian::Error& e) {
-    return tl::unexpected(xapian_failure(e, what));
   }
 }
 

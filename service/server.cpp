@@ -14,8 +14,10 @@
 
 #include "api.hpp"
 #include "articles.hpp"
+#include "connections.hpp"
 #include "editing.hpp"
 #include "events.hpp"
+#include "guard.hpp"
 #include "index_writer.hpp"
 #include "metrics.hpp"
 #include "publisher.hpp"
@@ -60,30 +62,6 @@ bool valid_percent_encoding(std::string_view target) {
     if (target[i] == '%' && (i + 2 >= target.size() || !hex(target[i + 1]) || !hex(target[i + 2])))
       return false;
   return true;
-}
-
-/// Header count and total size a request may have (cpp-httplib only limits each line).
-constexpr size_t max_header_count = 100;
-constexpr size_t max_header_bytes = 64 * 1024;
-
-/// Why a request's framing is unacceptable (status, message), if it is: too many or too large
-/// headers, or a Content-Length that is not one plain number (RFC 9112 6.3).
-std::optional<std::pair<int, std::string>> framing_problem(const httplib::Request& req) {
-  size_t bytes = 0;
-  for (const auto& [k, v] : req.headers) bytes += k.size() + v.size() + 4;
-  if (req.headers.size() > max_header_count || bytes > max_header_bytes)
-    return std::pair{431, "request headers are too large (at most " + std::to_string(max_header_count) +
-                              " headers, " + std::to_string(max_header_bytes) + " bytes)"};
-  if (req.get_header_value_count("Content-Length") > 1)
-    return std::pair{400, std::string("more than one Content-Length header")};
-  if (req.has_header("Content-Length")) {
-    const std::string cl = req.get_header_value("Content-Length");
-    if (cl.empty() || cl.size() > 18 || cl.find_first_not_of("0123456789") != std::string::npos)
-      return std::pair{400, "invalid Content-Length '" + cl + "'"};
-    if (req.has_header("Transfer-Encoding"))
-      return std::pair{400, std::string("both Content-Length and Transfer-Encoding")};
-  }
-  return std::nullopt;
 }
 
 /// Decoded query parameters of the raw request target, every occurrence kept (cpp-httplib merges
@@ -135,10 +113,9 @@ std::string index_signature(const std::filesystem::path& index_dir) {
 
 struct Server::Impl {
   Config config;
-  httplib::Server http;
+  HttpServer http;
   Metrics metrics;
   std::vector<Route> routes;
-  std::thread listener;
   std::thread watcher;
   std::thread warmer;
   std::mutex mu;
@@ -170,7 +147,19 @@ struct Server::Impl {
     std::uint64_t epoch = 0;
   };
 
-  explicit Impl(Config c) : config(std::move(c)) { build_routes(); }
+  explicit Impl(Config c) : config(std::move(c)), http(connection_limits(config)) { build_routes(); }
+
+  static ConnectionLimits connection_limits(const Config& c) {
+    ConnectionLimits l;
+    l.workers = std::max(1u, c.threads);
+    l.max_body_bytes = c.max_body_bytes;
+    l.max_connections = c.max_connections;
+    l.head_timeout = std::chrono::milliseconds(c.header_timeout_ms);
+    l.request_timeout = std::chrono::milliseconds(c.request_timeout_ms);
+    l.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
+    l.max_queued_requests = c.max_queued_requests;
+    return l;
+  }
 
   /// This worker thread's own reader, reopened when the index moved on.
   Result<Searcher*> reader() {
@@ -199,7 +188,8 @@ struct Server::Impl {
       wake.wait_for(lk, std::chrono::milliseconds(config.index_poll_ms));
       if (stopping) break;
       lk.unlock();
-      std::string now = index_signature(config.index_dir);
+      std::string now = last;
+      report_exceptions("index watcher", [&] { now = index_signature(config.index_dir); });
       lk.lock();
       if (now != last) {
         last = std::move(now);
@@ -225,9 +215,13 @@ struct Server::Impl {
                         [&] { return stopping || index_epoch.load(std::memory_order_acquire) != epoch; }))
         continue;
       lk.unlock();
-      StaleOptions o;
-      o.as_of = day_of(events->now());
-      if (auto articles = article_facts(); articles) (void)stale_base_for(*articles, o);
+      // A failure (the index changed under the reader, a damaged table) leaves the reports to compute
+      // on demand; the next index change tries again.
+      report_exceptions("report warm-up", [&] {
+        StaleOptions o;
+        o.as_of = day_of(events->now());
+        if (auto articles = article_facts(); articles) (void)stale_base_for(*articles, o);
+      });
       warmed = epoch;
       lk.lock();
     }
@@ -1085,6 +1079,26 @@ struct Server::Impl {
       gauge("solusi_index_documents", "Documents in the index.", 0);
     }
     if (usage) gauges += usage->metrics_text();
+    const ConnectionStats c = http.stats();
+    gauge("solusi_connections_open", "Client connections open.", static_cast<double>(c.open));
+    gauge("solusi_requests_queued", "Whole requests waiting for a worker.", static_cast<double>(c.queued));
+    gauges +=
+        "# HELP solusi_connections_total Client connections by what became of them at the connection "
+        "layer.\n# TYPE solusi_connections_total counter\n";
+    for (const auto& [name, value] : {std::pair{"accepted", c.accepted},
+                                      {"evicted_at_cap", c.evicted},
+                                      {"refused_at_cap", c.refused},
+                                      {"timed_out", c.timed_out},
+                                      {"too_large", c.too_large},
+                                      {"malformed", c.malformed},
+                                      {"overloaded", c.overloaded}})
+      gauges +=
+          std::string("solusi_connections_total{outcome=\"") + name + "\"} " + std::to_string(value) + "\n";
+    gauges +=
+        "# HELP solusi_background_errors_total Errors caught in background threads (reported on "
+        "stderr; the thread goes on).\n# TYPE solusi_background_errors_total counter\n"
+        "solusi_background_errors_total " +
+        std::to_string(background_errors()) + "\n";
     gauges +=
         "# HELP solusi_report_bases_built_total Times the stale report's base (article lookups, near-copies) "
         "was built: in the background at start and after index changes, or for a report of a day with "
@@ -1230,14 +1244,15 @@ struct Server::Impl {
                     "application/json");
   }
 
-  /// Runs a handler; a reader that fell behind the writer (DatabaseModifiedError) is refreshed and the
-  /// handler tried once more; any other Xapian error is a 503, never a crash.
+  /// Runs a handler; a reader that fell behind the writer (DatabaseModifiedError: two commits since it
+  /// opened, as while feedback is learned every second) is refreshed and the handler tried again, up
+  /// to max_reader_attempts times; any other Xapian error is a 503, never a crash.
   Result<ApiResponse> call(const Route& route, const ApiRequest& r) {
-    for (int attempt = 0;; ++attempt) {
+    for (int attempt = 1;; ++attempt) {
       try {
         return route.handler(r);
       } catch (const Xapian::DatabaseModifiedError& e) {
-        if (attempt > 0)
+        if (attempt >= max_reader_attempts)
           return fail(ErrorCode::index_unavailable, "index changed during the request: " + e.get_msg());
         if (auto searcher = reader(); searcher) (void)(*searcher)->refresh();
       } catch (const Xapian::Error& e) {
@@ -1325,6 +1340,29 @@ struct Server::Impl {
     log_access(req, route.name, res.status, seconds, res.body.size(), who);
   }
 
+  /// Whether the request's Host may be answered. Without tokens every route but article writes is
+  /// open to anyone who can reach the port, which is loopback only: a web page on another site that
+  /// points its own name at 127.0.0.1 (DNS rebinding) still sends its own name, and is refused. With
+  /// allowed_hosts configured, only those hosts and loopback names are answered, tokens or not.
+  /// Health probes are answered for any host.
+  bool host_allowed(const httplib::Request& req) const {
+    if (!config.tokens.empty() && config.allowed_hosts.empty()) return true;
+    if (req.path == "/healthz" || req.path == "/readyz" || !req.has_header("Host")) return true;
+    const std::string host = text::to_lower(text::trim(req.get_header_value("Host")));
+    for (const auto& allowed : config.allowed_hosts)
+      if (host == text::to_lower(allowed)) return true;
+    std::string name = host;  // without the port
+    if (name.starts_with("[")) {
+      name = name.substr(0, name.find(']') == std::string::npos ? name.size() : name.find(']') + 1);
+    } else if (const auto colon = name.rfind(':'); colon != std::string::npos) {
+      name = name.substr(0, colon);
+    }
+    if (is_loopback(name)) return true;
+    for (const auto& allowed : config.allowed_hosts)
+      if (name == text::to_lower(allowed)) return true;
+    return false;
+  }
+
   /// The methods the routes take on @p path, each once, in route order; empty for an unknown path.
   std::vector<std::string> allowed_methods(const std::string& path) const {
     std::vector<std::string> methods;
@@ -1360,22 +1398,14 @@ struct Server::Impl {
   }
 
   void configure() {
-    const unsigned threads = config.threads;
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    http.set_payload_max_length(config.max_body_bytes);
-    http.set_read_timeout(5, 0);
-    http.set_write_timeout(5, 0);
-    // cpp-httplib 0.11.4 waits out the keep-alive timeout of an idle connection before stop() can join
-    // its worker, and an idle connection holds a worker meanwhile: keep it short.
-    http.set_keep_alive_timeout(1);
-    // Without it Nagle holds each response's body until the client's delayed ACK: ~40 ms per request
-    // on a kept-alive connection.
-    http.set_tcp_nodelay(true);
+    // Connections, framing, timeouts and body size are the connection layer's (connections.cpp);
+    // what it answers itself is counted here.
+    http.on_reject([this](int status) { metrics.record("connection", "-", status, 0); });
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (auto problem = framing_problem(req)) {
-        respond_error(res, problem->first, problem->first == 431 ? "headers_too_large" : "bad_request",
-                      problem->second);
-        res.set_header("Connection", "close");
+      if (!host_allowed(req)) {
+        respond_error(res, 421, "misdirected_request",
+                      "this server does not answer for host '" + req.get_header_value("Host") +
+                          "' (loopback names only without tokens; see the config key allowed_hosts)");
         add_cors(req, res);
         metrics.record("unmatched", req.method, res.status, 0);
         log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
@@ -1404,7 +1434,6 @@ struct Server::Impl {
       }
       return httplib::Server::HandlerResponse::Unhandled;
     });
-    http.set_keep_alive_max_count(10000);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}});
 
     for (const auto& route : routes) {
@@ -1493,23 +1522,21 @@ Result<int> Server::start() {
     s.usage = std::make_unique<UsageLog>(*s.events, u);
   }
   s.configure();
-  int port = s.config.port;
-  if (port == 0) {
-    port = s.http.bind_to_any_port(s.config.host);
-    if (port <= 0) return fail(ErrorCode::invalid_argument, "cannot bind " + s.config.host);
-  } else if (!s.http.bind_to_port(s.config.host, port)) {
-    return fail(ErrorCode::invalid_argument, "cannot listen on " + s.config.host + ":" +
-                                                 std::to_string(port) + " (in use or not permitted)");
+  // The writer first: no request may find it missing.
+  if (!s.publisher) {
+    s.publisher = std::make_unique<Publisher>(s.config, *s.events);
+    s.publisher->start();
+  }
+  auto port = s.http.listen(s.config.host, s.config.port);
+  if (!port) {
+    s.publisher->stop();
+    return tl::unexpected(port.error());
   }
   s.started = true;
-  s.listener = std::thread([&s] { s.http.listen_after_bind(); });
   s.watcher = std::thread([&s] { s.watch_index(); });
   s.warmer = std::thread([&s] { s.warm_reports(); });
-  s.publisher = std::make_unique<Publisher>(s.config, *s.events);
-  s.publisher->start();
   s.usage->start();
-  while (!s.http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  return port;
+  return *port;
 }
 
 void Server::stop() {
@@ -1520,8 +1547,7 @@ void Server::stop() {
     s.stopping = true;
   }
   s.wake.notify_all();
-  s.http.stop();  // stops accepting; the thread pool finishes the requests it has, then joins
-  if (s.listener.joinable()) s.listener.join();
+  s.http.shutdown();  // stops accepting; the workers finish the requests they have, then join
   if (s.watcher.joinable()) s.watcher.join();
   if (s.warmer.joinable()) s.warmer.join();
   if (s.publisher) s.publisher->stop();

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <map>
 
+#include "guard.hpp"
 #include "report_sources.hpp"
 #include "sql_stmt.hpp"
 #include "text.hpp"
@@ -43,8 +44,33 @@ std::string normalize_query(std::string_view query) {
   return out;
 }
 
-Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch) {
+std::vector<std::int64_t> RecentSearches::supersede(const SearchEvent& s, std::int64_t id) {
+  std::vector<std::int64_t> out;
+  if (++calls_ % 4096 == 0 || by_principal_.size() > max_principals) {
+    // Forget principals with nothing recent; past the cap, everything older than this search.
+    const bool full = by_principal_.size() > max_principals;
+    std::erase_if(by_principal_, [&](const auto& kv) {
+      return kv.second.empty() || kv.second.back().at < s.at - (full ? 0 : as_you_type_seconds);
+    });
+  }
+  auto& list = by_principal_[s.principal];
+  std::erase_if(list, [&](const Entry& e) {
+    if (e.at < s.at - as_you_type_seconds) return true;  // too old to be typed on
+    if (e.at <= s.at && e.query.size() < s.query.size() && s.query.starts_with(e.query)) {
+      out.push_back(e.id);
+      return true;
+    }
+    return false;
+  });
+  if (list.size() >= per_principal) list.erase(list.begin());
+  list.push_back({id, s.at, s.query});
+  return out;
+}
+
+Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch, RecentSearches* recent) {
   if (batch.empty()) return {};
+  RecentSearches batch_only;
+  RecentSearches& typing = recent ? *recent : batch_only;
   // Per-day counts by article: one upsert per (day, slug) of the batch.
   std::map<std::pair<std::int64_t, std::string>, std::pair<std::int64_t, std::int64_t>> daily;
   for (const auto& e : batch) {
@@ -62,10 +88,7 @@ Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch
       sql::Stmt view(db, "INSERT INTO views(at, slug, principal) VALUES (?1, ?2, ?3)");
       // A search extends an earlier one of the same principal (typed on, as-you-type): that one is
       // marked superseded, and the gap readers skip it.
-      sql::Stmt typed_on(db,
-                         "UPDATE searches SET superseded = 1 WHERE principal = ?1 AND at >= ?2 - ?3 "
-                         "AND at <= ?2 AND superseded = 0 AND length(query) < length(?4) "
-                         "AND substr(?4, 1, length(query)) = query AND id < ?5");
+      sql::Stmt typed_on(db, "UPDATE searches SET superseded = 1 WHERE id = ?1");
       ArticleCounters counters(db);
       if (!search.ok() || !view.ok() || !typed_on.ok())
         return tl::unexpected(sql::error(db, "cannot log usage"));
@@ -74,10 +97,11 @@ Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch
           search.reset();
           search.bind(1, s->at).bind(2, s->query).bind(3, s->lang).bind(4, s->hits).bind(5, s->principal);
           if (search.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a search"));
-          typed_on.reset();
-          typed_on.bind(1, s->principal).bind(2, s->at).bind(3, as_you_type_seconds).bind(4, s->query);
-          typed_on.bind(5, static_cast<std::int64_t>(sqlite3_last_insert_rowid(db)));
-          if (typed_on.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a search"));
+          for (const std::int64_t earlier : typing.supersede(*s, sqlite3_last_insert_rowid(db))) {
+            typed_on.reset();
+            typed_on.bind(1, earlier);
+            if (typed_on.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a search"));
+          }
         } else if (const auto* v = std::get_if<ViewEvent>(&e)) {
           view.reset();
           view.bind(1, v->at).bind(2, v->slug).bind(3, v->principal);
@@ -223,7 +247,8 @@ Result<size_t> UsageLog::flush() {
     batch.swap(queue_);
   }
   if (batch.empty()) return size_t{0};
-  if (auto ok = write_usage(store_, batch); !ok) {
+  if (auto ok = write_usage(store_, batch, &recent_); !ok) {
+    recent_ = RecentSearches{};  // its rows were rolled back: their ids may be given again
     dropped_failed_.fetch_add(batch.size(), std::memory_order_relaxed);
     return tl::unexpected(ok.error());
   }
@@ -240,8 +265,13 @@ Result<PurgeCounts> UsageLog::purge() {
 }
 
 void UsageLog::run() {
-  if (auto p = purge(); !p)
-    std::cerr << "solusi: usage log: retention not enforced (will retry): " << p.error().message << "\n";
+  auto enforce_retention = [this] {
+    report_exceptions("usage log retention", [this] {
+      if (auto p = purge(); !p)
+        std::cerr << "solusi: usage log: retention not enforced (will retry): " << p.error().message << "\n";
+    });
+  };
+  enforce_retention();
   auto next_purge = std::chrono::steady_clock::now() + options_.purge_every;
   std::unique_lock lk(mu_);
   while (true) {
@@ -249,10 +279,11 @@ void UsageLog::run() {
                    [this] { return stopping_ || queue_.size() >= options_.batch_size; });
     const bool last = stopping_;
     lk.unlock();
-    if (auto n = flush(); !n) std::cerr << "solusi: usage log: events lost: " << n.error().message << "\n";
+    report_exceptions("usage log", [this] {
+      if (auto n = flush(); !n) std::cerr << "solusi: usage log: events lost: " << n.error().message << "\n";
+    });
     if (!last && std::chrono::steady_clock::now() >= next_purge) {
-      if (auto p = purge(); !p)
-        std::cerr << "solusi: usage log: retention not enforced (will retry): " << p.error().message << "\n";
+      enforce_retention();
       next_purge = std::chrono::steady_clock::now() + options_.purge_every;
     }
     lk.lock();

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -73,8 +74,34 @@ struct PurgeCounts {
   std::int64_t total() const { return searches + views + suggestions + tickets + daily; }
 };
 
-/// Writes @p batch in one transaction: raw rows and the per-day counts by article.
-Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch);
+/// Each principal's latest searches, to mark a search superseded when the same principal extends its
+/// query within as_you_type_seconds (typed on, as-you-type): a constant amount of work per search,
+/// where an UPDATE over the principal's recent rows grew with the traffic of a shared token.
+class RecentSearches {
+ public:
+  /// Searches remembered per principal; older ones are not marked superseded (as-you-type extends
+  /// only the last few).
+  static constexpr size_t per_principal = 16;
+  /// Principals remembered at most; past it the oldest half is forgotten.
+  static constexpr size_t max_principals = 100000;
+
+  /// The ids of the remembered searches that @p s (logged as @p id) extends; they are forgotten, @p s
+  /// remembered.
+  std::vector<std::int64_t> supersede(const SearchEvent& s, std::int64_t id);
+
+ private:
+  struct Entry {
+    std::int64_t id = 0, at = 0;
+    std::string query;
+  };
+  std::unordered_map<std::string, std::vector<Entry>> by_principal_;
+  size_t calls_ = 0;
+};
+
+/// Writes @p batch in one transaction: raw rows and the per-day counts by article. A search that
+/// extends one of @p recent (or, without it, an earlier one of the batch) marks that one superseded.
+Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch,
+                         RecentSearches* recent = nullptr);
 
 /// Deletes searches, views, suggestions, tickets (last seen) and per-day counts from before @p cutoff
 /// (Unix seconds), in chunks of @p chunk rows, each chunk its own transaction.
@@ -127,6 +154,7 @@ class UsageLog {
   bool stopping_ = false;
   std::mutex write_mu_;  ///< one batch write at a time (the writer thread, flush(), stop())
   std::thread writer_;
+  RecentSearches recent_;  ///< guarded by write_mu_
   std::atomic<std::uint64_t> logged_{0}, dropped_full_{0}, dropped_failed_{0}, purged_{0};
 };
 

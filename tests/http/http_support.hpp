@@ -337,6 +337,12 @@ inline Reply get(httplib::Client& c, const std::string& target, const httplib::H
   return to_reply(c.Get(target, headers));
 }
 
+/// POST of @p body as application/json.
+inline Reply post_json(httplib::Client& c, const std::string& path, const nlohmann::json& body,
+                       const httplib::Headers& headers = {}) {
+  return to_reply(c.Post(path.c_str(), headers, body.dump(), "application/json"));
+}
+
 /// Percent-encodes a query parameter value (every byte that is not unreserved).
 inline std::string url_encode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";

@@ -28,6 +28,7 @@ using testing::ChildProcess;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::post_json;
 using testing::Reply;
 
 /// Start-up of the real binary includes indexing; the ASan build is several times slower.
@@ -198,11 +199,6 @@ std::string query_text(const fs::path& db_path, const std::string& sql,
 Reply post(httplib::Client& c, const std::string& path, const std::string& body,
            const std::string& content_type = "application/json", const httplib::Headers& headers = {}) {
   return testing::to_reply(c.Post(path.c_str(), headers, body, content_type.c_str()));
-}
-
-Reply post_json(httplib::Client& c, const std::string& path, const json& body,
-                const httplib::Headers& headers = {}) {
-  return post(c, path, body.dump(), "application/json", headers);
 }
 
 /// A copy of the bundled knowledge base in a TempDir of the test's own.

@@ -325,5 +325,39 @@ TEST(UsageLog, StartingEnforcesTheRetentionByTheStoresClock) {
   EXPECT_EQ(count(dir / "events.db", "searches"), 0);
 }
 
+TEST(UsageLog, ASearchTypedOnSupersedesTheEarlierOneAcrossBatches) {
+  TempDir dir;
+  auto store = EventStore::open(dir / "events.db");
+  ASSERT_TRUE(store) << store.error().describe();
+  RecentSearches recent;
+  const std::int64_t t = at("2026-06-01", 9);
+  // As-you-type over two batches, interleaved with another agent and an unrelated search.
+  ASSERT_TRUE(write_usage(**store, {search(t, "re"), search(t, "paylater", {}, "budi"), search(t + 1, "ref")},
+                          &recent));
+  ASSERT_TRUE(write_usage(**store,
+                          {search(t + 2, "refund"), search(t + 3, "otp"), search(t + 60, "otp kode"),
+                           search(t + 61, "paylater limit", {}, "budi")},
+                          &recent));
+  EXPECT_THAT(column(dir / "events.db", "SELECT query || '|' || superseded FROM searches ORDER BY id"),
+              ::testing::ElementsAre("re|1", "paylater|0", "ref|1", "refund|0", "otp|0", "otp kode|0",
+                                     "paylater limit|0"))
+      << "'otp kode' came 57 s after 'otp' (more than as_you_type_seconds); budi's second search too";
+}
+
+TEST(UsageLog, RecentSearchesStayBoundedWhateverTheTraffic) {
+  RecentSearches recent;
+  // One shared principal typing many unrelated queries: each search compares with at most
+  // per_principal earlier ones, so the work per search is constant.
+  size_t superseded = 0;
+  for (int i = 0; i < 20000; ++i) {
+    SearchEvent s = search(1000 + i / 100, "q" + std::to_string(i) + "x", {}, "anonymous");
+    superseded += recent.supersede(s, i + 1).size();
+  }
+  EXPECT_EQ(superseded, 0u);
+  // Only the last few of a principal are remembered: an extension of an old query is a new search.
+  EXPECT_EQ(recent.supersede(search(1200, "q19999x lagi", {}, "anonymous"), 30000).size(), 1u);
+  EXPECT_TRUE(recent.supersede(search(1200, "q19000x lagi", {}, "anonymous"), 30001).empty());
+}
+
 }  // namespace
 }  // namespace solusi::service
