@@ -129,7 +129,8 @@ class YamlBudget {
 
 nlohmann::json yaml_to_json(const YAML::Node& node, YamlBudget& budget, int depth) {
   budget.visit(node);
-  if (depth > limits::front_matter_depth)  // the ShapeCheck already refused this; kept for the walk alone
+  // The ShapeCheck already refused deeper lists and mappings; kept so that the walk is bounded alone.
+  if ((node.IsSequence() || node.IsMap()) && depth > limits::front_matter_depth)
     throw LimitExceeded{node.Mark().line, "front matter is nested deeper than " +
                                               std::to_string(limits::front_matter_depth) + " levels"};
   switch (node.Type()) {
