@@ -1,10 +1,12 @@
 #include "article.hpp"
 
 #include <cmark.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <memory>
+#include <sstream>
 
 #include "pipe_table.hpp"
 #include "text.hpp"
@@ -53,18 +55,100 @@ Result<Split> split_front_matter(std::string_view s, const std::string& file) {
   return fail(ErrorCode::invalid_article, "front matter opened with '---' but never closed", file, 1);
 }
 
-nlohmann::json yaml_to_json(const YAML::Node& node) {
+/// A front matter limit was exceeded: thrown out of yaml-cpp's parser (through the event handler) and
+/// out of the bounded traversals, caught in read_front_matter.
+struct LimitExceeded {
+  int line = 0;  ///< 0-based line in the YAML text
+  std::string message;
+};
+
+/// Walks the YAML events once before any node is built: fails at the first list or mapping nested
+/// deeper than limits::front_matter_depth (so yaml-cpp's recursive parser never goes deeper), and
+/// when there are more than limits::front_matter_nodes nodes as written.
+class ShapeCheck : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    count(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    open(mark);
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    open(mark);
+  }
+  void OnMapEnd() override { --depth_; }
+
+ private:
+  void count(const YAML::Mark& mark) {
+    if (++nodes_ > limits::front_matter_nodes)
+      throw LimitExceeded{mark.line, "front matter has more than " +
+                                         std::to_string(limits::front_matter_nodes) +
+                                         " values (limit of front matter values)"};
+  }
+  void open(const YAML::Mark& mark) {
+    count(mark);
+    if (++depth_ > limits::front_matter_depth)
+      throw LimitExceeded{mark.line, "front matter is nested deeper than " +
+                                         std::to_string(limits::front_matter_depth) +
+                                         " levels of lists and mappings (limit of front matter nesting)"};
+  }
+  size_t nodes_ = 0;
+  int depth_ = 0;
+};
+
+/// What a traversal of the loaded YAML may still visit: aliases are shared nodes, so a walk expands
+/// them (eight levels of nine aliases are 43 million nodes); every node visited and every byte of
+/// value copied counts.
+class YamlBudget {
+ public:
+  void visit(const YAML::Node& node) {
+    if (++nodes_ > limits::front_matter_nodes)
+      throw LimitExceeded{node.Mark().line, "front matter expands (through aliases '*') to more than " +
+                                                std::to_string(limits::front_matter_nodes) +
+                                                " values (limit of front matter values)"};
+  }
+  void copy(const YAML::Node& node, size_t bytes) {
+    bytes_ += bytes;
+    if (bytes_ > limits::front_matter_expanded_bytes)
+      throw LimitExceeded{node.Mark().line, "front matter expands (through aliases '*') to more than " +
+                                                std::to_string(limits::front_matter_expanded_bytes) +
+                                                " bytes (limit of front matter size)"};
+  }
+
+ private:
+  size_t nodes_ = 0;
+  size_t bytes_ = 0;
+};
+
+nlohmann::json yaml_to_json(const YAML::Node& node, YamlBudget& budget, int depth) {
+  budget.visit(node);
+  // The ShapeCheck already refused deeper lists and mappings; kept so that the walk is bounded alone.
+  if ((node.IsSequence() || node.IsMap()) && depth > limits::front_matter_depth)
+    throw LimitExceeded{node.Mark().line, "front matter is nested deeper than " +
+                                              std::to_string(limits::front_matter_depth) + " levels"};
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
+      budget.copy(node, node.Scalar().size());
       return node.Scalar();
     case YAML::NodeType::Sequence: {
       auto arr = nlohmann::json::array();
-      for (const auto& item : node) arr.push_back(yaml_to_json(item));
+      for (const auto& item : node) arr.push_back(yaml_to_json(item, budget, depth + 1));
       return arr;
     }
     case YAML::NodeType::Map: {
       auto obj = nlohmann::json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>("")] = yaml_to_json(kv.second);
+      for (const auto& kv : node) {
+        std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+        budget.copy(kv.first, key.size());
+        obj[std::move(key)] = yaml_to_json(kv.second, budget, depth + 1);
+      }
       return obj;
     }
     default:
@@ -95,6 +179,17 @@ class FrontMatterReader {
     return value;
   }
 
+  /// A value that becomes a search term: at most limits::term_value_bytes, never cut.
+  Result<void> term_value(const YAML::Node& node, std::string_view field, std::string_view value) const {
+    if (value.size() <= limits::term_value_bytes) return {};
+    return fail(ErrorCode::invalid_article,
+                "front matter field '" + std::string(field) + "': '" + preview(value) + "' is " +
+                    std::to_string(value.size()) + " bytes; at most " +
+                    std::to_string(limits::term_value_bytes) +
+                    " bytes are allowed (each tag, category and owner becomes a search term)",
+                file_, line_of(node));
+  }
+
   Result<std::optional<Date>> date(const YAML::Node& node, std::string_view field) const {
     auto value = scalar(node, field);
     if (!value) return tl::unexpected(value.error());
@@ -116,18 +211,31 @@ class FrontMatterReader {
     if (node.IsNull()) return out;
     if (node.IsScalar()) {  // "a, b, c" as real-world front matter often writes it
       const std::string s = node.Scalar();
-      for (const auto item : text::split(s, ',')) add(item);
+      for (const auto item : text::split(s, ',')) {
+        if (auto ok = term_value(node, field, text::trim(item)); !ok) return tl::unexpected(ok.error());
+        add(item);
+      }
       return out;
     }
     if (!node.IsSequence()) return type_error(node, field, "a list");
     for (const auto& item : node) {
       if (!item.IsScalar()) return type_error(item, field, "a list of words");
+      if (auto ok = term_value(item, field, text::trim(item.Scalar())); !ok)
+        return tl::unexpected(ok.error());
       add(item.Scalar());
     }
     return out;
   }
 
  private:
+  /// The start of an over-long value, for the message.
+  static std::string preview(std::string_view value) {
+    if (value.size() <= 40) return std::string(value);
+    size_t cut = 40;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+    return std::string(value.substr(0, cut)) + "…";
+  }
+
   const std::string& file_;
   int first_line_;
 };
@@ -150,8 +258,16 @@ Result<void> read_front_matter(Article& a, const Split& split, const ParseOption
   a.lang = options.default_lang;
   if (!split.has_front_matter || text::trim(split.yaml).empty()) return {};
   YAML::Node root;
+  const std::string yaml(split.yaml);
   try {
-    root = YAML::Load(std::string(split.yaml));
+    // Depth and size first, from the parser's events: yaml-cpp builds nodes recursively.
+    std::istringstream in(yaml);
+    YAML::Parser parser(in);
+    ShapeCheck shape;
+    parser.HandleNextDocument(shape);
+    root = YAML::Load(yaml);
+  } catch (const LimitExceeded& e) {
+    return fail(ErrorCode::invalid_article, e.message, a.path, 2 + std::max(0, e.line));
   } catch (const YAML::Exception& e) {
     std::string message = "front matter is not valid YAML: " + e.msg;
     if (e.msg.find("map value") != std::string::npos) message += " (put values that contain ': ' in quotes)";
@@ -171,6 +287,7 @@ Result<void> read_front_matter(Article& a, const Split& split, const ParseOption
     return {YAML::Node(YAML::NodeType::Undefined), {}};
   };
 
+  YamlBudget budget;
   try {
     for (const auto& kv : root) {
       if (!kv.first.IsScalar())
@@ -180,7 +297,7 @@ Result<void> read_front_matter(Article& a, const Split& split, const ParseOption
       if (in(known_keys, key) || in(review_date_keys, key) || in(lang_keys, key) || in(owner_keys, key) ||
           in(summary_keys, key))
         continue;
-      a.extra[key] = yaml_to_json(kv.second);
+      a.extra[key] = yaml_to_json(kv.second, budget, 2);
     }
 
     if (auto n = root["title"]; n.IsDefined()) {
@@ -208,10 +325,12 @@ Result<void> read_front_matter(Article& a, const Split& split, const ParseOption
       auto v = r.scalar(n, "category");
       if (!v) return tl::unexpected(v.error());
       a.category = text::to_lower(*v);
+      if (auto ok = r.term_value(n, "category", a.category); !ok) return tl::unexpected(ok.error());
     }
     if (auto [n, key] = find(owner_keys); n.IsDefined()) {
       auto v = r.scalar(n, key);
       if (!v) return tl::unexpected(v.error());
+      if (auto ok = r.term_value(n, key, text::to_lower(*v)); !ok) return tl::unexpected(ok.error());
       a.owner = *v;
     }
     if (auto [n, key] = find(review_date_keys); n.IsDefined()) {
@@ -268,6 +387,8 @@ Result<void> read_front_matter(Article& a, const Split& split, const ParseOption
       if (!v) return tl::unexpected(v.error());
       a.summary = text::collapse_whitespace(*v);
     }
+  } catch (const LimitExceeded& e) {
+    return fail(ErrorCode::invalid_article, e.message, a.path, 2 + std::max(0, e.line));
   } catch (const YAML::Exception& e) {
     return fail(ErrorCode::invalid_article, "front matter: " + e.msg, a.path, 2 + std::max(0, e.mark.line));
   }
@@ -491,6 +612,60 @@ std::string slug_from_path(std::string_view relative_path) {
   else if (s.ends_with(".markdown"))
     s.resize(s.size() - 9);
   return s;
+}
+
+Result<void> check_slug(std::string_view slug) {
+  auto bad = [&](std::string why) { return fail(ErrorCode::invalid_argument, "invalid slug: " + why); };
+  if (slug.empty()) return bad("empty");
+  if (slug.size() > limits::slug_bytes)
+    return bad("longer than " + std::to_string(limits::slug_bytes) + " bytes");
+  if (slug.front() == '/') return bad("must not be an absolute path");
+  if (slug.back() == '/') return bad("must not end with '/'");
+  std::string_view last;
+  for (auto segment : text::split(slug, '/')) {
+    if (segment.empty()) return bad("empty path segment");
+    if (segment == "..") return bad("'..' is not allowed");
+    if (segment.front() == '.') return bad("hidden segments (starting with '.') are not allowed");
+    if (segment.front() == '-') return bad("segments must start with a letter or a digit");
+    for (char c : segment)
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+        return bad("only lowercase letters, digits, '-' and '/' are allowed");
+    last = segment;
+  }
+  if (last == "revisions" || last == "diff" || last == "draft" || last == "restore")
+    return bad("the last segment must not be '" + std::string(last) + "' (a sub-resource of articles)");
+  return {};
+}
+
+std::string printable_path(std::string_view path) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    const auto c = static_cast<unsigned char>(path[i]);
+    if (c >= 0x80) {  // a whole valid UTF-8 character is kept; a stray byte is escaped
+      const size_t bad = text::first_invalid_utf8(path.substr(i));
+      const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (bad == std::string_view::npos || bad >= len) {
+        out.append(path.substr(i, len));
+        i += len;
+        continue;
+      }
+    }
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  return out;
 }
 
 std::optional<std::string> resolve_local_link(std::string_view from_path, std::string_view url) {

@@ -13,6 +13,25 @@
 
 namespace solusi {
 
+/// Limits on what an article may be: the same for `solusi check`, the indexer and the write API.
+namespace limits {
+/// Largest article file (front matter + body, bytes). Bigger files are skipped by the indexer and
+/// `solusi check`, and refused by the write API.
+inline constexpr size_t article_bytes = 512 * 1024;
+/// Longest slug (bytes): the path under the articles folder without ".md".
+inline constexpr size_t slug_bytes = 150;
+/// Deepest nesting of lists and mappings in front matter (the top-level mapping is depth 1).
+inline constexpr int front_matter_depth = 32;
+/// Most YAML nodes (values, lists, mappings, aliases) front matter may hold, counted as written and
+/// again as read, where every alias counts as often as it is expanded.
+inline constexpr size_t front_matter_nodes = 10'000;
+/// Most bytes of values front matter may expand to through aliases.
+inline constexpr size_t front_matter_expanded_bytes = 512 * 1024;
+/// Longest tag, category or owner (bytes): each becomes a search term, and Xapian refuses terms over
+/// 245 bytes (prefix included; the longest prefix is 3 bytes).
+inline constexpr size_t term_value_bytes = 100;
+}  // namespace limits
+
 /// A finding about an article that does not stop it from being indexed (missing owner, …).
 struct Diagnostic {
   enum class Severity { warning, error };
@@ -94,6 +113,15 @@ Result<Article> parse_article(const std::string& path, std::string_view text,
 
 /// "akun/otp-tidak-masuk.md" → "akun/otp-tidak-masuk".
 std::string slug_from_path(std::string_view relative_path);
+
+/// The one slug rule of Solusi (indexer, `solusi check` and the API): lowercase letters, digits and
+/// '-' in '/'-separated segments, each starting with a letter or digit; no "..", no absolute or
+/// hidden paths, at most limits::slug_bytes, and no last segment that names a sub-resource of the
+/// API ("revisions", "diff", "draft", "restore"). The error (invalid_argument) says which part fails.
+Result<void> check_slug(std::string_view slug);
+
+/// @p path with control bytes shown as escapes ("\n", "\x7f"), for reports that name a file.
+std::string printable_path(std::string_view path);
 
 /// Resolves a link URL written in the article at @p from_path to a path relative to the articles
 /// folder; nullopt for external links (scheme, "//host", "mailto:"), fragments only, or paths that

@@ -116,6 +116,18 @@ StoredArticle stored_article(const Article& a, const DocumentOptions& options) {
   return s;
 }
 
+std::string link_term(std::string_view slug) {
+  std::string t = schema::term(schema::prefix::link, slug);
+  if (t.size() <= schema::max_term_bytes) return t;
+  return schema::term(schema::prefix::link, "#" + text::to_hex(text::fnv1a64(slug)));
+}
+
+std::optional<std::string> overlong_term(const Xapian::Document& doc) {
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it)
+    if ((*it).size() > schema::max_term_bytes) return *it;
+  return std::nullopt;
+}
+
 StoredArticle read_stored(const Xapian::Document& doc, unsigned parts) {
   StoredArticle s = StoredArticle::from_json(nlohmann::json::parse(doc.get_data()));
   if (parts & stored_text) s.text = doc.get_value(schema::slot(schema::Slot::text));
@@ -156,7 +168,7 @@ Xapian::Document make_document(const Article& a, const std::string& content_hash
     doc.add_boolean_term(schema::term(schema::prefix::folder, a.slug.substr(0, slash)));
 
   StoredArticle stored = stored_article(a, options);
-  for (const auto& l : stored.links) doc.add_boolean_term(schema::term(schema::prefix::link, l));
+  for (const auto& l : stored.links) doc.add_boolean_term(link_term(l));
 
   doc.add_value(schema::slot(schema::Slot::slug), a.slug);
   doc.add_value(schema::slot(schema::Slot::content_hash), content_hash);

@@ -68,6 +68,13 @@ enum StoredParts : unsigned {
 
 /// Reads a document back: the metadata from its data, and the @p parts asked for from their slots.
 /// Throws nlohmann::json::exception on corrupt data.
+/// The term of a link to the article @p slug: "XL" + slug, or, when that would be longer than
+/// schema::max_term_bytes, "XL#" + 16 hex digits of the slug's FNV-1a hash ('#' never occurs in a slug).
+std::string link_term(std::string_view slug);
+
+/// The first term of @p doc longer than schema::max_term_bytes (which Xapian would refuse), if any.
+std::optional<std::string> overlong_term(const Xapian::Document& doc);
+
 StoredArticle read_stored(const Xapian::Document& doc, unsigned parts = stored_all);
 
 }  // namespace solusi

@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -164,6 +166,16 @@ std::optional<FileStamp> stat_stamp(const fs::path& path) {
                    {}};
 }
 
+/// A document Xapian would refuse (and with it every change not yet committed): reported, never added.
+std::optional<Diagnostic> refused_by_xapian(const Xapian::Document& doc, const std::string& relative) {
+  const auto term = overlong_term(doc);
+  if (!term) return std::nullopt;
+  return Diagnostic{Diagnostic::Severity::error, relative, 0, "term_too_long",
+                    "skipped: the article makes a search term of " + std::to_string(term->size()) +
+                        " bytes ('" + printable_path(term->substr(0, 40)) + "…'); the index takes at most " +
+                        std::to_string(schema::max_term_bytes)};
+}
+
 std::uint64_t content_seed(const IndexOptions& options) {
   return text::fnv1a64(std::to_string(schema::version) + "/" + std::to_string(indexer_revision) + "/" +
                        std::string(lang_code(options.parse.default_lang)) + "/" +
@@ -205,12 +217,23 @@ Result<void> write_file_durably(const fs::path& path, std::string_view content) 
   return {};
 }
 
-Result<std::vector<SourceFile>> scan_articles(const fs::path& articles_dir) {
+Result<std::vector<SourceFile>> scan_articles(const fs::path& articles_dir,
+                                              std::vector<Diagnostic>* skipped) {
   std::error_code ec;
   if (!fs::is_directory(articles_dir, ec))
     return fail(ErrorCode::not_found,
                 "articles folder " + articles_dir.string() + " does not exist or is not a folder");
   std::vector<SourceFile> files;
+  auto skip = [&](const fs::path& path, std::string code, std::string message) {
+    if (skipped)
+      skipped->push_back(Diagnostic{Diagnostic::Severity::error,
+                                    printable_path(path.lexically_relative(articles_dir).generic_string()), 0,
+                                    std::move(code), std::move(message)});
+  };
+  auto is_article_name = [](const std::string& name) {
+    return name.ends_with(".md") && !name.starts_with("_") && name != "README.md";
+  };
+  // Symbolic links to folders are not followed (no follow_directory_symlink): no loops, nothing outside.
   fs::recursive_directory_iterator it(articles_dir, fs::directory_options::skip_permission_denied, ec), end;
   if (ec)
     return fail(ErrorCode::io_error,
@@ -224,13 +247,91 @@ Result<std::vector<SourceFile>> scan_articles(const fs::path& articles_dir) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
+    if (it->is_symlink(ec)) {
+      // Never followed: it may point outside the folder (/etc/passwd) or at itself. Reported when it
+      // could be an article or a folder of articles; a link to an image or another file is just skipped.
+      const auto target = fs::status(it->path(), ec);
+      if (is_article_name(name) || !fs::is_regular_file(target)) {
+        std::error_code read_ec;
+        const fs::path to = fs::read_symlink(it->path(), read_ec);
+        skip(it->path(), "symlink",
+             "skipped: a symbolic link" +
+                 (read_ec ? std::string() : " to '" + printable_path(to.string()) + "'") +
+                 "; articles must be regular files inside the articles folder");
+      }
+      continue;
+    }
     if (!it->is_regular_file(ec)) continue;
-    if (!name.ends_with(".md") || name.starts_with("_") || name == "README.md") continue;
+    if (!is_article_name(name)) continue;
     // Lexically: fs::relative() resolves both paths through the file system (realpath) for every file.
-    files.push_back({it->path().lexically_relative(articles_dir).generic_string(), it->path()});
+    std::string relative = it->path().lexically_relative(articles_dir).generic_string();
+    if (auto ok = check_slug(slug_from_path(relative)); !ok) {
+      std::string why = ok.error().message;
+      if (why.starts_with("invalid slug: ")) why.erase(0, 14);
+      skip(it->path(), "invalid_file_name",
+           "skipped: the file name does not make a valid slug (" + why +
+               "); rename the file so that the API can reach the article");
+      continue;
+    }
+    files.push_back({std::move(relative), it->path()});
   }
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.relative < b.relative; });
+  if (skipped)
+    std::sort(skipped->begin(), skipped->end(), [](const auto& a, const auto& b) { return a.file < b.file; });
   return files;
+}
+
+Result<std::string> read_article_file(const fs::path& path) {
+  // O_NOFOLLOW: a file replaced by a symbolic link after the scan is still not followed. O_NONBLOCK: a
+  // FIFO does not block the open.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ELOOP)
+      return fail(ErrorCode::io_error,
+                  "skipped: a symbolic link; articles must be regular files inside the "
+                  "articles folder");
+    return fail(ErrorCode::io_error, "cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(ErrorCode::io_error, "cannot read " + path.string() + ": not a regular file");
+  }
+  auto too_large = [](std::uintmax_t size) {
+    return fail(ErrorCode::too_large, "skipped: the file is " + std::to_string(size) +
+                                          " bytes; an article may be at most " +
+                                          std::to_string(limits::article_bytes) + " bytes (512 KiB)");
+  };
+  if (static_cast<std::uintmax_t>(st.st_size) > limits::article_bytes) {
+    ::close(fd);
+    return too_large(static_cast<std::uintmax_t>(st.st_size));
+  }
+  std::string out(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  for (;;) {
+    if (done == out.size()) {
+      if (out.size() > limits::article_bytes) break;
+      out.resize(std::min(out.size() + 4096, limits::article_bytes + 1));  // the file grew since fstat
+    }
+    const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return fail(ErrorCode::io_error, "cannot read " + path.string() + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (done > limits::article_bytes) return too_large(done);
+  out.resize(done);
+  return out;
+}
+
+std::string_view read_error_code(const Error& e) {
+  if (e.code == ErrorCode::too_large) return "file_too_large";
+  if (e.message.find("symbolic link") != std::string::npos) return "symlink";
+  return "unreadable";
 }
 
 Result<fs::path> live_generation(const fs::path& index_dir) {
@@ -290,12 +391,17 @@ Result<IndexReport> update_articles(const IndexOptions& options, const std::vect
     Xapian::TermGenerator tg;
     for (const auto& relative : paths) {
       const std::string slug = slug_from_path(relative);
+      if (auto ok = check_slug(slug); !ok) {
+        report.errors.push_back(Diagnostic{Diagnostic::Severity::error, printable_path(relative), 0,
+                                           "invalid_file_name", "skipped: " + ok.error().message});
+        continue;
+      }
       const std::string id = schema::term(schema::prefix::id, slug);
       auto post = db.postlist_begin(id);
       const Xapian::docid docid = post == db.postlist_end(id) ? 0 : *post;  // 0: not in the index
       const fs::path absolute = options.articles_dir / relative;
       std::error_code ec;
-      if (!fs::exists(absolute, ec)) {
+      if (!fs::exists(fs::symlink_status(absolute, ec))) {
         if (docid) {
           for_each_spelling_word(db.get_document(docid),
                                  [&](const std::string& w) { db.remove_spelling(w); });
@@ -305,10 +411,11 @@ Result<IndexReport> update_articles(const IndexOptions& options, const std::vect
         }
         continue;
       }
-      auto bytes = read_file(absolute);
+      auto bytes = read_article_file(absolute);
       if (!bytes) {
-        report.errors.push_back(
-            Diagnostic{Diagnostic::Severity::error, relative, 0, "unreadable", bytes.error().message});
+        report.errors.push_back(Diagnostic{Diagnostic::Severity::error, relative, 0,
+                                           std::string(read_error_code(bytes.error())),
+                                           bytes.error().message});
         continue;
       }
       auto article = parse_article(relative, *bytes, options.parse);
@@ -324,6 +431,10 @@ Result<IndexReport> update_articles(const IndexOptions& options, const std::vect
       if (options.learned) {
         const auto l = options.learned->find(slug);
         if (l != options.learned->end()) set_learned_terms(doc, l->second);
+      }
+      if (auto refused = refused_by_xapian(doc, relative)) {
+        report.errors.push_back(std::move(*refused));
+        continue;
       }
       if (docid) {
         const Xapian::Document previous = db.get_document(docid);
@@ -354,7 +465,8 @@ Result<IndexReport> update_articles(const IndexOptions& options, const std::vect
 
 Result<IndexReport> index_folder(const IndexOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  auto files = scan_articles(options.articles_dir);
+  std::vector<Diagnostic> skipped;
+  auto files = scan_articles(options.articles_dir, &skipped);
   if (!files) return tl::unexpected(files.error());
 
   std::error_code ec;
@@ -366,6 +478,7 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
   if (!lock) return tl::unexpected(lock.error());
 
   IndexReport report;
+  report.errors = std::move(skipped);
   try {
     // Decide between an incremental run on the live generation and a full rebuild into a new one.
     const auto live = read_stub_target(options.index_dir);
@@ -425,11 +538,11 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
             continue;
           }
         }
-        auto bytes = read_file(f.absolute);
+        auto bytes = read_article_file(f.absolute);
         if (!bytes) {
           b.kind = Built::Kind::failed;
-          b.error =
-              Diagnostic{Diagnostic::Severity::error, f.relative, 0, "unreadable", bytes.error().message};
+          b.error = Diagnostic{Diagnostic::Severity::error, f.relative, 0,
+                               std::string(read_error_code(bytes.error())), bytes.error().message};
         } else {
           const std::string hash = text::to_hex(text::fnv1a64(*bytes, seed));
           if (b.stamp) b.stamp->hash = hash;
@@ -450,6 +563,10 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
               if (l != options.learned->end()) set_learned_terms(b.doc, l->second);
             }
             b.warnings = std::move(article->warnings);
+            if (auto refused = refused_by_xapian(b.doc, f.relative)) {
+              b.kind = Built::Kind::failed;
+              b.error = std::move(refused);
+            }
           }
         }
         {

@@ -29,7 +29,20 @@ struct SourceFile {
 
 /// Lists the article files of a folder, sorted: every "*.md" below it, skipping hidden files and
 /// folders, files starting with '_', and README.md files (documentation for editors, not articles).
-Result<std::vector<SourceFile>> scan_articles(const std::filesystem::path& articles_dir);
+/// Symbolic links (to files or folders) are never followed, and a file whose path does not make a
+/// valid slug (check_slug()) is not listed: each such one is added to @p skipped, when given, as an
+/// error naming its path, so it is never indexed yet unreachable.
+Result<std::vector<SourceFile>> scan_articles(const std::filesystem::path& articles_dir,
+                                              std::vector<Diagnostic>* skipped = nullptr);
+
+/// The bytes of an article file, read without following a symbolic link: fails with too_large (before
+/// reading it) when it is bigger than limits::article_bytes, with io_error when it is not a regular
+/// file or cannot be read.
+Result<std::string> read_article_file(const std::filesystem::path& path);
+
+/// The diagnostic code for a file that could not be read as an article ("file_too_large",
+/// "symlink", "unreadable").
+std::string_view read_error_code(const Error& e);
 
 /// What an article file looked like when it was last read: size, modification time, content hash.
 struct FileStamp {

@@ -41,7 +41,9 @@ void set_learned_terms(Xapian::Document& doc, const std::vector<LearnedTerm>& te
   size_t added = 0;
   for (const auto& t : terms) {
     if (t.stem.empty() || added >= max_learned_terms) continue;
-    doc.add_term(learned_term(t.stem), std::clamp(t.count, 1u, max_learned_wdf));
+    std::string term = learned_term(t.stem);
+    if (term.size() > schema::max_term_bytes) continue;  // Xapian would refuse the whole document
+    doc.add_term(term, std::clamp(t.count, 1u, max_learned_wdf));
     ++added;
   }
   const std::string fp = learned_fingerprint(terms);

@@ -20,10 +20,12 @@ size_t CheckReport::count(Diagnostic::Severity s) const {
 }
 
 Result<CheckReport> check_folder(const fs::path& dir, const ParseOptions& options) {
-  auto files = scan_articles(dir);
+  std::vector<Diagnostic> skipped;
+  auto files = scan_articles(dir, &skipped);
   if (!files) return tl::unexpected(files.error());
   CheckReport report;
-  report.articles = files->size();
+  report.articles = files->size() + skipped.size();
+  report.findings = std::move(skipped);
 
   auto error = [&](std::string file, int line, std::string code, std::string message) {
     report.findings.push_back(
@@ -39,14 +41,12 @@ Result<CheckReport> check_folder(const fs::path& dir, const ParseOptions& option
 
   std::vector<Article> articles;
   for (const auto& f : *files) {
-    std::ifstream in(f.absolute, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (!in && !in.eof()) {
-      error(f.relative, 0, "unreadable", "cannot read file");
+    auto bytes = read_article_file(f.absolute);
+    if (!bytes) {
+      error(f.relative, 0, std::string(read_error_code(bytes.error())), bytes.error().message);
       continue;
     }
-    auto a = parse_article(f.relative, ss.str(), options);
+    auto a = parse_article(f.relative, *bytes, options);
     if (!a) {
       error(f.relative, a.error().line, "invalid_article", a.error().message);
       continue;

@@ -96,6 +96,12 @@ inline constexpr unsigned tag_weight = 3;
 /// wdf multiplier of the body text (and code) in the default search space.
 inline constexpr unsigned body_weight = 1;
 
+/// Longest term Xapian's glass backend stores (its MAX_SAFE_TERM_LENGTH): a document holding a longer
+/// term is refused whole by add_document/replace_document. Front matter values that become terms are
+/// limited well below it (limits::term_value_bytes), link targets over it are keyed by a hash
+/// (link_term()), and the indexer checks every document against it before adding it.
+inline constexpr size_t max_term_bytes = 245;
+
 /// Builds a boolean term: prefix + value (values of our X prefixes never start with a capital,
 /// so no ':' separator is needed; all boolean values are lowercased by the caller).
 inline std::string term(std::string_view prefix, std::string_view value) {

@@ -48,6 +48,32 @@ bool allowed(Access access, Role role) {
   return false;
 }
 
+namespace {
+
+/// True when @p body nests arrays and objects deeper than @p max (brackets inside strings do not count).
+bool nested_deeper_than(std::string_view body, int max) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<std::string>& accepted) {
   const std::string type = text::to_lower(text::trim(r.content_type.substr(0, r.content_type.find(';'))));
   if (type != "application/json")
@@ -56,6 +82,10 @@ Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<s
                     (r.content_type.empty() ? std::string() : ", got '" + r.content_type + "'"));
   if (!text::is_valid_utf8(r.body))
     return fail(ErrorCode::invalid_argument, "the request body is not valid UTF-8");
+  if (nested_deeper_than(r.body, max_json_depth))
+    return fail(ErrorCode::invalid_argument, "the request body is nested deeper than " +
+                                                 std::to_string(max_json_depth) +
+                                                 " levels of arrays and objects");
   nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded()) return fail(ErrorCode::invalid_argument, "the request body is not valid JSON");
   if (!j.is_object()) return fail(ErrorCode::invalid_argument, "the request body must be a JSON object");

@@ -71,8 +71,14 @@ nlohmann::json error_body(std::string_view code, std::string_view message);
 /// Parses a non-negative integer parameter in [min, max]; the error names the parameter.
 Result<size_t> parse_count(const std::string& name, const std::string& value, size_t min, size_t max);
 
+/// Deepest nesting of arrays and objects in a request's JSON body (the body's own object is depth 1).
+/// Checked before the body is parsed, so nothing that walks the JSON afterwards (front matter to YAML,
+/// dump()) recurses deeper.
+inline constexpr int max_json_depth = 32;
+
 /// The request body as a JSON object: 415 unless the Content-Type is JSON, 400 when it does not
-/// parse or is not an object, or when it has a member not in @p accepted (named in the message).
+/// parse, is nested deeper than max_json_depth or is not an object, or when it has a member not in
+/// @p accepted (named in the message).
 Result<nlohmann::json> json_object_body(const ApiRequest& request, const std::vector<std::string>& accepted);
 
 /// A string member: absent → nullopt; wrong type, invalid UTF-8, NUL bytes or over @p max_bytes → 400.

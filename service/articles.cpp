@@ -36,25 +36,7 @@ Xapian::Query visibility_filter(Xapian::Query query, const Visibility& v) {
 }  // namespace
 
 Result<void> validate_slug(std::string_view slug) {
-  auto bad = [&](std::string why) { return fail(ErrorCode::invalid_argument, "invalid slug: " + why); };
-  if (slug.empty()) return bad("empty");
-  if (slug.size() > max_slug_bytes) return bad("longer than " + std::to_string(max_slug_bytes) + " bytes");
-  if (slug.front() == '/' || slug.back() == '/') return bad("must not start or end with '/'");
-  size_t start = 0;
-  while (start <= slug.size()) {
-    auto end = slug.find('/', start);
-    if (end == std::string_view::npos) end = slug.size();
-    const auto segment = slug.substr(start, end - start);
-    if (segment.empty()) return bad("empty path segment");
-    if (segment.front() == '.') return bad("segments must not start with '.'");
-    for (char c : segment) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-                      (c >= 'A' && c <= 'Z');
-      if (!ok) return bad("only letters, digits, '-', '_', '.' and '/' are allowed");
-    }
-    start = end + 1;
-  }
-  return {};
+  return check_slug(slug);
 }
 
 Result<StoredArticle> find_article(const Xapian::Database& db, std::string_view slug,

@@ -13,11 +13,8 @@
 
 namespace solusi::service {
 
-/// Longest slug accepted (bytes).
-inline constexpr size_t max_slug_bytes = 200;
-
-/// Checks a slug from a request: lowercase letters, digits, '-', '_', '.', '/' between segments; no
-/// "..", no leading or trailing '/', no hidden segments, no NUL, at most max_slug_bytes.
+/// Checks a slug from a request with the one slug rule the indexer and `solusi check` use too
+/// (check_slug() in article.hpp): a slug the indexer would never index is refused, not looked up.
 Result<void> validate_slug(std::string_view slug);
 
 /// Who is reading: decides which lifecycle states and audiences are visible.

@@ -9,8 +9,6 @@
 namespace solusi::service {
 namespace {
 
-constexpr size_t max_write_slug_bytes = 150;
-
 bool needs_quotes(std::string_view v) {
   if (v.empty()) return true;
   if (v.front() == ' ' || v.back() == ' ') return true;
@@ -75,26 +73,7 @@ Result<YAML::Node> to_yaml(const nlohmann::json& j, const std::string& where) {
 }  // namespace
 
 Result<void> validate_write_slug(std::string_view slug) {
-  auto bad = [&](std::string why) { return fail(ErrorCode::invalid_argument, "invalid slug: " + why); };
-  if (slug.empty()) return bad("empty");
-  if (slug.size() > max_write_slug_bytes)
-    return bad("longer than " + std::to_string(max_write_slug_bytes) + " bytes");
-  if (slug.front() == '/') return bad("must not be an absolute path");
-  if (slug.back() == '/') return bad("must not end with '/'");
-  std::string_view last;
-  for (auto segment : text::split(slug, '/')) {
-    if (segment.empty()) return bad("empty path segment");
-    if (segment == "..") return bad("'..' is not allowed");
-    if (segment.front() == '.') return bad("hidden segments (starting with '.') are not allowed");
-    if (segment.front() == '-') return bad("segments must start with a letter or a digit");
-    for (char c : segment)
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-        return bad("only lowercase letters, digits, '-' and '/' are allowed");
-    last = segment;
-  }
-  if (last == "revisions" || last == "diff" || last == "draft" || last == "restore")
-    return bad("the last segment must not be '" + std::string(last) + "' (a sub-resource of articles)");
-  return {};
+  return check_slug(slug);
 }
 
 std::string slugify(std::string_view title, size_t max_bytes) {

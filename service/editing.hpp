@@ -7,17 +7,16 @@
 #include <string_view>
 #include <vector>
 
+#include "article.hpp"
 #include "error.hpp"
 #include "language.hpp"
 
 namespace solusi::service {
 
-/// Largest article accepted by the write API (bytes of front matter + body).
-inline constexpr size_t max_article_bytes = 512 * 1024;
+/// Largest article accepted by the write API (bytes of front matter + body): the indexer's limit.
+inline constexpr size_t max_article_bytes = limits::article_bytes;
 
-/// A slug an article may be written under: lowercase letters, digits and '-' in '/'-separated
-/// segments, each starting with a letter or digit; no "..", no absolute or hidden paths, at most 150
-/// bytes, and no last segment that names a sub-resource ("revisions", "diff", "draft", "restore").
+/// A slug an article may be written under: the one slug rule, check_slug() (article.hpp).
 Result<void> validate_write_slug(std::string_view slug);
 
 /// "Refund belum masuk ke BCA!" → "refund-belum-masuk-ke-bca" (ASCII letters and digits, at most

@@ -9,6 +9,7 @@ namespace solusi {
 namespace {
 
 using namespace std::chrono_literals;
+namespace fs = std::filesystem;
 
 using ::testing::HasSubstr;
 
@@ -120,7 +121,7 @@ TEST_F(BadInput, SlugsThatCouldEscapeTheIndexAreRefused) {
       {"trailing slash", "/v1/articles/akun/", 400, "invalid_argument", "invalid slug"},
       {"empty segment", "/v1/articles/akun//otp-tidak-masuk", 400, "invalid_argument", "invalid slug"},
       {"backslash", "/v1/articles/akun%5Cotp-tidak-masuk", 400, "invalid_argument", "invalid slug"},
-      {"300-byte slug", "/v1/articles/" + std::string(300, 'a'), 400, "invalid_argument", "200 bytes"},
+      {"300-byte slug", "/v1/articles/" + std::string(300, 'a'), 400, "invalid_argument", "150 bytes"},
       {"unknown parameter on the view", "/v1/articles/akun/otp-tidak-masuk?format=raw", 400,
        "invalid_argument", "unknown parameter 'format'"},
       {"percent-encoding in the path", "/v1/articles/akun/otp%zz", 400, "invalid_argument",
@@ -130,8 +131,9 @@ TEST_F(BadInput, SlugsThatCouldEscapeTheIndexAreRefused) {
     SCOPED_TRACE(c.label);
     expect_error(c.target, c.status, c.code, c.message);
   }
-  // A 200-byte slug is not too long, only unknown.
-  expect_error("/v1/articles/" + std::string(200, 'a'), 404, "not_found", "no article");
+  // A 150-byte slug is not too long, only unknown (the one slug rule: check_slug()).
+  expect_error("/v1/articles/" + std::string(150, 'a'), 404, "not_found", "no article");
+  expect_error("/v1/articles/" + std::string(151, 'a'), 400, "invalid_argument", "150 bytes");
   expect_error("/v1/articles/akun/tidak-ada", 404, "not_found", "akun/tidak-ada");
 }
 
@@ -290,6 +292,190 @@ TEST_F(BadInput, ServerIsHealthyAfterAllOfThem) {
   EXPECT_EQ(ready.status, 200) << ready.describe();
   EXPECT_FALSE(testing::hit_slugs(get_ok("/v1/search?q=refund")).empty());
   EXPECT_EQ(get_ok("/v1/articles/akun/otp-tidak-masuk")["slug"], "akun/otp-tidak-masuk");
+}
+
+// ------------------------------------------------------------------------------------------------
+// Articles and JSON bodies over the limits, sent by an editor
+
+/// Eight levels of nine aliases: 9^8 (43 million) values when expanded, under 400 bytes as written.
+std::string billion_laughs() {
+  std::string fm =
+      "title: Tawa\n"
+      "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n";
+  std::string previous = "a";
+  for (const std::string name : {"b", "c", "d", "e", "f", "g", "h", "i"}) {
+    fm += name + ": &" + name + " [";
+    for (int i = 0; i < 9; ++i) fm += (i ? ", *" : "*") + previous;
+    fm += "]\n";
+    previous = name;
+  }
+  return "---\n" + fm + "---\nIsi artikel.\n";
+}
+
+const std::string editor_secret = "sol_editor-budi-0123456789";
+
+class BadArticle : public testing::HttpTest {
+ protected:
+  void SetUp() override {
+    HttpTest::SetUp();
+    if (HasFatalFailure()) return;
+    auto config = base_config();
+    config.tokens.push_back({"budi", service::Role::editor, service::sha256_hex(editor_secret)});
+    config.max_body_bytes = 700 * 1024;
+    start(config);
+  }
+
+  void TearDown() override {
+    if (client_) {
+      const auto health = get("/healthz");
+      EXPECT_EQ(health.status, 200) << "after the test: " << health.describe();
+      const auto search = get("/v1/search?q=refund", editor());
+      EXPECT_EQ(search.status, 200) << "after the test: " << search.describe();
+    }
+    HttpTest::TearDown();
+  }
+
+  static httplib::Headers editor() { return {{"Authorization", "Bearer " + editor_secret}}; }
+
+  testing::Reply put(const std::string& slug, const std::string& body,
+                     const std::string& content_type = "text/markdown") {
+    return testing::to_reply(
+        client_->Put(("/v1/articles/" + slug).c_str(), editor(), body, content_type.c_str()));
+  }
+  testing::Reply post(const std::string& path, const std::string& body,
+                      const std::string& content_type = "application/json") {
+    return testing::to_reply(client_->Post(path.c_str(), editor(), body, content_type.c_str()));
+  }
+
+  /// The write left nothing behind: no file, no revision.
+  void expect_nothing_written(const std::string& slug) {
+    EXPECT_FALSE(fs::exists(articles_dir() / (slug + ".md"))) << slug;
+    const auto revisions = get("/v1/articles/" + slug + "/revisions", editor());
+    EXPECT_EQ(revisions.status, 404) << revisions.describe();
+  }
+};
+
+TEST_F(BadArticle, BillionLaughsInAPutIs422WithTheLimitAndLine) {
+  const auto r = put("uji/tawa", billion_laughs());
+  ASSERT_TRUE(r.answered) << r.describe();
+  EXPECT_EQ(r.status, 422) << r.describe();
+  ASSERT_TRUE(r.is_error_body()) << r.describe();
+  EXPECT_EQ(r.error_code(), "invalid_article");
+  EXPECT_THAT(r.error_message(), HasSubstr("more than 10000 values"));
+  EXPECT_EQ(r.json["error"]["line"], 3) << r.describe();
+  expect_nothing_written("uji/tawa");
+}
+
+TEST_F(BadArticle, BillionLaughsInAPreviewIsAnErrorFindingWithTheLimit) {
+  const auto r = post("/v1/preview", billion_laughs(), "text/markdown");
+  ASSERT_TRUE(r.answered) << r.describe();
+  EXPECT_EQ(r.status, 200) << r.describe();
+  EXPECT_EQ(r.json["valid"], false) << r.describe();
+  ASSERT_EQ(r.json["findings"].size(), 1u) << r.describe();
+  EXPECT_EQ(r.json["findings"][0]["severity"], "error");
+  EXPECT_EQ(r.json["findings"][0]["line"], 3);
+  EXPECT_THAT(r.json["findings"][0]["message"].get<std::string>(), HasSubstr("more than 10000 values"));
+}
+
+TEST_F(BadArticle, FrontMatterNestedTooDeeplyIs422) {
+  const std::string text = "---\ntitle: Dalam\nx: " + std::string(10000, '[') + "\n---\nIsi.\n";
+  const auto r = put("uji/dalam", text);
+  EXPECT_EQ(r.status, 422) << r.describe();
+  EXPECT_THAT(r.error_message(), HasSubstr("nested deeper than 32"));
+  EXPECT_EQ(r.json["error"]["line"], 3) << r.describe();
+  expect_nothing_written("uji/dalam");
+}
+
+TEST_F(BadArticle, JsonNestedTooDeeplyIs400) {
+  const std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  const struct {
+    std::string label, method, path, body;
+  } cases[] = {
+      {"PUT front_matter", "PUT", "/v1/articles/uji/dalam",
+       R"({"front_matter": {"x": )" + deep + R"(}, "body": "Isi."})"},
+      {"PUT with a 20 KB body of '['", "PUT", "/v1/articles/uji/dalam", std::string(20 * 1024, '[')},
+      {"preview", "POST", "/v1/preview", R"({"front_matter": )" + deep + R"(, "body": "Isi."})"},
+      {"suggest", "POST", "/v1/suggest", R"({"subject": "refund", "tags": )" + deep + "}"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.label);
+    const auto r = c.method == "PUT" ? put("uji/dalam", c.body, "application/json") : post(c.path, c.body);
+    ASSERT_TRUE(r.answered) << r.describe();
+    EXPECT_EQ(r.status, 400) << r.describe();
+    EXPECT_EQ(r.error_code(), "invalid_argument") << r.describe();
+    EXPECT_THAT(r.error_message(), HasSubstr("nested deeper than 32")) << r.describe();
+    ASSERT_EQ(get("/healthz").status, 200);
+  }
+  expect_nothing_written("uji/dalam");
+  // Brackets inside strings are text, not nesting; nesting within the limit is taken.
+  std::string ok_nesting = "1";
+  for (int i = 0; i < 28; ++i) ok_nesting = "[" + ok_nesting + "]";
+  const auto fine =
+      put("uji/dalam",
+          R"({"front_matter": {"title": "Kurung [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "x": )" +
+              ok_nesting + R"(}, "body": "Isi artikel tentang kurung."})",
+          "application/json");
+  EXPECT_EQ(fine.status, 201) << fine.describe();
+}
+
+TEST_F(BadArticle, OverLongTermValuesAre422NamingFieldAndLineAndNothingIsWritten) {
+  const std::string long_value(101, 'k');
+  const struct {
+    std::string field, front_matter;
+    int line;
+  } cases[] = {
+      {"tags", "tags: [refund, " + long_value + "]\n", 3},
+      {"tags", "tags: refund, " + long_value + "\n", 3},
+      {"tags", "tags:\n  - refund\n  - " + long_value + "\n", 5},
+      {"category", "category: " + long_value + "\n", 3},
+      {"owner", "owner: " + long_value + "\n", 3},
+      {"author", "author: " + long_value + "\n", 3},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.front_matter);
+    const auto r = put("uji/panjang", "---\ntitle: Panjang\n" + c.front_matter + "---\nIsi artikel.\n");
+    EXPECT_EQ(r.status, 422) << r.describe();
+    EXPECT_EQ(r.error_code(), "invalid_article") << r.describe();
+    EXPECT_THAT(r.error_message(), HasSubstr("field '" + c.field + "'"));
+    EXPECT_THAT(r.error_message(), HasSubstr("at most 100 bytes"));
+    EXPECT_EQ(r.json["error"]["line"], c.line) << r.describe();
+    expect_nothing_written("uji/panjang");
+  }
+  // 100 bytes is within the limit, and a later full reindex of the folder has no errors.
+  const auto ok = put("uji/panjang", "---\ntitle: Panjang\ntags: [" + std::string(100, 'k') +
+                                         "]\ncategory: " + std::string(100, 'c') +
+                                         "\nowner: " + std::string(100, 'o') + "\n---\nIsi artikel.\n");
+  EXPECT_EQ(ok.status, 201) << ok.describe();
+  auto report = testing::reindex(articles_dir(), index_dir());
+  ASSERT_TRUE(report) << report.error().describe();
+  EXPECT_TRUE(report->errors.empty()) << report->errors.front().describe();
+}
+
+TEST_F(BadArticle, AVeryLongLinkTargetIsKeptAndIndexed) {
+  // Long link targets are normal (generated URLs): the article is taken, its link term is hashed.
+  const std::string target(400, 'p');
+  const auto r =
+      put("uji/tautan", "---\ntitle: Tautan panjang\n---\nBaca [panduan](" + target +
+                            ") dan [situs](https://contoh.test/" + std::string(2000, 'q') + ").\n");
+  EXPECT_EQ(r.status, 201) << r.describe();
+  auto report = testing::reindex(articles_dir(), index_dir());
+  ASSERT_TRUE(report) << report.error().describe();
+  EXPECT_TRUE(report->errors.empty()) << report->errors.front().describe();
+  const auto article = get("/v1/articles/uji/tautan", editor());
+  EXPECT_EQ(article.status, 200) << article.describe();
+}
+
+TEST_F(BadArticle, OneSlugRuleForReadsAndWrites) {
+  for (const std::string& slug :
+       std::vector<std::string>{"Akun/otp", "akun/otp_lama", "akun/x.y", std::string(151, 'a')}) {
+    SCOPED_TRACE(slug);
+    const auto read = get("/v1/articles/" + slug, editor());
+    EXPECT_EQ(read.status, 400) << read.describe();
+    EXPECT_THAT(read.error_message(), HasSubstr("invalid slug"));
+    const auto write = put(slug, "---\ntitle: X\n---\nIsi.\n");
+    EXPECT_EQ(write.status, 400) << write.describe();
+    EXPECT_THAT(write.error_message(), HasSubstr("invalid slug"));
+  }
 }
 
 }  // namespace

@@ -250,6 +250,100 @@ TEST_F(Cli, CheckReportsEachProblemWithFileLineAndCode) {
   }
 }
 
+// ------------------------------------------------------------------------------------------------
+// Files the indexer must not take: each one skipped and named, the good articles indexed
+
+/// Eight levels of nine aliases: 9^8 (43 million) values when expanded, 367 bytes as written.
+std::string billion_laughs() {
+  std::string fm =
+      "title: Tawa\n"
+      "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n";
+  std::string previous = "a";
+  for (const std::string name : {"b", "c", "d", "e", "f", "g", "h", "i"}) {
+    fm += name + ": &" + name + " [";
+    for (int i = 0; i < 9; ++i) fm += (i ? ", *" : "*") + previous;
+    fm += "]\n";
+    previous = name;
+  }
+  return "---\n" + fm + "---\nIsi.\n";
+}
+
+class CliBadFiles : public Cli {
+ protected:
+  void SetUp() override {
+    Cli::SetUp();
+    dir_.write("articles/tawa.md", billion_laughs());
+    dir_.write("articles/a b.md", article("Spasi", "Nama berkas dengan spasi."));
+    dir_.write("articles/\xC3\xA4.md", article("Umlaut", "Nama berkas dengan huruf bukan ASCII."));
+    dir_.write("articles/x?.md", article("Tanya", "Nama berkas dengan tanda tanya."));
+    dir_.write("articles/besar.md", article("Besar", std::string(600 * 1024, 'x')));
+    dir_.write("articles/tag-panjang.md",
+               article("Tag panjang", "Isi.", "tags: [" + std::string(101, 't') + "]\n"));
+    dir_.write("outside/rahasia.md", article("Rahasia", "Berkas zirkonia di luar folder artikel."));
+    std::filesystem::create_symlink(dir_ / "outside/rahasia.md", dir_ / "articles/rahasia.md");
+    std::filesystem::create_symlink("putar.md", dir_ / "articles/putar.md");  // a link to itself
+    std::filesystem::create_directory_symlink(dir_ / "outside", dir_ / "articles/luar");
+  }
+
+  /// Every bad file, with what its report line must hold.
+  static std::vector<std::pair<std::string, std::string>> expected() {
+    return {{"tawa.md:3: error:", "[invalid_article]"},
+            {"a b.md: error:", "[invalid_file_name]"},
+            {"\xC3\xA4.md: error:", "[invalid_file_name]"},
+            {"x?.md: error:", "[invalid_file_name]"},
+            {"besar.md: error:", "[file_too_large]"},
+            {"tag-panjang.md:6: error: front matter field 'tags'", "[invalid_article]"},
+            {"rahasia.md: error:", "[symlink]"},
+            {"putar.md: error:", "[symlink]"},
+            {"luar: error:", "[symlink]"}};
+  }
+};
+
+TEST_F(CliBadFiles, IndexTakesTheGoodArticlesAndNamesEachBadFile) {
+  auto r = run({"index", "--articles", articles(), "--index", index()});
+  EXPECT_EQ(r.exit_code, 0) << output(r);
+  EXPECT_THAT(r.out, HasSubstr("added 3, updated 0, removed 0, unchanged 0, errors 9")) << output(r);
+  EXPECT_THAT(r.out, HasSubstr("documents in index: 3"));
+  for (const auto& [where, code] : expected()) {
+    const auto at = r.out.find(where);
+    ASSERT_NE(at, std::string::npos) << where << "\n" << output(r);
+    EXPECT_THAT(r.out.substr(at, r.out.find('\n', at) - at), HasSubstr(code)) << where;
+  }
+  EXPECT_THAT(r.out, HasSubstr("10000 values"));
+  EXPECT_THAT(r.out, HasSubstr("at most 524288 bytes"));
+  EXPECT_THAT(r.out, HasSubstr("at most 100 bytes"));
+  // Nothing outside the folder was read: the secret article is not searchable.
+  auto secret = run({"search", "--index", index(), "zirkonia"});
+  EXPECT_THAT(secret.out, HasSubstr("No articles found")) << output(secret);
+
+  // A second run says the same (the index stays usable, nothing is half-indexed).
+  auto again = run({"index", "--articles", articles(), "--index", index()});
+  EXPECT_EQ(again.exit_code, 0) << output(again);
+  EXPECT_THAT(again.out, HasSubstr("unchanged 3, errors 9")) << output(again);
+}
+
+TEST_F(CliBadFiles, CheckFailsAndNamesEachBadFile) {
+  auto r = run({"check", "--articles", articles()});
+  EXPECT_EQ(r.exit_code, 1) << output(r);
+  for (const auto& [where, code] : expected()) {
+    const auto at = r.out.find(where);
+    ASSERT_NE(at, std::string::npos) << where << "\n" << output(r);
+    EXPECT_THAT(r.out.substr(at, r.out.find('\n', at) - at), HasSubstr(code)) << where;
+  }
+  auto j = run({"check", "--json", "--articles", articles()});
+  EXPECT_EQ(j.exit_code, 1) << output(j);
+  const auto parsed = nlohmann::json::parse(j.out, nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << j.out;
+  EXPECT_EQ(parsed["errors"], 9) << parsed.dump(2);
+}
+
+TEST_F(Cli, AFileNameWithANewlineIsNamedOnOneLine) {
+  dir_.write("articles/dua\nbaris.md", article("Dua baris", "Isi."));
+  auto r = run({"check", "--articles", articles()});
+  EXPECT_EQ(r.exit_code, 1) << output(r);
+  EXPECT_THAT(r.out, HasSubstr("dua\\nbaris.md: error: skipped: the file name does not make a valid slug"));
+}
+
 TEST_F(Cli, CheckStrictFailsOnWarnings) {
   dir_.write("articles/tanpa-pemilik.md", "# Tanpa pemilik\n\nIsi.\n");
   auto relaxed = run({"check", "--articles", articles()});

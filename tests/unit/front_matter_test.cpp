@@ -6,6 +6,7 @@
 
 #include "article.hpp"
 #include "test_support.hpp"
+#include "text.hpp"
 
 namespace solusi {
 namespace {
@@ -135,6 +136,95 @@ TEST(FrontMatter, MalformedYamlInAFlowListReportsItsLine) {
   EXPECT_EQ(a.error().file, "x.md");
   EXPECT_GE(a.error().line, 4) << a.error().describe();
   EXPECT_LE(a.error().line, 5) << a.error().describe();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Limits: nesting, values, alias expansion, term values
+
+TEST(FrontMatterLimits, BlockNestingDeeperThan32IsRefusedWithItsLine) {
+  std::string fm = "title: Dalam\nx:\n";
+  for (int i = 0; i < 40; ++i) fm += std::string(static_cast<size_t>(i) * 2, ' ') + "- \n";
+  auto a = parse_article("dalam.md", file_with(fm));
+  ASSERT_FALSE(a);
+  EXPECT_THAT(a.error().message, HasSubstr("nested deeper than 32"));
+  // Line 3 is "x:"; the mapping is level 1, the list opened on line 4 level 2, so level 33 opens on line 35.
+  EXPECT_EQ(a.error().line, 35);
+}
+
+TEST(FrontMatterLimits, NestingUpTo32IsFine) {
+  std::string value = "1";
+  for (int i = 0; i < 31; ++i) value = "[" + value + "]";  // 31 lists inside the top-level mapping
+  auto a = parse_article("dalam.md", file_with("title: Dalam\nx: " + value + "\n"));
+  ASSERT_TRUE(a) << a.error().describe();
+  EXPECT_TRUE(a->extra.contains("x"));
+}
+
+TEST(FrontMatterLimits, MoreThan10000ValuesAsWrittenAreRefused) {
+  std::string list = "title: Banyak\nx: [";
+  for (int i = 0; i < 10'001; ++i) list += i ? ",1" : "1";
+  auto a = parse_article("banyak.md", file_with(list + "]\n"));
+  ASSERT_FALSE(a);
+  EXPECT_THAT(a.error().message, HasSubstr("more than 10000 values"));
+  EXPECT_EQ(a.error().line, 3);
+}
+
+TEST(FrontMatterLimits, AliasExpansionIsBoundedByValuesAndBytes) {
+  // 9^5 = 59,049 values from a few lines.
+  std::string fm = "title: Tawa\na: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  std::string previous = "a";
+  for (const std::string name : {"b", "c", "d", "e"}) {
+    fm += name + ": &" + name + " [*" + previous + ", *" + previous + ", *" + previous + ", *" + previous +
+          ", *" + previous + ", *" + previous + ", *" + previous + ", *" + previous + ", *" + previous +
+          "]\n";
+    previous = name;
+  }
+  auto a = parse_article("tawa.md", file_with(fm));
+  ASSERT_FALSE(a);
+  EXPECT_THAT(a.error().message, HasSubstr("through aliases"));
+  EXPECT_THAT(a.error().message, HasSubstr("10000 values"));
+
+  // Few values, but each a big string: 20 aliases of 40 KB are 800 KB.
+  std::string big = "title: Besar\ns: &s " + std::string(40 * 1024, 'x') + "\nt: [";
+  for (int i = 0; i < 20; ++i) big += i ? ", *s" : "*s";
+  auto b = parse_article("besar.md", file_with(big + "]\n"));
+  ASSERT_FALSE(b);
+  EXPECT_THAT(b.error().message, HasSubstr("524288 bytes"));
+
+  // A few aliases are fine and expand as written.
+  auto c = parse_article("alias.md", file_with("title: Alias\nbase: &b {x: 1}\ncopy: *b\n"));
+  ASSERT_TRUE(c) << c.error().describe();
+  EXPECT_EQ(c->extra["copy"]["x"], "1");
+}
+
+TEST(FrontMatterLimits, TermValuesOver100BytesAreRefusedNeverCut) {
+  const std::string v100(100, 'v'), v101(101, 'v');
+  for (const std::string field : {"category", "owner", "ms.author"}) {
+    EXPECT_TRUE(parse_article("a.md", file_with(field + ": " + v100 + "\n"))) << field;
+    auto a = parse_article("a.md", file_with("title: T\n" + field + ": " + v101 + "\n"));
+    ASSERT_FALSE(a) << field;
+    EXPECT_EQ(a.error().code, ErrorCode::invalid_article);
+    EXPECT_THAT(a.error().message, HasSubstr("field '" + field + "'"));
+    EXPECT_THAT(a.error().message, HasSubstr("101 bytes"));
+    EXPECT_EQ(a.error().line, 3);
+  }
+  auto t = parse_article("a.md", file_with("title: T\ntags:\n  - ok\n  - " + v101 + "\n"));
+  ASSERT_FALSE(t);
+  EXPECT_THAT(t.error().message, HasSubstr("field 'tags'"));
+  EXPECT_EQ(t.error().line, 5);
+  // Multi-byte characters count in bytes, and the message shows whole characters.
+  std::string umlauts;
+  for (int i = 0; i < 51; ++i) umlauts += "\xC3\xA4";
+  auto u = parse_article("a.md", file_with("title: T\ncategory: " + umlauts + "\n"));
+  ASSERT_FALSE(u);
+  EXPECT_TRUE(text::is_valid_utf8(u.error().message));
+}
+
+TEST(SlugRule, PrintablePathEscapesControlAndStrayBytes) {
+  EXPECT_EQ(printable_path("akun/otp.md"), "akun/otp.md");
+  EXPECT_EQ(printable_path("dua\nbaris.md"), "dua\\nbaris.md");
+  EXPECT_EQ(printable_path("\xC3\xA4.md"), "\xC3\xA4.md");
+  EXPECT_EQ(printable_path("\xE4.md"), "\\xe4.md");  // Latin-1, not UTF-8
+  EXPECT_EQ(printable_path(std::string("a\0b", 3)), "a\\x00b");
 }
 
 TEST(FrontMatter, UnclosedFenceIsAnError) {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "document.hpp"
 #include "schema.hpp"
 #include "test_support.hpp"
 
@@ -65,6 +66,40 @@ class Incremental : public ::testing::Test {
 
   TempDir dir_;
 };
+
+TEST_F(Incremental, LongLinkTargetsAndLearnedStemsNeverMakeATermXapianRefuses) {
+  dir_.write("articles/akun/tautan.md",
+             article("Tautan panjang", "Baca [ini](" + std::string(400, 'p') + ") dulu."));
+  auto o = testing::index_options(articles(), index());
+  LearnedTerms learned{{"akun/otp", {{std::string(300, 's'), 2}, {"kode", 1}}}};
+  o.learned = &learned;
+  auto report = index_folder(o);
+  ASSERT_TRUE(report) << report.error().describe();
+  EXPECT_TRUE(report->errors.empty()) << report->errors.front().describe();
+  EXPECT_EQ(report->documents, 4u);
+  Xapian::Database db(index().string());
+  for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t)
+    EXPECT_LE((*t).size(), schema::max_term_bytes) << *t;
+  EXPECT_TRUE(db.term_exists(link_term("akun/" + std::string(400, 'p'))));
+  EXPECT_TRUE(db.term_exists(learned_term("kode")));
+}
+
+TEST_F(Incremental, UpdateArticlesAppliesTheSlugRuleSizeLimitAndSymlinks) {
+  ASSERT_TRUE(run());
+  dir_.write("articles/Besar Huruf.md", article("Huruf besar", "Isi."));
+  dir_.write("articles/besar.md", article("Besar", std::string(600 * 1024, 'x')));
+  dir_.write("luar.md", article("Luar", "Isi zirkonia."));
+  fs::create_symlink(dir_ / "luar.md", articles() / "luar.md");
+  auto o = testing::index_options(articles(), index());
+  auto report = update_articles(o, {"Besar Huruf.md", "besar.md", "luar.md"});
+  ASSERT_TRUE(report) << report.error().describe();
+  ASSERT_EQ(report->errors.size(), 3u);
+  EXPECT_EQ(report->errors[0].code, "invalid_file_name");
+  EXPECT_EQ(report->errors[1].code, "file_too_large");
+  EXPECT_EQ(report->errors[2].code, "symlink");
+  EXPECT_EQ(report->documents, 3u);
+  EXPECT_TRUE(search("zirkonia").empty());
+}
 
 TEST_F(Incremental, FirstRunAddsEverythingIntoANewGeneration) {
   auto r = run();
