@@ -59,7 +59,7 @@ constexpr double kRssTolerance = 0.10;       // minutes 2..N: max RSS <= (1 + th
 constexpr double kConnectTimeoutS = 2.0;     // worker connect timeout
 constexpr auto kErrorBackoff = 100ms;        // a worker's pause after a failed request
 constexpr auto kReadyPoll = 50ms;            // /readyz polling period while (re)starting
-constexpr double kReadyProbeTimeoutS = 1.0;  // each /readyz poll's timeout
+constexpr double kReadyProbeTimeoutS = 5.0;  // each /readyz poll's timeout (ready = the first 200)
 constexpr auto kSlowByteInterval = 1s;       // a slow client sends one byte per this
 constexpr auto kRawConnectTimeout = 5s;      // slow/idle connect timeout
 constexpr auto kRawReconnectDelay = 1s;      // slow/idle: wait this (plus jitter up to 1 s) to reconnect
@@ -263,9 +263,12 @@ class Service {
                   << ")\n";
         return false;
       }
+      const double left = std::max(
+          0.05,
+          std::min(kReadyProbeTimeoutS, std::chrono::duration<double>(deadline - Clock::now()).count()));
       httplib::Client c("127.0.0.1", s_.port);
-      c.set_connection_timeout(std::chrono::duration<double>(kReadyProbeTimeoutS));
-      c.set_read_timeout(std::chrono::duration<double>(kReadyProbeTimeoutS));
+      c.set_connection_timeout(std::chrono::duration<double>(left));
+      c.set_read_timeout(std::chrono::duration<double>(left));
       if (auto r = c.Get("/readyz"); r && r->status == 200) return true;
       std::this_thread::sleep_for(kReadyPoll);
     }
@@ -866,6 +869,7 @@ int main(int argc, char** argv) {
     if (o.corpus > 0) {
       source = work / ("corpus-" + std::to_string(o.corpus));
       const fs::path make = fs::path(SOLUSI_SOURCE_DIR) / "bench" / "make-corpus";
+      if (!fs::exists(make)) throw std::runtime_error("--corpus needs " + make.string());
       if (!fs::exists(source)) {
         std::cerr << "soak: generating " << o.corpus << " articles with bench/make-corpus\n";
         run_capture(shell_quote(make.string()) + " " + std::to_string(o.corpus) + " " +
@@ -959,7 +963,19 @@ int main(int argc, char** argv) {
   double dropped_total = 0, queue_at_kills = 0;
   int metrics_unread = 0;  // lives of the service whose /metrics did not answer before the kill
   bool all_ready = true;
-  auto next_rss = Clock::now();
+  std::mutex rss_mu;
+  std::thread rss_thread([&] {  // its own thread: samples go on while a restart is awaited
+    auto next = Clock::now();
+    while (!s.stop.load()) {
+      if (Clock::now() >= next) {
+        const long kb = rss_kb(service.pid());
+        std::lock_guard lk(rss_mu);
+        if (kb > 0) rss.push_back({s.now(), kb});
+        next += kRssInterval;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+  });
   auto next_kill =
       o.kill_every > 0
           ? s.t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.kill_every))
@@ -968,16 +984,12 @@ int main(int argc, char** argv) {
       s.t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
   int last_minute = -1;
   while (Clock::now() < end) {
-    const auto wake = std::min({next_rss, next_kill, end});
+    const auto wake = std::min({next_kill, end});
     std::this_thread::sleep_until(wake);
     const auto now = Clock::now();
     if (const int minute = static_cast<int>(s.now() / 60); minute != last_minute) {
       last_minute = minute;
       std::cerr << "soak: minute " << minute + 1 << " (" << fmt(s.now(), 0) << " s)\n";
-    }
-    if (now >= next_rss) {
-      rss.push_back({s.now(), rss_kb(service.pid())});
-      next_rss += kRssInterval;
     }
     if (now >= next_kill) {
       next_kill += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.kill_every));
@@ -992,7 +1004,10 @@ int main(int argc, char** argv) {
       w.kill = s.now();
       service.kill9();
       service.start();
-      w.became_ready = service.wait_ready(o.ready_timeout);
+      std::cerr << "soak: SIGKILL at " << fmt(w.kill, 1) << " s, restarting\n";
+      // The wait ends with the load at the latest (but gets at least kKillMarginAtEnd).
+      w.became_ready = service.wait_ready(
+          std::min(o.ready_timeout, std::max(secs(end - Clock::now()), secs(kKillMarginAtEnd))));
       w.ready = s.now();
       all_ready = all_ready && w.became_ready;
       windows.push_back(w);
@@ -1002,10 +1017,8 @@ int main(int argc, char** argv) {
              {"events_dropped_before", dropped ? json(*dropped) : json(nullptr)},
              {"events_queued_at_kill", queued ? json(*queued) : json(nullptr)}};
       kills.push_back(k);
-      std::cerr << "soak: SIGKILL at " << fmt(w.kill, 1) << " s, "
-                << (w.became_ready ? "ready again after " : "NOT ready after ") << fmt(w.ready - w.kill, 2)
-                << " s\n";
-      next_rss = Clock::now();
+      std::cerr << "soak: " << (w.became_ready ? "ready again after " : "NOT ready after ")
+                << fmt(w.ready - w.kill, 2) << " s\n";
     }
   }
   const double load_end = s.now();
@@ -1013,6 +1026,7 @@ int main(int argc, char** argv) {
   std::cerr << "soak: load done, waiting for the clients' requests in flight\n";
   for (auto& t : threads) t.join();
   prober.join();
+  rss_thread.join();
   const auto dropped_end = metric_sums(s.port, {"solusi_events_dropped_total"})[0];
   dropped_total += dropped_end.value_or(0);
   metrics_unread += !dropped_end;
@@ -1236,7 +1250,10 @@ int main(int argc, char** argv) {
       if (!st.n) continue;
       md << "| " << m + 1 << " | " << kKindNames[k] << " | " << st.n << " | " << st.ok << " | "
          << st.deliberate << " | " << st.errors << " | " << st.in_window << " (" << st.in_window_failed
-         << ") | " << fmt(pct(st, 50)) << " | " << fmt(pct(st, 99)) << " | " << fmt(maxv(st)) << " |\n";
+         << ") | "
+         << (st.lat.empty() ? "– | – | –"
+                            : fmt(pct(st, 50)) + " | " + fmt(pct(st, 99)) + " | " + fmt(maxv(st)))
+         << " |\n";
     }
   md << "\nRequests answered / errors per 10 s, by the second they started in (`k`: some overlapped a kill "
         "window):\n";
@@ -1298,8 +1315,10 @@ int main(int argc, char** argv) {
      << "| every (re)start ready within " << fmt(o.ready_timeout, 0) << " s | " << (all_ready ? "yes" : "no")
      << " | " << verdict(all_ready) << " |\n"
      << "| RSS minutes 2.." << minutes << " (max of each minute) | "
-     << fmt(static_cast<double>(rss_lo) / 1024) << "–" << fmt(static_cast<double>(rss_hi) / 1024) << " MB | "
-     << verdict(rss_ok) << " (within 10%) |\n"
+     << (rss_lo
+             ? fmt(static_cast<double>(rss_lo) / 1024) + "–" + fmt(static_cast<double>(rss_hi) / 1024) + " MB"
+             : std::string("no sample outside the kill windows"))
+     << " | " << verdict(rss_ok) << " (within 10%) |\n"
      << "| health probes outside kill windows not answered within 1 s | " << probes_late << " of "
      << total[kProbe].n - total[kProbe].in_window << " (max " << fmt(probe_max) << " ms) | "
      << verdict(probes_ok) << " (0) |\n"
