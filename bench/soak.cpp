@@ -984,7 +984,7 @@ int main(int argc, char** argv) {
       s.t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
   int last_minute = -1;
   while (Clock::now() < end) {
-    const auto wake = std::min({next_kill, end});
+    const auto wake = std::min({next_kill, end, Clock::now() + 10s});  // 10 s: the progress lines
     std::this_thread::sleep_until(wake);
     const auto now = Clock::now();
     if (const int minute = static_cast<int>(s.now() / 60); minute != last_minute) {
@@ -1220,7 +1220,7 @@ int main(int argc, char** argv) {
 
   // Every 10 s of the load: requests (not probes) answered (ok or deliberate 4xx), errors, overlapping a
   // kill window.
-  const size_t buckets = static_cast<size_t>(std::ceil(load_end / 10));
+  const size_t buckets = static_cast<size_t>(std::ceil(duration / 10));
   std::vector<std::array<long, 3>> tl(std::max<size_t>(buckets, 1), {0, 0, 0});
   for (const auto& w : workers)
     for (const auto& x : w->samples) {
@@ -1312,10 +1312,11 @@ int main(int argc, char** argv) {
      << " | |\n"
      << "| events queued at the kills (lost with the process) | " << fmt(queue_at_kills, 0)
      << (metrics_unread ? " (+ unknown)" : "") << " | |\n"
-     << "| every (re)start ready within " << fmt(o.ready_timeout, 0) << " s | " << (all_ready ? "yes" : "no")
-     << " | " << verdict(all_ready) << " |\n"
+     << "| every restart ready (within " << fmt(o.ready_timeout, 0) << " s, and before the load ended) | "
+     << (all_ready ? "yes" : "no") << " | " << verdict(all_ready) << " |\n"
      << "| RSS minutes 2.." << minutes << " (max of each minute) | "
-     << (rss_lo
+     << (minutes < 2 ? std::string("n/a (a run under 2 minutes)")
+         : rss_lo
              ? fmt(static_cast<double>(rss_lo) / 1024) + "–" + fmt(static_cast<double>(rss_hi) / 1024) + " MB"
              : std::string("no sample outside the kill windows"))
      << " | " << verdict(rss_ok) << " (within 10%) |\n"
@@ -1334,9 +1335,16 @@ int main(int argc, char** argv) {
     return in_window(x);
   });
   std::sort(examples.begin(), examples.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  {  // the first of each kind of error: request kind, and the status or transport error
+    std::set<std::string> seen;
+    std::erase_if(examples, [&](const ErrorExample& e) {
+      return !seen.insert(std::string(kKindNames[e.kind]) + " " + e.what.substr(0, e.what.find(' '))).second;
+    });
+  }
   if (examples.size() > kExamplesReported) examples.resize(kExamplesReported);
   if (!examples.empty()) {
-    md << "\nFirst errors outside the kill windows:\n\n";
+    md << "\nFirst error of each kind (request kind, status or transport error) outside the kill "
+          "windows:\n\n";
     for (const auto& e : examples) {
       std::string what = e.what;
       std::replace(what.begin(), what.end(), '\n', ' ');
