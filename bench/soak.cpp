@@ -405,7 +405,9 @@ class Worker {
     x.end = s_.now();
     if (!r) {
       x.status = 0;
-      x.outcome = x.end - x.start >= s_.opt.timeout - 0.05 ? kTimeout : kConnError;
+      x.outcome = r.error() == httplib::Error::ConnectionTimeout || x.end - x.start >= s_.opt.timeout - 0.05
+                      ? kTimeout
+                      : kConnError;
     } else {
       x.status = r->status;
       if (r->status >= 500)
@@ -561,8 +563,11 @@ void probe_loop(Shared& s, std::vector<Sample>& out) {
     auto r = c.Get("/healthz");
     x.end = s.now();
     x.status = r ? r->status : 0;
-    x.outcome = !r ? (x.end - x.start >= kProbeTimeoutS - 0.05 ? kTimeout : kConnError)
-                   : (r->status == 200 ? kOk : (r->status >= 500 ? kServerError : kUnexpected4xx));
+    x.outcome =
+        !r ? (r.error() == httplib::Error::ConnectionTimeout || x.end - x.start >= kProbeTimeoutS - 0.05
+                  ? kTimeout
+                  : kConnError)
+           : (r->status == 200 ? kOk : (r->status >= 500 ? kServerError : kUnexpected4xx));
     out.push_back(x);
   }
 }
