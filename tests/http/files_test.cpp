@@ -1,7 +1,8 @@
 // The service's own files in the articles folder, through real HTTP on loopback: symbolic links are
 // never followed by a write (a linked folder, a planted temporary-file link, a linked article), a link
-// loop does not stop the folder watcher, leftover temporary files are removed at start; a full disk
-// refuses writes with 507 and loses nothing acknowledged.
+// loop does not stop the folder watcher, leftover temporary files are removed at start; hidden articles
+// (draft, scheduled, expired, archived) leak neither through spelling suggestions nor through feedback;
+// a full disk refuses writes with 507 and loses nothing acknowledged.
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -242,6 +243,68 @@ TEST_F(FilesAtStart, LinkLoopsDoNotStopTheWatcher) {
   std::this_thread::sleep_for(1s);
   std::cout << "[ link loops ] idle CPU over 1 s: " << (cpu_ticks() - before) * 1000 / ::sysconf(_SC_CLK_TCK)
             << " ms\n";
+}
+
+// ------------------------------------------------------------------------------------------------
+// Hidden articles leak neither through spelling nor through feedback
+
+class Hidden : public Files {
+ protected:
+  std::vector<testing::ArticleFile> extra_articles() const override {
+    return {
+        {"uji/terjadwal.md", article("Terjadwal", "zirkonaksi", "published", "publish_at: 2099-01-01\n")},
+        {"uji/kedaluwarsa.md", article("Kedaluwarsa", "titanaksi", "published", "valid_to: 2026-10-02\n")},
+        {"uji/konsep.md", article("Konsep", "galiumaksi", "draft")},
+        {"uji/arsip.md", article("Arsip", "vanadaksi", "archived")},
+        {"uji/terbit.md", article("Terbit", "molibdaksi")},
+    };
+  }
+};
+
+TEST_F(Hidden, SpellingNeverSuggestsAWordOnlyHiddenArticlesContain) {
+  auto corrected = [&](const std::string& q, const std::string& who) -> std::string {
+    const Reply r = get("/v1/search?q=" + testing::url_encode(q + " "), as(who));
+    EXPECT_EQ(r.status, 200) << r.describe();
+    return r.json.contains("corrected") && r.json["corrected"].is_string()
+               ? r.json["corrected"].get<std::string>()
+               : std::string();
+  };
+  // Control: a published article's word is suggested, so the check below can fail.
+  EXPECT_EQ(corrected("molibdaxsi", "rina"), "molibdaksi");
+  for (const auto& [typo, hidden] :
+       std::vector<std::pair<std::string, std::string>>{{"zirkonaxsi", "scheduled"},
+                                                        {"titanaxsi", "expired"},
+                                                        {"galiumaxsi", "draft"},
+                                                        {"vanadaxsi", "archived"}}) {
+    for (const std::string who : {"rina", "helpdesk"})
+      EXPECT_EQ(corrected(typo, who), "") << typo << " (" << hidden << ") as " << who;
+  }
+}
+
+TEST_F(Hidden, FeedbackAnswersTheSameForHiddenAndUnknownArticles) {
+  auto feedback = [&](const std::string& slug, const std::string& who) {
+    return post("/v1/feedback", {{"ticket_id", "T-" + who + "-" + slug}, {"slug", slug}, {"kind", "helpful"}},
+                who);
+  };
+  for (const std::string who : {"rina", "helpdesk"}) {
+    EXPECT_EQ(feedback("uji/terbit", who).status, 201) << who;
+    const Reply unknown = feedback("uji/tidak-ada", who);
+    ASSERT_EQ(unknown.status, 400) << unknown.describe();
+    const std::string shape = std::regex_replace(unknown.json["error"]["message"].get<std::string>(),
+                                                 std::regex("uji/tidak-ada"), "SLUG");
+    for (const std::string slug : {"uji/terjadwal", "uji/kedaluwarsa", "uji/konsep", "uji/arsip"}) {
+      const Reply r = feedback(slug, who);
+      EXPECT_EQ(r.status, unknown.status) << slug << " as " << who << ": " << r.describe();
+      EXPECT_EQ(r.json["error"]["code"], unknown.json["error"]["code"]) << slug;
+      EXPECT_EQ(std::regex_replace(r.json["error"]["message"].get<std::string>(), std::regex(slug), "SLUG"),
+                shape)
+          << slug;
+    }
+  }
+  // Editors and leads keep filing feedback on any article that exists.
+  EXPECT_EQ(feedback("uji/konsep", "budi").status, 201);
+  EXPECT_EQ(feedback("uji/terjadwal", "sari").status, 201);
+  EXPECT_EQ(feedback("uji/tidak-ada", "budi").status, 400);
 }
 
 // ------------------------------------------------------------------------------------------------
