@@ -26,6 +26,10 @@ std::string_view to_string(ErrorCode code) {
       return "precondition_failed";
     case ErrorCode::too_large:
       return "too_large";
+    case ErrorCode::symlink_in_path:
+      return "symlink_in_path";
+    case ErrorCode::insufficient_storage:
+      return "insufficient_storage";
   }
   return "unknown";
 }

@@ -20,6 +20,8 @@ enum class ErrorCode {
   forbidden,               ///< the caller's role may not do this
   precondition_failed,     ///< If-Match / If-None-Match did not hold: someone else changed it
   too_large,               ///< a request body or article over its limit
+  symlink_in_path,         ///< a write or read by slug met a symbolic link inside the articles folder
+  insufficient_storage,    ///< the disk (or quota) is full: the write was refused, nothing changed
 };
 
 std::string_view to_string(ErrorCode code);

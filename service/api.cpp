@@ -135,6 +135,10 @@ int http_status(ErrorCode code) {
       return 503;
     case ErrorCode::io_error:
       return 500;
+    case ErrorCode::symlink_in_path:
+      return 409;
+    case ErrorCode::insufficient_storage:
+      return 507;
   }
   return 500;
 }

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/inotify.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "articles.hpp"
 #include "editing.hpp"
 #include "guard.hpp"
+#include "safe_files.hpp"
 #include "text.hpp"
 
 namespace fs = std::filesystem;
@@ -38,6 +40,25 @@ constexpr auto settle_time = std::chrono::milliseconds(300);
 constexpr auto max_settle_time = std::chrono::seconds(1);
 /// Rescan of articles/ even without inotify events (network file systems, missed events).
 constexpr auto rescan_every = std::chrono::seconds(30);
+/// Deepest folder nesting below the articles folder that the watcher watches.
+constexpr int max_watch_depth = 32;
+/// A publish needs at least this much free space on the articles' and the index's file systems (plus
+/// four times the article's size) before it starts; else it is refused with insufficient_storage
+/// before anything is written, so a full disk does not stop a publish half-way (file saved, index not).
+constexpr std::uintmax_t min_free_bytes_to_publish = 8u << 20;
+
+/// Free bytes for an unprivileged writer on the file system of @p path; nullopt when unknown.
+std::optional<std::uintmax_t> free_bytes(const fs::path& path) {
+  struct statvfs st {};
+  if (::statvfs(path.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<std::uintmax_t>(st.f_bavail) * st.f_frsize;
+}
+
+/// True when @p message is a full disk as Xapian or the C library words it.
+bool says_disk_full(const std::string& message) {
+  return message.find("No space left on device") != std::string::npos ||
+         message.find("Disk quota exceeded") != std::string::npos;
+}
 
 std::string hash_of(std::string_view bytes) {
   return text::to_hex(text::fnv1a64(bytes));
@@ -78,9 +99,11 @@ struct Publisher::Impl {
 
   Impl(Config c, EventStore& e) : config(std::move(c)), events(e) {}
 
-  fs::path file_of(const std::string& slug) const { return config.articles_dir / (slug + ".md"); }
-  fs::path draft_of(const std::string& slug) const {
-    return config.articles_dir / drafts_folder / (slug + ".md");
+  /// Paths relative to the articles folder: every read and write by slug goes through safe_files,
+  /// which never follows a symbolic link below that folder.
+  static std::string file_of(const std::string& slug) { return slug + ".md"; }
+  static std::string draft_of(const std::string& slug) {
+    return std::string(drafts_folder) + "/" + slug + ".md";
   }
 
   IndexOptions index_options() const {
@@ -127,23 +150,22 @@ struct Publisher::Impl {
     }
   }
 
-  Result<std::optional<std::string>> read_optional(const fs::path& path) const {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return std::optional<std::string>{};
-    auto bytes = read_file(path);
-    if (!bytes) return tl::unexpected(bytes.error());
-    return std::optional<std::string>(std::move(*bytes));
+  Result<std::optional<std::string>> read_optional(const std::string& relative) const {
+    return read_below(config.articles_dir, relative);
   }
 
-  Result<void> write_durably(const fs::path& path, std::string_view text) {
-    std::error_code ec;
-    const fs::path folder = path.parent_path();
-    if (!fs::exists(folder, ec)) {
-      fs::create_directories(folder, ec);
-      if (ec)
-        return fail(ErrorCode::io_error, "cannot create folder " + folder.string() + ": " + ec.message());
+  /// Refuses a publish up front when the articles' or the index's disk is (nearly) full.
+  Result<void> check_free_space(size_t article_bytes) const {
+    const std::uintmax_t need = min_free_bytes_to_publish + 4 * static_cast<std::uintmax_t>(article_bytes);
+    for (const fs::path& where : {config.articles_dir, config.index_dir}) {
+      const auto have = free_bytes(where);
+      if (have && *have < need)
+        return fail(ErrorCode::insufficient_storage,
+                    "the disk holding " + where.string() + " is full (" + std::to_string(*have / 1024) +
+                        " KiB free, a publish needs " + std::to_string(need / 1024) +
+                        " KiB): nothing was written; try again when space is freed");
     }
-    return write_file_durably(path, text);
+    return {};
   }
 
   /// Records the file as it was before the first write through the API, so history starts from it.
@@ -202,6 +224,7 @@ struct Publisher::Impl {
     if (!current) return tl::unexpected(current.error());
     if (auto ok = check_precondition(request.slug, *current, request, conflict); !ok)
       return tl::unexpected(ok.error());
+    if (auto ok = check_free_space(request.text.size()); !ok) return tl::unexpected(ok.error());
 
     WriteResult result;
     result.slug = request.slug;
@@ -217,12 +240,15 @@ struct Publisher::Impl {
       if (auto live = parse_article(request.slug + ".md", **current, index_options().parse))
         live_published = live->status == Status::published;
     const bool unpublished = article->status == Status::draft || article->status == Status::review;
+    // The file is staged (written and fsynced beside its target) before the revision is recorded,
+    // and put in place only after: a full disk at either step leaves both as they were.
     if (live_published && unpublished) {
-      if (auto ok = write_durably(draft_of(request.slug), request.text); !ok)
-        return tl::unexpected(ok.error());
+      auto staged = StagedFile::stage(config.articles_dir, draft_of(request.slug), request.text);
+      if (!staged) return tl::unexpected(staged.error());
       auto r = events.add_revision(request.slug, request.author, action, result.status, request.note,
                                    request.text, hash_of(request.text));
       if (!r) return tl::unexpected(r.error());
+      if (auto ok = staged->commit(); !ok) return tl::unexpected(ok.error());
       result.revision = r->revision;
       result.etag = etag_of(**current);  // the live article did not change
       result.draft_copy = true;
@@ -230,18 +256,25 @@ struct Publisher::Impl {
       return result;
     }
 
-    if (auto ok = write_durably(file_of(request.slug), request.text); !ok) return tl::unexpected(ok.error());
-    std::error_code ec;
-    // A draft waiting beside the article went live, or the article was retired with it (its text stays
-    // in the revisions).
-    if (article->status == Status::published || article->status == Status::archived)
-      fs::remove(draft_of(request.slug), ec);
+    auto staged = StagedFile::stage(config.articles_dir, file_of(request.slug), request.text);
+    if (!staged) return tl::unexpected(staged.error());
     auto r = events.add_revision(request.slug, request.author, result.created ? "create" : action,
                                  result.status, request.note, request.text, hash_of(request.text));
     if (!r) return tl::unexpected(r.error());
+    if (auto ok = staged->commit(); !ok) return tl::unexpected(ok.error());
+    // A draft waiting beside the article went live, or the article was retired with it (its text stays
+    // in the revisions).
+    if (article->status == Status::published || article->status == Status::archived)
+      (void)remove_below(config.articles_dir, draft_of(request.slug));
     result.revision = r->revision;
     result.etag = etag_of(request.text);
     auto report = update_index({request.slug});
+    if (!report && says_disk_full(report.error().message))
+      return fail(ErrorCode::insufficient_storage,
+                  "the disk is full: article '" + request.slug + "' was saved as revision " +
+                      std::to_string(r->revision) +
+                      " but is not searchable yet (the index could not be written); it is indexed once "
+                      "space is freed");
     if (!report) return tl::unexpected(report.error());
     if (!report->errors.empty()) return fail(ErrorCode::invalid_article, report->errors.front().describe());
     result.took_ms = ms_since(started_at);
@@ -366,19 +399,23 @@ struct Publisher::Impl {
     }
   }
 
-  void add_watches(const fs::path& folder) {
-    if (inotify_fd < 0) return;
-    const int wd = inotify_add_watch(
-        inotify_fd, folder.c_str(),
-        IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_DELETE_SELF | IN_ONLYDIR);
-    if (wd >= 0) watches[wd] = folder;
+  /// Watches @p folder and the folders below it. Symbolic links are never followed (IN_DONT_FOLLOW,
+  /// symlink_status), so a link loop cannot make it recurse; the depth is bounded all the same (bind
+  /// mounts).
+  void add_watches(const fs::path& folder, int depth = 0) {
+    if (inotify_fd < 0 || depth > max_watch_depth) return;
+    const int wd = inotify_add_watch(inotify_fd, folder.c_str(),
+                                     IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE |
+                                         IN_DELETE_SELF | IN_ONLYDIR | (depth > 0 ? IN_DONT_FOLLOW : 0));
+    if (wd < 0) return;
+    watches[wd] = folder;
     std::error_code ec;
     for (fs::directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end; it != end;
          it.increment(ec)) {
       if (ec) break;
       const std::string name = it->path().filename().string();
       if (name.starts_with(".")) continue;
-      if (it->is_directory(ec)) add_watches(it->path());
+      if (it->symlink_status(ec).type() == fs::file_type::directory) add_watches(it->path(), depth + 1);
     }
   }
 
@@ -410,7 +447,7 @@ struct Publisher::Impl {
               if (name.starts_with(".")) continue;  // hidden files, drafts, editors' swap files
               if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
                 const auto w = watches.find(ev->wd);
-                if (w != watches.end()) add_watches(w->second / name);
+                if (w != watches.end()) add_watches(w->second / name, 1);
               }
               if ((ev->mask & IN_ISDIR) || name.ends_with(".md") || name == "synonyms.txt") {
                 last_event = std::chrono::steady_clock::now();
@@ -452,6 +489,11 @@ void Publisher::start() {
   {
     std::lock_guard lk(s.mu);
     if (s.started) return;
+    // Temporary files of writes cut short (kill -9, power loss) by an earlier run: never a link.
+    if (!s.config.articles_dir.empty())
+      for (const auto& path : remove_stale_temporaries(s.config.articles_dir))
+        std::cerr << "solusi: removed leftover temporary file " << (s.config.articles_dir / path).string()
+                  << "\n";
     s.started = true;
     s.worker = std::thread([&s] { s.work(); });
     if (s.config.articles_dir.empty()) return;

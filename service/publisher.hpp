@@ -2,9 +2,11 @@
 // edit, and every learned-terms update runs on the Publisher's own thread, one after the other, while
 // readers keep searching their last committed revision.
 //
-// A publish validates the article, writes the file durably (temporary file, fsync, rename, fsync of
-// the folder), records the revision in events.db, updates the index and commits, and only then
-// answers. An outside edit of articles/ (git pull, a text editor) is noticed through inotify, with a
+// A publish validates the article, stages the file (a temporary file of its own beside the target,
+// fsynced), records the revision in events.db, renames the file into place (fsync of the folder),
+// updates the index and commits, and only then answers. Paths are walked without following symbolic
+// links (safe_files.hpp); a full disk refuses the publish with insufficient_storage (507) before
+// anything changes. An outside edit of articles/ (git pull, a text editor) is noticed through inotify, with a
 // periodic rescan as a fallback, and reindexed within seconds.
 #pragma once
 

@@ -222,11 +222,6 @@ void Searcher::load_caches() {
   for (auto it = db_.synonym_keys_begin(); it != db_.synonym_keys_end(); ++it)
     for (auto& w : text::words(*it)) synonym_words_.insert(std::move(w));
   doc_lang_.assign(db_.get_lastdocid() + 1, 0);
-  doc_flags_.assign(db_.get_lastdocid() + 1, 0);
-  for (const auto& [term, bit] : {std::pair{schema::term(schema::prefix::status, "published"), 1},
-                                  std::pair{schema::term(schema::prefix::audience, "public"), 2}})
-    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it)
-      if (*it < doc_flags_.size()) doc_flags_[*it] = static_cast<std::uint8_t>(doc_flags_[*it] | bit);
   for (Lang lang : all_langs) {
     const std::string term = schema::term(schema::prefix::lang, lang_code(lang));
     Xapian::doccount n = 0;
@@ -289,12 +284,11 @@ std::string Searcher::normalize_chat(const std::string& q) const {
 }
 
 bool Searcher::visible_somewhere(const std::string& term, const SearchRequest& request) const {
-  int seen = 0;
-  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term) && seen < 1000; ++it, ++seen) {
-    const std::uint8_t flags = *it < doc_flags_.size() ? doc_flags_[*it] : 0;
-    if ((request.include_unpublished || (flags & 1)) && (!request.public_only || (flags & 2))) return true;
-  }
-  return false;
+  // The same visibility as the search itself: lifecycle, audience and the publish_at/valid_to window.
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(visible_only(Xapian::Query(term), request));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  return !enquire.get_mset(0, 1).empty();
 }
 
 std::string Searcher::correct_spelling(const std::string& q, bool partial,
@@ -405,6 +399,20 @@ Error xapian_failure(const Xapian::Error& e, const char* what) {
   return Error{ErrorCode::index_unavailable, std::string(what) + " failed: " + e.get_description(), {}, 0};
 }
 
+Xapian::Query visible_only(Xapian::Query query, const SearchRequest& request) {
+  if (!request.include_unpublished)
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(schema::term(schema::prefix::status, "published")));
+  else
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                          Xapian::Query(schema::term(schema::prefix::status, "archived")));
+  if (request.public_only)
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(schema::term(schema::prefix::audience, "public")));
+  if (!request.include_unpublished) query = within_date_window(query, request.today.value_or(Date::today()));
+  return query;
+}
+
 Xapian::Query within_date_window(const Xapian::Query& query, const Date& today) {
   Xapian::Query q(Xapian::Query::OP_AND_NOT, query,
                   Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(schema::Slot::publish_at),
@@ -477,20 +485,14 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
   }
   Xapian::Query query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
 
-  // Filters: visibility, lifecycle, tags, category.
+  // Filters: tags, category, then visibility (lifecycle, audience, date window).
   std::vector<Xapian::Query> filters;
-  if (!request.include_unpublished)
-    filters.emplace_back(schema::term(schema::prefix::status, "published"));
-  else
-    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                          Xapian::Query(schema::term(schema::prefix::status, "archived")));
-  if (request.public_only) filters.emplace_back(schema::term(schema::prefix::audience, "public"));
   for (const auto& tag : request.tags)
     filters.emplace_back(schema::term(schema::prefix::tag, text::to_lower(tag)));
   if (request.category)
     filters.emplace_back(schema::term(schema::prefix::category, text::to_lower(*request.category)));
   for (const auto& f : filters) query = Xapian::Query(Xapian::Query::OP_FILTER, query, f);
-  if (!request.include_unpublished) query = within_date_window(query, request.today.value_or(Date::today()));
+  query = visible_only(query, request);
 
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);

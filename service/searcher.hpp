@@ -138,8 +138,6 @@ class Searcher {
   Xapian::Stem stemmers_[2];
   /// Language of each document by docid (0 = unknown, 1 + Lang), for guess_language().
   std::vector<std::uint8_t> doc_lang_;
-  /// Per docid: bit 0 published, bit 1 audience public (what spelling suggestions may reveal).
-  std::vector<std::uint8_t> doc_flags_;
   Xapian::doccount lang_docs_[2] = {0, 0};
   /// Every word of every synonym key: real words, never "corrected".
   std::unordered_set<std::string> synonym_words_;
@@ -154,6 +152,11 @@ Error xapian_failure(const Xapian::Error& e, const char* what);
 
 /// @p query without articles not live on @p today (publish_at after it, valid_to before it).
 Xapian::Query within_date_window(const Xapian::Query& query, const Date& today);
+
+/// @p query restricted to what @p request may see: published articles live today (editors: anything
+/// but archived, at any date), audience public for public_only. Search and its spelling suggestions
+/// share it, so a suggestion never names a word only hidden articles contain.
+Xapian::Query visible_only(Xapian::Query query, const SearchRequest& request);
 
 template <class F>
 auto Searcher::guarded(const char* what, F&& answer) -> decltype(answer()) {

@@ -836,8 +836,13 @@ struct Server::Impl {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
     if (auto ok = validate_slug(f.slug); !ok) return tl::unexpected(ok.error());
-    if (!(*searcher)->database().term_exists(schema::term(schema::prefix::id, f.slug)))
-      return fail(ErrorCode::invalid_argument, "unknown article '" + f.slug + "'");
+    // Who cannot see drafts gets the same answer for a draft, scheduled, expired, archived or unknown
+    // slug, so feedback cannot probe for hidden articles; editors and leads may file it on any.
+    const bool may_see =
+        sees_drafts(r.principal)
+            ? (*searcher)->database().term_exists(schema::term(schema::prefix::id, f.slug))
+            : find_article((*searcher)->database(), f.slug, visibility_for(r.principal)).has_value();
+    if (!may_see) return fail(ErrorCode::invalid_argument, "unknown article '" + f.slug + "'");
 
     // The ticket's words: from this call's text, else from the suggestion that carried its id.
     std::string source = "none";

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,7 +13,24 @@
 
 namespace solusi::service::sql {
 
+/// True when SQLite's last failure on @p db (or @p rc) means the disk or the quota is full.
+inline bool storage_full(sqlite3* db, int rc = SQLITE_OK) {
+  if ((rc & 0xff) == SQLITE_FULL) return true;
+  if (!db) return false;
+  const int code = sqlite3_errcode(db) & 0xff;
+  if (code == SQLITE_FULL) return true;
+  // A failed write or fsync reports SQLITE_IOERR; the errno behind it tells a full disk.
+  const int err = sqlite3_system_errno(db);
+  return code == SQLITE_IOERR && (err == ENOSPC || err == EDQUOT);
+}
+
+/// The Error of a failed SQLite call: insufficient_storage when the disk is full, else io_error.
 inline Error error(sqlite3* db, const std::string& what) {
+  if (storage_full(db))
+    return Error{ErrorCode::insufficient_storage,
+                 what + ": the disk is full (" + sqlite3_errmsg(db) + "); nothing was recorded",
+                 {},
+                 0};
   return Error{ErrorCode::io_error, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), {}, 0};
 }
 
@@ -74,9 +92,12 @@ class Stmt {
 /// Runs @p text (one or more statements without results).
 inline Result<void> exec(sqlite3* db, const char* text, const std::string& what) {
   char* msg = nullptr;
-  if (sqlite3_exec(db, text, nullptr, nullptr, &msg) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db, text, nullptr, nullptr, &msg); rc != SQLITE_OK) {
     std::string m = msg ? msg : "unknown error";
     sqlite3_free(msg);
+    if (storage_full(db, rc))
+      return fail(ErrorCode::insufficient_storage,
+                  what + ": the disk is full (" + m + "); nothing was recorded");
     return fail(ErrorCode::io_error, what + ": " + m);
   }
   return {};
