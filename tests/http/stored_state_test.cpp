@@ -8,6 +8,7 @@
 #include "events.hpp"
 #include "http_support.hpp"
 #include "index_writer.hpp"
+#include "schema.hpp"
 
 namespace solusi {
 namespace {
@@ -208,6 +209,9 @@ class ReadyProbe : public testing::HttpTest {};
 
 TEST_F(ReadyProbe, ReadyzIs503WithJsonWhenTheIndexNoLongerAnswers) {
   start();
+  // One keep-alive connection: one worker thread, whose reader opened the index before the damage
+  // (it still knows the document count; only a query shows the index no longer answers).
+  client_->set_keep_alive(true);
   ASSERT_EQ(get("/readyz").status, 200);
   auto live = live_generation(index_dir());
   ASSERT_TRUE(live) << live.error().describe();
