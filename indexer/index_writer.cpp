@@ -184,6 +184,27 @@ std::uint64_t content_seed(const IndexOptions& options) {
 
 }  // namespace
 
+std::string content_hash(const IndexOptions& options, std::string_view bytes) {
+  return text::to_hex(text::fnv1a64(bytes, content_seed(options)));
+}
+
+Result<void> write_events_id(const fs::path& index_dir, const std::string& events_id,
+                             std::chrono::milliseconds lock_wait) {
+  auto lock = WriterLock::acquire(index_dir, lock_wait);
+  if (!lock) return tl::unexpected(lock.error());
+  const auto live = read_stub_target(index_dir);
+  if (!live) return fail(ErrorCode::index_unavailable, "no index at " + index_dir.string());
+  try {
+    Xapian::WritableDatabase db((index_dir / *live).string(), Xapian::DB_OPEN);
+    if (db.get_metadata(schema::meta::events_id) == events_id) return {};
+    db.set_metadata(schema::meta::events_id, events_id);
+    db.commit();
+    return {};
+  } catch (const Xapian::Error& e) {
+    return fail(ErrorCode::index_unavailable, "index " + index_dir.string() + ": " + e.get_description());
+  }
+}
+
 Result<std::string> read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::io_error, "cannot read " + path.string());
@@ -450,10 +471,11 @@ Result<IndexReport> update_articles(const IndexOptions& options, const std::vect
       for (auto& w : article->warnings) report.warnings.push_back(std::move(w));
       report.changed.push_back(slug);
     }
-    if (report.added || report.updated || report.removed) {
-      set_last_commit(db);
-      db.commit();
-    }
+    const bool new_events_id =
+        options.events_id && db.get_metadata(schema::meta::events_id) != *options.events_id;
+    if (new_events_id) db.set_metadata(schema::meta::events_id, *options.events_id);
+    if (report.added || report.updated || report.removed) set_last_commit(db);
+    if (report.added || report.updated || report.removed || new_events_id) db.commit();
     report.documents = db.get_doccount();
   } catch (const Xapian::Error& e) {
     return fail(ErrorCode::index_unavailable,
@@ -492,6 +514,15 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
       next_generation = std::max(next_generation, generation_number(entry.path().filename().string()) + 1);
     const std::string generation = full ? generation_name(next_generation) : *live;
     const fs::path db_path = options.index_dir / generation;
+    // The events store's id goes with the index from generation to generation (unless given).
+    std::string previous_events_id;
+    if (full && live && !options.events_id) {
+      try {
+        previous_events_id =
+            Xapian::Database((options.index_dir / *live).string()).get_metadata(schema::meta::events_id);
+      } catch (const Xapian::Error&) {  // a damaged generation: nothing to carry over
+      }
+    }
 
     Xapian::WritableDatabase db(db_path.string(), full ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_OPEN);
     const auto existing = full ? std::unordered_map<std::string, Existing>{} : read_existing(db);
@@ -689,6 +720,10 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
                       fs::absolute(options.articles_dir).lexically_normal().string());
       set_last_commit(db);
     }
+    const std::string events_id =
+        options.events_id.value_or(full ? previous_events_id : db.get_metadata(schema::meta::events_id));
+    if (db.get_metadata(schema::meta::events_id) != events_id)
+      db.set_metadata(schema::meta::events_id, events_id);
     if (full) {
       db.commit();
     } else {

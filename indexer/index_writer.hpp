@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -69,6 +70,10 @@ struct IndexOptions {
   /// modification time are its stamp's while the index holds the stamp's hash for it: it is unchanged.
   /// The stamps are then replaced by those of the folder's files. update_articles() ignores them.
   FileStamps* stamps = nullptr;
+  /// The id of the events store this index goes with (schema::meta::events_id), written into the
+  /// index's metadata; an empty string removes it. nullopt: the index keeps the id it has (a full
+  /// rebuild carries the previous generation's over).
+  std::optional<std::string> events_id;
 };
 
 struct IndexReport {
@@ -104,6 +109,16 @@ Result<void> write_file_durably(const std::filesystem::path& path, std::string_v
 /// ignored) in the live generation, in one commit. Returns how many documents changed. Fails with
 /// index_unavailable while another process writes the index; the caller retries later.
 Result<size_t> update_learned(const std::filesystem::path& index_dir, const LearnedTerms& learned);
+
+/// The content hash the index keeps for an article file (Slot::content_hash) under @p options' parsing
+/// settings: equal to the stored one when the indexed document is the file's current content.
+std::string content_hash(const IndexOptions& options, std::string_view bytes);
+
+/// Records @p events_id (schema::meta::events_id) in the live generation, in one commit, when it
+/// differs; an empty id removes it. Fails with index_unavailable when there is no index or another
+/// process writes it.
+Result<void> write_events_id(const std::filesystem::path& index_dir, const std::string& events_id,
+                             std::chrono::milliseconds lock_wait = std::chrono::milliseconds(0));
 
 /// True when the index exists and was written with this schema version.
 bool index_is_current(const std::filesystem::path& index_dir);

@@ -23,6 +23,10 @@ inline constexpr const char* synonyms_hash = "solusi.synonyms_hash";
 inline constexpr const char* languages = "solusi.languages";
 inline constexpr const char* last_commit = "solusi.last_commit";  ///< Unix seconds of the last commit
 inline constexpr const char* articles_dir = "solusi.articles_dir";
+/// The id of the events store (events.db) this index goes with: a missing or replaced events store
+/// is refused at start instead of silently starting empty (service/stored_state.hpp). Absent in an
+/// index that has not met its events store yet.
+inline constexpr const char* events_id = "solusi.events_id";
 }  // namespace meta
 
 namespace prefix {

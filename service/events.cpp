@@ -229,6 +229,16 @@ CREATE TABLE article_usage (
 ) WITHOUT ROWID;
 )sql",
      fill_article_usage},
+    // 8: the store's identity, a random 128-bit id made once with the store (or on this migration). The
+    // index records the id of its events store (schema::meta::events_id), so a missing, emptied or
+    // replaced events.db is refused instead of silently starting over (stored_state.hpp).
+    {R"sql(
+CREATE TABLE store_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO store_meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+)sql"},
 };
 
 using sql::exec;
@@ -236,6 +246,23 @@ using sql::Stmt;
 constexpr auto sql_error = sql::error;
 
 using sql::in_transaction;
+
+/// The store's id (migration 8); empty in a store from before it (not migrated yet).
+Result<std::string> read_store_id(sqlite3* db) {
+  {
+    Stmt t(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'");
+    if (!t.ok()) return tl::unexpected(sql_error(db, "cannot read the events database's tables"));
+    const int rc = t.step();
+    if (rc == SQLITE_DONE) return std::string();
+    if (rc != SQLITE_ROW) return tl::unexpected(sql_error(db, "cannot read the events database's tables"));
+  }
+  Stmt st(db, "SELECT value FROM store_meta WHERE key = 'store_id'");
+  if (!st.ok()) return tl::unexpected(sql_error(db, "cannot read the events database's id"));
+  const int rc = st.step();
+  if (rc == SQLITE_ROW) return st.text(0);
+  if (rc == SQLITE_DONE) return std::string();
+  return tl::unexpected(sql_error(db, "cannot read the events database's id"));
+}
 
 std::vector<std::string> stems_of(const std::vector<TicketTerm>& terms) {
   std::vector<std::string> out;
@@ -361,7 +388,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path
     }
     std::unique_ptr<EventStore> store(new EventStore(path, mem, std::move(clock)));
     if (auto ok = store->migrate(); !ok) return tl::unexpected(ok.error());
-    return store;
+    return store;  // id_ stays empty: there is no store yet
   }
   if (!read_only && path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   sqlite3* db = nullptr;
@@ -388,8 +415,50 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path
                                            std::to_string(schema_version) +
                                            ": run `solusi serve` once to migrate it");
   }
+  auto id = read_store_id(db);
+  if (!id) return tl::unexpected(id.error());
+  store->id_ = std::move(*id);
   if (auto ok = store->load_negatives(); !ok) return tl::unexpected(ok.error());
   return store;
+}
+
+Result<StoreIdentity> read_store_identity(const std::filesystem::path& path) {
+  StoreIdentity out;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) return out;
+  if (!std::filesystem::is_regular_file(status))
+    return fail(ErrorCode::io_error, "events database " + path.string() + " is not a file");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size == 0) {
+    out.state = StoreIdentity::State::empty;
+    return out;
+  }
+  out.state = StoreIdentity::State::present;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    Error e = sql_error(db, "cannot open events database " + path.string());
+    sqlite3_close_v2(db);
+    return tl::unexpected(e);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  Result<StoreIdentity> result = out;
+  {
+    Stmt v(db, "PRAGMA user_version");
+    if (!v.ok() || v.step() != SQLITE_ROW) {
+      result = tl::unexpected(sql_error(db, "cannot read events database " + path.string()));
+    } else {
+      result->schema_version = static_cast<int>(v.integer(0));
+    }
+  }
+  if (result) {
+    if (auto id = read_store_id(db); id)
+      result->id = std::move(*id);
+    else
+      result = tl::unexpected(id.error());
+  }
+  sqlite3_close_v2(db);
+  return result;
 }
 
 Result<void> EventStore::migrate() {

@@ -104,7 +104,11 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 7;
+  static constexpr int schema_version = 8;
+
+  /// The store's identity: a random 128-bit id in hex, made with the store and kept for its life
+  /// (the index records it: stored_state.hpp). Empty for the in-memory stand-in of a missing file.
+  const std::string& id() const { return id_; }
 
   std::int64_t now() const { return clock_(); }
   const std::filesystem::path& path() const { return path_; }
@@ -159,7 +163,18 @@ class EventStore {
   WallClock clock_;
   mutable std::mutex mu_;  ///< one user of the connection at a time: the single writer
   std::unordered_map<std::string, std::vector<NegativeVote>> negatives_;
+  std::string id_;
 };
+
+/// What is at an events store's path, read without creating, migrating or changing anything.
+struct StoreIdentity {
+  enum class State { missing, empty, present } state = State::missing;  ///< empty: a 0-byte file
+  int schema_version = 0;
+  std::string id;  ///< EventStore::id(); empty in a store from before identities (schema < 8)
+};
+/// Reads the identity of the events store at @p path. Fails when the file is not a readable SQLite
+/// database.
+Result<StoreIdentity> read_store_identity(const std::filesystem::path& path);
 
 /// The day of @p at (Unix seconds): days since 1970-01-01, UTC.
 std::int64_t day_number(std::int64_t at);

@@ -23,6 +23,7 @@
 #include "search_json.hpp"
 #include "searcher.hpp"
 #include "server.hpp"
+#include "stored_state.hpp"
 #include "suggest.hpp"
 #include "text.hpp"
 
@@ -107,24 +108,97 @@ std::string events_path_for(const std::string& events, const std::string& index)
   return events.empty() ? service::default_events_path(index).string() : events;
 }
 
-/// What the articles learned from resolved tickets, from events.db (empty when there is none yet).
-Result<LearnedTerms> load_learned(const std::string& events_path) {
-  auto store = service::EventStore::open(events_path, /*read_only=*/true);
-  if (!store) return tl::unexpected(store.error());
-  return (*store)->learned_terms();
+/// An argument as a POSIX shell reads it back.
+std::string shell_quote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                                            "_./:=@%+,-") == std::string::npos)
+    return arg;
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
-int run_index(const std::string& articles, const std::string& index, const std::string& events, bool full,
-              bool json, bool show_warnings) {
+/// The command line this process was started with, with @p extra appended: the command to repeat.
+std::string command_line_with(int argc, char** argv, const std::string& extra) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + shell_quote(argv[i]);
+  return out + " " + extra;
+}
+
+/// The start of `solusi serve` and `solusi index`, before anything is written: a damaged index is
+/// announced (the caller rebuilds it from the articles), and an events store that is not the one the
+/// index goes with is refused (false, the message printed) unless @p accept_new_store.
+struct StoredState {
+  service::IndexHealth index;
+  service::StoreIdentity store;
+};
+std::optional<StoredState> check_stored_state(const fs::path& index_dir, const fs::path& articles_dir,
+                                              const fs::path& events_path, bool accept_new_store,
+                                              const std::string& accept_command) {
+  StoredState state;
+  state.index = service::inspect_index(index_dir);
+  if (state.index.state == service::IndexHealth::State::damaged)
+    std::cerr << "solusi: the index " << index_dir.string() << " is damaged (" << state.index.problem
+              << "): rebuilding it from the articles in " << articles_dir.string() << "\n";
+  auto store = service::read_store_identity(events_path);
+  if (!store) {
+    report_error(store.error());
+    std::cerr << "  restore " << events_path.string()
+              << " from a backup, or move it aside and run: " << accept_command << "\n";
+    return std::nullopt;
+  }
+  state.store = *store;
+  if (accept_new_store) {
+    if (state.store.state != service::StoreIdentity::State::present) {
+      // SQLite would replay an old store's leftover write-ahead log into the new, empty file: move the
+      // log aside (kept, not deleted) and drop its index.
+      std::error_code ec;
+      const std::string base = events_path.string();
+      if (fs::exists(base + "-wal", ec)) {
+        fs::rename(base + "-wal", base + "-wal.orphaned", ec);
+        std::cerr << "solusi: moved the old store's write-ahead log aside to " << base << "-wal.orphaned\n";
+      }
+      fs::remove(base + "-shm", ec);
+    }
+    return state;
+  }
+  if (auto problem = service::identity_problem(state.index.events_id, state.store, events_path)) {
+    std::cerr << "solusi: "
+              << service::identity_refusal(*problem, events_path, state.index.events_id, accept_command);
+    return std::nullopt;
+  }
+  return state;
+}
+
+struct IndexCommand {
+  std::string articles, index, events;
+  bool full = false, json = false, show_warnings = false, new_events_store = false;
+};
+
+int run_index(const IndexCommand& o, const std::string& accept_command) {
   IndexOptions options;
-  options.articles_dir = articles;
-  options.index_dir = index;
-  options.full = full;
+  options.articles_dir = o.articles;
+  options.index_dir = o.index;
+  options.full = o.full;
   // A running `solusi serve` may be mid-write (an editor's publish, an outside edit): wait for it.
   options.lock_wait = std::chrono::seconds(30);
-  auto learned = load_learned(events_path_for(events, index));
+  const std::string events_path = events_path_for(o.events, o.index);
+  const auto state = check_stored_state(o.index, o.articles, events_path, o.new_events_store, accept_command);
+  if (!state) return exit_unusable;
+  if (state->index.state == service::IndexHealth::State::damaged) options.full = true;
+  // What the articles learned from resolved tickets (nothing when there is no events.db yet).
+  auto store = service::EventStore::open(events_path, /*read_only=*/true);
+  if (!store) return report_error(store.error());
+  auto learned = (*store)->learned_terms();
   if (!learned) return report_error(learned.error());
   options.learned = &*learned;
+  // The index goes with this store from now on (no store yet: --new-events-store forgets the old one).
+  if (!(*store)->id().empty())
+    options.events_id = (*store)->id();
+  else if (o.new_events_store)
+    options.events_id = std::string();
+  const bool json = o.json, show_warnings = o.show_warnings;
+  const std::string &articles = o.articles, &index = o.index;
   auto report = index_folder(options);
   if (!report) return report_error(report.error());
   if (json) {
@@ -303,9 +377,11 @@ struct ServeOptions : PathFlags {
   std::string listen;
   unsigned threads = 0;
   bool no_index = false;
+  bool new_events_store = false;
 };
 
-int run_serve(const ServeOptions& o, const std::string& default_articles, const std::string& default_index) {
+int run_serve(const ServeOptions& o, const std::string& default_articles, const std::string& default_index,
+              const std::string& accept_command) {
   // Block the stop signals in every thread; one thread waits for them and stops the server gracefully.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -317,6 +393,12 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   auto configured = command_config(o, default_articles, default_index);
   if (!configured) return report_error(configured.error());
   service::Config config = std::move(*configured);
+  // Before anything is written: a damaged index is rebuilt below; an events store that is not the
+  // index's own is refused.
+  const auto state = check_stored_state(config.index_dir, config.articles_dir, config.events_path,
+                                        o.new_events_store, accept_command);
+  if (!state) return exit_unusable;
+  const bool damaged = state->index.state == service::IndexHealth::State::damaged;
   // Open (create, migrate) events.db before anything else: a broken one stops the start, loudly.
   auto store = service::EventStore::open(config.events_path);
   if (!store) return report_error(store.error());
@@ -324,19 +406,40 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   if (!o.listen.empty())
     if (auto ok = service::parse_listen(o.listen, config); !ok) return report_error(ok.error());
 
-  if (!o.no_index) {
+  if (o.no_index && !damaged && state->index.state == service::IndexHealth::State::healthy &&
+      state->index.events_id != (*store)->id()) {
+    // Not refreshed, but from now on it goes with this events store.
+    if (auto ok = write_events_id(config.index_dir, (*store)->id()); !ok)
+      std::cerr << "solusi: warning: " << ok.error().describe() << "\n";
+  }
+  if (!o.no_index || damaged) {
     // Bring the index in line with the folder first: cheap when nothing changed (content hashes).
     IndexOptions options;
     options.articles_dir = config.articles_dir;
     options.index_dir = config.index_dir;
     options.parse.default_lang = config.default_lang;
     options.default_review_days = config.default_review_days;
+    options.full = damaged;
+    options.events_id = (*store)->id();
     auto learned = (*store)->learned_terms();
     if (!learned) return report_error(learned.error());
     options.learned = &*learned;
     auto report = index_folder(options);
+    if (!report && !options.full &&
+        service::inspect_index(config.index_dir).state == service::IndexHealth::State::damaged) {
+      std::cerr << "solusi: the index " << config.index_dir.string() << " is damaged ("
+                << report.error().message << "): rebuilding it from the articles\n";
+      options.full = true;
+      report = index_folder(options);
+    }
     if (!report) {
       if (!index_is_current(config.index_dir)) return report_error(report.error());
+      if (const auto now = service::inspect_index(config.index_dir);
+          now.state != service::IndexHealth::State::healthy) {
+        std::cerr << "solusi: the index " << config.index_dir.string() << " is damaged (" << now.problem
+                  << ") and could not be rebuilt: " << report.error().describe() << "\n";
+        return exit_unusable;
+      }
       std::cerr << "solusi: warning: " << report.error().describe() << "; serving the existing index\n";
     } else {
       std::cerr << "solusi: index " << config.index_dir.string() << ": " << report->documents
@@ -484,6 +587,47 @@ int run_stale(const StaleCommand& o, const std::string& default_articles, const 
   return all ? 0 : exit_findings;
 }
 
+struct DoctorCommand : PathFlags {
+  bool json = false;
+};
+
+/// `solusi doctor`: exit 0 when the index, events.db and the articles agree, 1 when not, 2 when it
+/// cannot run.
+int run_doctor(const DoctorCommand& o, const std::string& default_articles,
+               const std::string& default_index) {
+  auto configured = command_config(o, default_articles, default_index);
+  if (!configured) return report_error(configured.error());
+  const service::Config config = std::move(*configured);
+  service::DoctorOptions options;
+  options.articles_dir = config.articles_dir;
+  options.index_dir = config.index_dir;
+  options.events_path = config.events_path;
+  options.parse.default_lang = config.default_lang;
+  options.default_review_days = config.default_review_days;
+  options.paths = " --articles " + shell_quote(config.articles_dir.string()) + " --index " +
+                  shell_quote(config.index_dir.string());
+  if (config.events_path != service::default_events_path(config.index_dir))
+    options.paths += " --events " + shell_quote(config.events_path.string());
+  const service::DoctorReport report = service::run_doctor(options);
+  if (o.json) {
+    auto findings = nlohmann::json::array();
+    for (const auto& f : report.findings)
+      findings.push_back(
+          {{"check", f.check}, {"ok", f.ok}, {"message", f.message}, {"recovery", f.recovery}});
+    std::cout << nlohmann::json{{"healthy", report.healthy()}, {"findings", findings}}.dump(
+                     2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else {
+    for (const auto& f : report.findings) {
+      std::cout << (f.ok ? "ok   " : "FAIL ") << f.check << ": " << f.message << "\n";
+      if (!f.ok) std::cout << "     to recover: " << f.recovery << "\n";
+    }
+    std::cout << (report.healthy() ? "healthy: the index, events.db and the articles agree\n"
+                                   : "not healthy: see the recovery commands above\n");
+  }
+  return report.healthy() ? 0 : exit_findings;
+}
+
 int run_token(const std::string& name, const std::string& role) {
   if (!service::parse_role(role)) {
     std::cerr << "solusi: role must be agent, ticket-system, editor, lead or public\n";
@@ -502,6 +646,10 @@ int run_token(const std::string& name, const std::string& role) {
 
 }  // namespace
 
+constexpr const char* new_events_store_help =
+    "Use the events.db that is there (a new, empty one when it is missing) although the index went "
+    "with another one: the revisions, feedback and learned ticket words of that one are lost";
+
 int main(int argc, char** argv) try {
   CLI::App app{"Solusi: knowledge-base search for customer-support teams"};
   app.require_subcommand(1);
@@ -512,16 +660,16 @@ int main(int argc, char** argv) try {
   bool json = false;
 
   auto* index_cmd = app.add_subcommand("index", "Build or refresh the index from a folder of articles");
-  bool full = false, show_warnings = false;
+  IndexCommand index_run;
   index_cmd->add_option("--articles", articles, "Folder of Markdown articles")->capture_default_str();
   index_cmd->add_option("--index", index, "Index folder")->capture_default_str();
-  std::string index_events;
   index_cmd->add_option(
-      "--events", index_events,
+      "--events", index_run.events,
       "events.db whose learned ticket words go into the index (default: next to the index)");
-  index_cmd->add_flag("--full", full, "Rebuild every article into a fresh index");
-  index_cmd->add_flag("--json", json, "Print the report as JSON");
-  index_cmd->add_flag("--warnings", show_warnings, "List every warning");
+  index_cmd->add_flag("--full", index_run.full, "Rebuild every article into a fresh index");
+  index_cmd->add_flag("--json", index_run.json, "Print the report as JSON");
+  index_cmd->add_flag("--warnings", index_run.show_warnings, "List every warning");
+  index_cmd->add_flag("--new-events-store", index_run.new_events_store, new_events_store_help);
 
   auto* search_cmd = app.add_subcommand("search", "Search the index");
   service::SearchRequest request;
@@ -580,6 +728,17 @@ int main(int argc, char** argv) try {
   serve_cmd->add_option("--events", serve.events, "events.db (default: next to the index folder)");
   serve_cmd->add_option("--threads", serve.threads, "Worker threads")->check(CLI::Range(1, 256));
   serve_cmd->add_flag("--no-index", serve.no_index, "Serve the existing index without refreshing it first");
+  serve_cmd->add_flag("--new-events-store", serve.new_events_store, new_events_store_help);
+
+  auto* doctor_cmd = app.add_subcommand(
+      "doctor", "Check that the index, events.db and the articles agree; say what to run to recover");
+  DoctorCommand doctor;
+  doctor_cmd->add_option("--config", doctor.config_file, "YAML config file (paths)")
+      ->check(CLI::ExistingFile);
+  doctor_cmd->add_option("--articles", doctor.articles, "Folder of Markdown articles");
+  doctor_cmd->add_option("--index", doctor.index, "Index folder");
+  doctor_cmd->add_option("--events", doctor.events, "events.db (default: next to the index folder)");
+  doctor_cmd->add_flag("--json", doctor.json, "Print the findings as JSON");
 
   auto* stale_cmd = app.add_subcommand(
       "stale", "The team leads' report: articles that need attention, by owner, most impact first");
@@ -617,7 +776,12 @@ int main(int argc, char** argv) try {
     return code == 0 ? 0 : exit_unusable;
   }
 
-  if (*index_cmd) return run_index(articles, index, index_events, full, json, show_warnings);
+  if (*index_cmd) {
+    index_run.articles = articles;
+    index_run.index = index;
+    return run_index(index_run, command_line_with(argc, argv, "--new-events-store"));
+  }
+  if (*doctor_cmd) return run_doctor(doctor, default_articles_dir(), default_index_dir());
   if (*suggest_cmd) {
     if (!suggest_lang.empty()) suggest.lang = parse_lang(suggest_lang);
     suggest.public_only = audience == "public";
@@ -633,7 +797,9 @@ int main(int argc, char** argv) try {
     return run_search(request, index, json);
   }
   if (*check_cmd) return run_check(articles, json, strict);
-  if (*serve_cmd) return run_serve(serve, default_articles_dir(), default_index_dir());
+  if (*serve_cmd)
+    return run_serve(serve, default_articles_dir(), default_index_dir(),
+                     command_line_with(argc, argv, "--new-events-store"));
   if (*token_cmd) return run_token(token_name, token_role);
   if (*stale_cmd) {
     if (stale.dry_run && !stale.notify) {

@@ -112,6 +112,7 @@ struct Publisher::Impl {
     o.index_dir = config.index_dir;
     o.parse.default_lang = config.default_lang;
     o.default_review_days = config.default_review_days;
+    if (!events.id().empty()) o.events_id = events.id();  // the index goes with this events store
     return o;
   }
 

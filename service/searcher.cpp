@@ -217,6 +217,25 @@ Result<bool> Searcher::refresh() {
   }
 }
 
+Result<void> Searcher::answers() {
+  return guarded("readiness probe", [&]() -> Result<void> {
+    // Opened afresh: this reader's cached blocks would hide a table damaged since it opened.
+    const Xapian::Database db(index_dir_.string());
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query::MatchAll);
+    const Xapian::MSet first = enquire.get_mset(0, 1);
+    if (first.empty()) return {};
+    const Xapian::Document doc = first.begin().get_document();
+    (void)doc.get_data();
+    const std::string slug = doc.get_value(schema::slot(schema::Slot::slug));
+    if (slug.empty() || db.get_termfreq(schema::term(schema::prefix::id, slug)) == 0)
+      return fail(ErrorCode::index_unavailable, "index " + index_dir_.string() +
+                                                    " is inconsistent: document " +
+                                                    std::to_string(*first.begin()) + " has no findable slug");
+    return {};
+  });
+}
+
 void Searcher::load_caches() {
   synonym_words_.clear();
   for (auto it = db_.synonym_keys_begin(); it != db_.synonym_keys_end(); ++it)

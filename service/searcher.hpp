@@ -98,6 +98,12 @@ class Searcher {
   /// Picks up a newer revision or generation written by another process. Returns true if it changed.
   Result<bool> refresh();
 
+  /// A cheap proof that the index answers (for /readyz and the start of `solusi serve`): the index
+  /// opened afresh, a match-all query's first hit, its stored data and values, and its slug looked up
+  /// again. Fails with
+  /// index_unavailable naming what Xapian reported (a damaged or vanished table).
+  Result<void> answers();
+
   Xapian::doccount document_count() const { return db_.get_doccount(); }
   Xapian::rev revision() const;
   const Xapian::Database& database() const { return db_; }

@@ -1051,9 +1051,11 @@ struct Server::Impl {
     return ApiResponse::json({{"since", since_day.iso()}, {"until", until_day.iso()}, {"days", items}});
   }
 
+  /// Ready when the index opens and answers a query (a damaged table fails here, 503), not merely opens.
   Result<ApiResponse> ready(const ApiRequest&) {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
+    if (auto ok = (*searcher)->answers(); !ok) return tl::unexpected(ok.error());
     return ApiResponse::json({{"status", "ready"},
                               {"documents", (*searcher)->document_count()},
                               {"revision", (*searcher)->revision()}});

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <fstream>
+
 #include "report_fixture.hpp"
 #include "test_support.hpp"
 
@@ -43,6 +45,44 @@ int user_version(const std::filesystem::path& path) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return v;
+}
+
+TEST(Events, AStoreHasARandomIdForItsWholeLife) {
+  TempDir dir;
+  const auto path = dir / "events.db";
+  EXPECT_EQ(read_store_identity(path)->state, StoreIdentity::State::missing);
+  std::string id;
+  {
+    auto store = EventStore::open(path);
+    ASSERT_TRUE(store) << store.error().describe();
+    id = (*store)->id();
+  }
+  EXPECT_EQ(id.size(), 32u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  auto again = EventStore::open(path);
+  ASSERT_TRUE(again) << again.error().describe();
+  EXPECT_EQ((*again)->id(), id);
+  auto read_only = EventStore::open(path, /*read_only=*/true);
+  ASSERT_TRUE(read_only) << read_only.error().describe();
+  EXPECT_EQ((*read_only)->id(), id);
+  auto identity = read_store_identity(path);
+  ASSERT_TRUE(identity) << identity.error().describe();
+  EXPECT_EQ(identity->state, StoreIdentity::State::present);
+  EXPECT_EQ(identity->id, id);
+  EXPECT_EQ(identity->schema_version, EventStore::schema_version);
+
+  auto other = EventStore::open(dir / "other.db");
+  ASSERT_TRUE(other) << other.error().describe();
+  EXPECT_NE((*other)->id(), id);
+  // The stand-in for a missing file has none.
+  auto missing = EventStore::open(dir / "missing.db", /*read_only=*/true);
+  ASSERT_TRUE(missing) << missing.error().describe();
+  EXPECT_EQ((*missing)->id(), "");
+
+  std::ofstream(dir / "empty.db").close();
+  EXPECT_EQ(read_store_identity(dir / "empty.db")->state, StoreIdentity::State::empty);
+  std::ofstream(dir / "garbage.db") << std::string(4096, 'x');
+  EXPECT_FALSE(read_store_identity(dir / "garbage.db"));
 }
 
 TEST(Events, CreatesAndMigratesTheDatabaseInWalMode) {
@@ -140,9 +180,12 @@ TEST(Events, MigratesFeedbackAndBackfillsTheCountersFromTheRows) {
     ASSERT_EQ(sqlite3_exec(db, schema_v3, nullptr, nullptr, &msg), SQLITE_OK) << (msg ? msg : "");
     sqlite3_close(db);
   }
+  EXPECT_EQ(read_store_identity(path)->id, "");  // from before identities
   auto store = EventStore::open(path);
   ASSERT_TRUE(store) << store.error().describe();
   EXPECT_EQ(user_version(path), EventStore::schema_version);
+  EXPECT_EQ((*store)->id().size(), 32u);  // given one by the migration
+  EXPECT_EQ(read_store_identity(path)->id, (*store)->id());
   EXPECT_THAT(
       rows(path,
            "SELECT id || '|' || ticket_id || '|' || slug || '|' || kind || '|' || agent || "
