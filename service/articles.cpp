@@ -158,6 +158,19 @@ std::string render_markdown(std::string_view markdown) {
   // cmark 0.30 is safe by default: without CMARK_OPT_UNSAFE raw HTML and dangerous URLs are removed.
   // Its core has no tables: a top-level paragraph that holds a pipe table is rendered here, each cell
   // through cmark (so cells keep their emphasis, code and links, and the same safety).
+  // cmark ends lines at LF, CRLF and a lone CR; the paragraphs' line numbers are looked up in lines
+  // split at LF only, so line ends are made LF first (a lone CR would shift every later paragraph onto
+  // other lines: a paragraph rendered as the table below it, the table as text).
+  std::string lf;
+  if (markdown.find('\r') != std::string_view::npos) {
+    lf.reserve(markdown.size());
+    for (size_t i = 0; i < markdown.size(); ++i)
+      if (markdown[i] != '\r')
+        lf += markdown[i];
+      else if (i + 1 == markdown.size() || markdown[i + 1] != '\n')
+        lf += '\n';
+    markdown = lf;
+  }
   std::unique_ptr<cmark_node, CmarkFree> doc(
       cmark_parse_document(markdown.data(), markdown.size(), render_options));
   if (!doc) return {};

@@ -79,6 +79,16 @@ TEST(RenderMarkdown, WithoutTablesItIsCmarksOwnOutput) {
             "</blockquote>\n<pre><code>| a | b |\n|---|---|\n</code></pre>\n");
 }
 
+TEST(RenderMarkdown, LoneCarriageReturnsDoNotMoveTables) {
+  // Found by fuzzing (tests/fuzz/regressions/markdown/lone-cr-moves-table.md): cmark counts a lone CR
+  // as a line end, the table lookup did not, so the paragraph was replaced by the table below it.
+  const std::string html =
+      service::render_markdown("1\r2\r3\r4\r5\n\nQ1\nQ2\nQ3\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+  EXPECT_THAT(html, HasSubstr("<p>Q1\nQ2\nQ3</p>\n<table>"));
+  EXPECT_THAT(html, HasSubstr("<td>2</td>"));
+  EXPECT_THAT(html, Not(HasSubstr("|")));
+}
+
 TEST(RenderMarkdown, CrlfTablesRender) {
   const std::string html = service::render_markdown("| a | b |\r\n|---|---|\r\n| 1 | 2 |\r\n");
   EXPECT_THAT(html, HasSubstr("<th>a</th>"));
