@@ -1079,20 +1079,21 @@ TEST_F(SuggestServe, LearnedWordsComeBackFromEventsDbAfterAFullRebuildAndARestar
                       {learned_slug}),
             1);
 
-  // A full rebuild from an events.db without that feedback: the index forgets the learned words…
+  // A full rebuild from an events.db without that feedback (another store: the operator says so with
+  // --new-events-store): the index forgets the learned words…
   const auto empty_events = dir_ / "data" / "empty-events.db";
-  auto rebuilt = testing::run_solusi(
-      {"index", "--full", "--articles", articles_dir(), "--index", index_dir(), "--events", empty_events},
-      dir_.path());
+  auto rebuilt = testing::run_solusi({"index", "--full", "--articles", articles_dir(), "--index", index_dir(),
+                                      "--events", empty_events, "--new-events-store"},
+                                     dir_.path());
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.out << rebuilt.err;
   size_t rank = 0;
   auto s = from_index(similar_ticket, learned_slug, rank);
   EXPECT_FALSE(s && s->learned) << "learned words survived a full rebuild without them";
 
-  // …and a full rebuild with the real one replays them.
-  rebuilt = testing::run_solusi(
-      {"index", "--full", "--articles", articles_dir(), "--index", index_dir(), "--events", events_db()},
-      dir_.path());
+  // …and a full rebuild with the real one (the store switched back, deliberately again) replays them.
+  rebuilt = testing::run_solusi({"index", "--full", "--articles", articles_dir(), "--index", index_dir(),
+                                 "--events", events_db(), "--new-events-store"},
+                                dir_.path());
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.out << rebuilt.err;
   EXPECT_THAT(rebuilt.out, HasSubstr("full rebuild"));
   s = from_index(similar_ticket, learned_slug, rank);
