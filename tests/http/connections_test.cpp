@@ -83,6 +83,33 @@ TEST_F(Connections, KeepAliveAnswersAreNotDelayed) {
   EXPECT_LT(ms[ms.size() / 2], 20.0) << "median of 20 kept-alive requests, ms (Nagle made it ~40)";
 }
 
+TEST_F(Connections, AKeptAliveConnectionOutlivesErrorAnswers) {
+  // A 400 or 404 from a handler is an answer like any other: the connection stays open for the next
+  // request (a client that reuses it must not find it closed).
+  start();
+  auto client = testing::make_client(port_);
+  client->set_keep_alive(true);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(testing::get(*client, "/v1/search").status, 400);
+    EXPECT_EQ(testing::get(*client, "/v1/articles/tidak/ada").status, 404);
+    EXPECT_EQ(testing::get(*client, "/v1/search?q=refund").status, 200);
+  }
+  // A request whose header line cpp-httplib refuses: the next request on the connection is read
+  // from where the loop framed the bad one to end, not from the middle of it.
+  const int fd = testing::connect_raw(port_);
+  ASSERT_GE(fd, 0);
+  const std::string bad = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Long: " + std::string(9000, 'a') +
+                          "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+  (void)::send(fd, bad.data(), bad.size(), MSG_NOSIGNAL);
+  std::string answer;
+  char buf[8192];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 400"));
+  EXPECT_THAT(answer, HasSubstr("{\"status\":\"ok\"}")) << answer.substr(0, 600);
+}
+
 TEST_F(Connections, IdleConnectionsDoNotBlockOtherClientsForLong) {
   // cpp-httplib pins a worker to each open connection; the 1 s keep-alive timeout bounds how long a
   // connection that sends nothing holds one (it was 5 s).
