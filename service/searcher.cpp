@@ -212,8 +212,17 @@ Result<bool> Searcher::refresh() {
     const bool changed = db_.reopen();
     if (changed) load_caches();
     return changed;
-  } catch (const Xapian::Error& e) {
-    return fail(ErrorCode::index_unavailable, "cannot reopen index: " + e.get_msg());
+  } catch (const Xapian::Error&) {
+    // A reopen that races a commit can read a block the writer is replacing ("Expected block N to be
+    // level 1, not 0"): open the index afresh once before calling it unavailable.
+    try {
+      db_ = Xapian::Database(index_dir_.string());
+      generation_ = read_generation(index_dir_);
+      load_caches();
+      return true;
+    } catch (const Xapian::Error& e) {
+      return fail(ErrorCode::index_unavailable, "cannot reopen index: " + e.get_msg());
+    }
   }
 }
 

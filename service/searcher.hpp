@@ -111,7 +111,7 @@ class Searcher {
  private:
   Searcher(std::filesystem::path index_dir, Xapian::Database db, std::string generation);
   Result<SearchResult> run(const SearchRequest& request);
-  /// Runs @p answer; when the writer moved on under this reader (DatabaseModifiedError) it reopens
+  /// Runs @p answer; when the writer moved on under this reader (a DatabaseError) it reopens
   /// and tries again, up to max_reader_attempts times; any other Xapian error becomes an Error naming
   /// @p what.
   template <class F>
@@ -169,9 +169,11 @@ auto Searcher::guarded(const char* what, F&& answer) -> decltype(answer()) {
   for (int attempt = 1;; ++attempt) {
     try {
       return answer();
-    } catch (const Xapian::DatabaseModifiedError& e) {
-      // Two commits since this reader opened (the learner commits about once a second while feedback
-      // arrives): reopen and answer again from the new revision.
+    } catch (const Xapian::DatabaseError& e) {
+      // Two commits since this reader opened (DatabaseModifiedError: the learner commits about once a
+      // second while feedback arrives), or a block read while the writer replaced it (a transient
+      // DatabaseCorruptError): reopen and answer again from the new revision. Real damage fails
+      // every attempt.
       if (attempt >= max_reader_attempts) return tl::unexpected(xapian_failure(e, what));
       try {
         if (auto r = refresh(); !r) return tl::unexpected(r.error());

@@ -1258,7 +1258,7 @@ struct Server::Impl {
     for (int attempt = 1;; ++attempt) {
       try {
         return route.handler(r);
-      } catch (const Xapian::DatabaseModifiedError& e) {
+      } catch (const Xapian::DatabaseError& e) {  // modified under the reader, or a block mid-commit
         if (attempt >= max_reader_attempts)
           return fail(ErrorCode::index_unavailable, "index changed during the request: " + e.get_msg());
         if (auto searcher = reader(); searcher) (void)(*searcher)->refresh();
