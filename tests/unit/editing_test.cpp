@@ -139,6 +139,22 @@ TEST(Slugify, EveryResultIsAValidWriteSlug) {
 // ------------------------------------------------------------------------------------------------
 // set_front_matter_field
 
+/// @p out parsed: good, with status @p status and the other fields of @p before.
+void expect_same_article_with_status(const std::string& before, const std::string& out, Status status) {
+  auto a = parse_article("x.md", before);
+  ASSERT_TRUE(a) << a.error().describe();
+  auto b = parse_article("x.md", out);
+  ASSERT_TRUE(b) << b.error().describe() << "\n" << out;
+  EXPECT_EQ(b->status, status) << out;
+  EXPECT_EQ(b->title, a->title) << out;
+  EXPECT_EQ(b->lang, a->lang) << out;
+  EXPECT_EQ(b->summary, a->summary) << out;
+  EXPECT_EQ(b->review_every_days, a->review_every_days) << out;
+  EXPECT_EQ(b->valid_to.has_value(), a->valid_to.has_value()) << out;
+  EXPECT_EQ(b->extra, a->extra) << out;
+  EXPECT_EQ(b->markdown, a->markdown) << out;
+}
+
 TEST(SetFrontMatterField, ReplacesTheKeysLineOnly) {
   const std::string text =
       "---\n"
@@ -281,25 +297,18 @@ TEST(SetFrontMatterField, KeepsAByteOrderMarkAndWindowsLineEndings) {
   EXPECT_EQ(a->status, Status::archived);
 }
 
+TEST(SetFrontMatterField, OldMacLineEndsAreEditedNotWrappedInASecondFrontMatter) {
+  // Lone CR line ends: the parser reads the front matter, the line edit saw none and added one.
+  const std::string text = "---\rtitle: A\rstatus: draft\r---\rBody\r";
+  auto out = set_front_matter_field(text, "status", "archived");
+  ASSERT_TRUE(out) << out.error().describe();
+  EXPECT_EQ(*out, "---\ntitle: A\nstatus: archived\n---\nBody\n");
+  expect_same_article_with_status(text, *out, Status::archived);
+}
+
 TEST(SetFrontMatterField, UnterminatedFrontMatterIsLeftForTheParserToReport) {
   const std::string text = "---\ntitle: A\nstatus: draft\nBody without a closing line\n";
   EXPECT_EQ(set_front_matter_field(text, "status", "published"), text);
-}
-
-/// @p out parsed: good, with status @p status and the other fields of @p before.
-void expect_same_article_with_status(const std::string& before, const std::string& out, Status status) {
-  auto a = parse_article("x.md", before);
-  ASSERT_TRUE(a) << a.error().describe();
-  auto b = parse_article("x.md", out);
-  ASSERT_TRUE(b) << b.error().describe() << "\n" << out;
-  EXPECT_EQ(b->status, status) << out;
-  EXPECT_EQ(b->title, a->title) << out;
-  EXPECT_EQ(b->lang, a->lang) << out;
-  EXPECT_EQ(b->summary, a->summary) << out;
-  EXPECT_EQ(b->review_every_days, a->review_every_days) << out;
-  EXPECT_EQ(b->valid_to.has_value(), a->valid_to.has_value()) << out;
-  EXPECT_EQ(b->extra, a->extra) << out;
-  EXPECT_EQ(b->markdown, a->markdown) << out;
 }
 
 TEST(SetFrontMatterField, AValueGoingOnOverAnUnindentedLineIsNotBroken) {
