@@ -24,6 +24,20 @@ struct Split {
   bool has_front_matter = false;
 };
 
+std::string lf_line_ends(std::string_view raw) {
+  std::string normalized;
+  normalized.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\r') {
+      if (i + 1 < raw.size() && raw[i + 1] == '\n') continue;
+      normalized += '\n';
+    } else {
+      normalized += raw[i];
+    }
+  }
+  return normalized;
+}
+
 bool is_fence(std::string_view line, bool closing) {
   line = text::trim(line);
   return line == "---" || (closing && line == "...");
@@ -254,25 +268,31 @@ bool in(const std::string_view (&list)[N], std::string_view key) {
   return std::find(std::begin(list), std::end(list), key) != std::end(list);
 }
 
-Result<void> read_front_matter(Article& a, const Split& split, const ParseOptions& options) {
-  a.lang = options.default_lang;
-  if (!split.has_front_matter || text::trim(split.yaml).empty()) return {};
-  YAML::Node root;
-  const std::string yaml(split.yaml);
+/// Loads the YAML between the fences: depth and size first, from the parser's events (yaml-cpp builds
+/// nodes recursively), then the nodes. Errors carry the file line (the YAML starts on line 2).
+Result<YAML::Node> load_front_matter(std::string_view yaml_text, const std::string& file) {
+  const std::string yaml(yaml_text);
   try {
-    // Depth and size first, from the parser's events: yaml-cpp builds nodes recursively.
     std::istringstream in(yaml);
     YAML::Parser parser(in);
     ShapeCheck shape;
     parser.HandleNextDocument(shape);
-    root = YAML::Load(yaml);
+    return YAML::Load(yaml);
   } catch (const LimitExceeded& e) {
-    return fail(ErrorCode::invalid_article, e.message, a.path, 2 + std::max(0, e.line));
+    return fail(ErrorCode::invalid_article, e.message, file, 2 + std::max(0, e.line));
   } catch (const YAML::Exception& e) {
     std::string message = "front matter is not valid YAML: " + e.msg;
     if (e.msg.find("map value") != std::string::npos) message += " (put values that contain ': ' in quotes)";
-    return fail(ErrorCode::invalid_article, message, a.path, 2 + std::max(0, e.mark.line));
+    return fail(ErrorCode::invalid_article, message, file, 2 + std::max(0, e.mark.line));
   }
+}
+
+Result<void> read_front_matter(Article& a, const Split& split, const ParseOptions& options) {
+  a.lang = options.default_lang;
+  if (!split.has_front_matter || text::trim(split.yaml).empty()) return {};
+  auto loaded = load_front_matter(split.yaml, a.path);
+  if (!loaded) return tl::unexpected(loaded.error());
+  const YAML::Node root = *loaded;
   if (root.IsNull()) return {};
   if (!root.IsMap())
     return fail(ErrorCode::invalid_article, "front matter must be a mapping of fields", a.path, 2);
@@ -738,16 +758,8 @@ Result<Article> parse_article(const std::string& path, std::string_view raw, con
   if (raw.find('\0') != std::string_view::npos)
     return fail(ErrorCode::invalid_article, "file contains NUL bytes (binary?)", path, 1);
 
-  std::string normalized;  // CRLF and lone CR → LF, so line numbers and fences work for Windows files
-  normalized.reserve(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\r') {
-      if (i + 1 < raw.size() && raw[i + 1] == '\n') continue;
-      normalized += '\n';
-    } else {
-      normalized += raw[i];
-    }
-  }
+  // CRLF and lone CR → LF, so line numbers and fences work for Windows files
+  const std::string normalized = lf_line_ends(raw);
 
   auto split = split_front_matter(normalized, path);
   if (!split) return tl::unexpected(split.error());
@@ -801,6 +813,25 @@ Result<Article> parse_article(const std::string& path, std::string_view raw, con
     // Root-relative paths without extension ("/sharepoint/…") are site links of another system: not ours.
   }
   return a;
+}
+
+Result<FrontMatterYaml> read_front_matter_yaml(std::string_view raw) {
+  FrontMatterYaml out;
+  if (raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);
+  out.text = lf_line_ends(raw);
+  const std::string file = "front matter";
+  auto split = split_front_matter(out.text, file);
+  if (!split) return tl::unexpected(split.error());
+  out.present = split->has_front_matter;
+  const std::string_view all = out.text;
+  out.yaml_begin = split->has_front_matter ? static_cast<size_t>(split->yaml.data() - all.data()) : 0;
+  out.yaml_end = out.yaml_begin + split->yaml.size();
+  out.body_begin = split->body.empty() ? all.size() : static_cast<size_t>(split->body.data() - all.data());
+  if (!out.present || text::trim(split->yaml).empty()) return out;
+  auto root = load_front_matter(split->yaml, file);
+  if (!root) return tl::unexpected(root.error());
+  out.root = *root;
+  return out;
 }
 
 }  // namespace solusi

@@ -1,6 +1,8 @@
 // An article: the parsed form of one Markdown file with YAML front matter.
 #pragma once
 
+#include <yaml-cpp/node/node.h>
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -110,6 +112,21 @@ struct ParseOptions {
 /// UTF-8) carry the file and line.
 Result<Article> parse_article(const std::string& path, std::string_view text,
                               const ParseOptions& options = {});
+
+/// An article's front matter exactly as parse_article finds and reads it, for code that edits it
+/// (set_front_matter_field checks its edits with it).
+struct FrontMatterYaml {
+  std::string text;       ///< the file without the byte order mark, CRLF and lone CR made LF
+  bool present = false;   ///< the file opens with a front matter fence
+  size_t yaml_begin = 0;  ///< the YAML between the fences: text[yaml_begin, yaml_end)
+  size_t yaml_end = 0;
+  size_t body_begin = 0;  ///< the body after the closing fence: text[body_begin, end)
+  YAML::Node root;        ///< the loaded YAML: Null when there is none or it is empty
+};
+
+/// Splits @p raw (a file's bytes) and loads its front matter as parse_article does (same fences, same
+/// limits on depth and size). Errors: front matter never closed, not valid YAML, over a limit.
+Result<FrontMatterYaml> read_front_matter_yaml(std::string_view raw);
 
 /// "akun/otp-tidak-masuk.md" → "akun/otp-tidak-masuk".
 std::string slug_from_path(std::string_view relative_path);

@@ -3,11 +3,25 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "text.hpp"
 
 namespace solusi::service {
 namespace {
+
+/// Most node visits when comparing front matter before and after an edit (aliases expand): more than
+/// any front matter the parser accepts (limits::front_matter_nodes, counted as expanded) needs twice.
+constexpr size_t max_front_matter_compare_steps = 4 * limits::front_matter_nodes;
+
+/// A byte a YAML writer must not write raw: a C0 control (line ends and tabs included) or DEL. The
+/// article parser reads a CR as a line end, so an unquoted one changes or breaks the value.
+bool has_control_character(std::string_view v) {
+  return std::any_of(v.begin(), v.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7F;
+  });
+}
 
 bool needs_quotes(std::string_view v) {
   if (v.empty()) return true;
@@ -15,19 +29,31 @@ bool needs_quotes(std::string_view v) {
   static constexpr std::string_view special = ":#{}[],&*!|>'\"%@`";
   if (special.find(v.front()) != std::string_view::npos || v.front() == '-' || v.front() == '?') return true;
   return v.find(": ") != std::string_view::npos || v.find(" #") != std::string_view::npos ||
-         v.find('\n') != std::string_view::npos;
+         has_control_character(v);
 }
 
 std::string yaml_scalar(std::string_view v) {
   if (!needs_quotes(v)) return std::string(v);
   std::string out = "\"";
+  static constexpr char hex[] = "0123456789ABCDEF";
   for (char c : v) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
       out += "\\n";
-      continue;
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7F) {
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 0xF];
+    } else {
+      out += c;
     }
-    out += c;
   }
   return out + "\"";
 }
@@ -70,6 +96,38 @@ Result<YAML::Node> to_yaml(const nlohmann::json& j, const std::string& where) {
   return fail(ErrorCode::invalid_argument, "front matter member " + where + " has an unusable type");
 }
 
+/// Writes @p node as yaml-cpp's emitter does, except that a string holding a control character is
+/// written double-quoted with escapes: the emitter writes a CR raw (and the article parser reads a
+/// raw CR as a line end), which would break or change the value.
+void emit(YAML::Emitter& out, const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      out << YAML::BeginMap;
+      for (const auto& kv : node) {
+        out << YAML::Key;
+        emit(out, kv.first);
+        out << YAML::Value;
+        emit(out, kv.second);
+      }
+      out << YAML::EndMap;
+      return;
+    case YAML::NodeType::Sequence:
+      out << YAML::BeginSeq;
+      for (const auto& item : node) emit(out, item);
+      out << YAML::EndSeq;
+      return;
+    case YAML::NodeType::Scalar:
+      if (has_control_character(node.Scalar())) {
+        out << YAML::DoubleQuoted << node.Scalar();
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  out << node;
+}
+
 }  // namespace
 
 Result<void> validate_write_slug(std::string_view slug) {
@@ -100,7 +158,10 @@ std::string slugify(std::string_view title, size_t max_bytes) {
   return out.empty() ? "artikel" : out;
 }
 
-std::string set_front_matter_field(std::string_view text, std::string_view key, std::string_view value) {
+/// The editors' way: the key's line (and its indented continuation lines) replaced, or a line added
+/// before the closing fence. Keeps everything else byte for byte, but only knows lines: a value that
+/// goes on over unindented lines defeats it (set_front_matter_field checks the result).
+std::string edit_by_lines(std::string_view text, std::string_view key, std::string_view value) {
   const std::string line = std::string(key) + ": " + yaml_scalar(value);
   std::string_view t = text;
   std::string bom;
@@ -153,13 +214,147 @@ std::string set_front_matter_field(std::string_view text, std::string_view key, 
   return bom + std::string(t);  // unterminated front matter: leave it for the parser to report
 }
 
+bool is_key(const YAML::Node& k, std::string_view key) {
+  return k.IsScalar() && k.Scalar() == key;
+}
+
+/// Whether two loaded YAML nodes are the same value, spending at most @p budget node visits (aliases
+/// are shared nodes: a walk expands them).
+bool same_node(const YAML::Node& a, const YAML::Node& b, size_t& budget) {
+  if (budget == 0) return false;
+  --budget;
+  if (a.Type() != b.Type() || a.Tag() != b.Tag()) return false;
+  switch (a.Type()) {
+    case YAML::NodeType::Scalar:
+      return a.Scalar() == b.Scalar();
+    case YAML::NodeType::Sequence:
+    case YAML::NodeType::Map: {
+      if (a.size() != b.size()) return false;
+      auto i = a.begin(), j = b.begin();
+      for (; i != a.end() && j != b.end(); ++i, ++j) {
+        if (a.IsSequence()
+                ? !same_node(*i, *j, budget)
+                : !same_node(i->first, j->first, budget) || !same_node(i->second, j->second, budget))
+          return false;
+      }
+      return i == a.end() && j == b.end();
+    }
+    default:
+      return true;
+  }
+}
+
+/// The top-level entries of front matter other than @p key, in order.
+std::vector<std::pair<YAML::Node, YAML::Node>> other_entries(const YAML::Node& root, std::string_view key) {
+  std::vector<std::pair<YAML::Node, YAML::Node>> out;
+  if (!root.IsMap()) return out;
+  for (const auto& kv : root)
+    if (!is_key(kv.first, key)) out.emplace_back(kv.first, kv.second);
+  return out;
+}
+
+/// Whether @p edited is the article @p before with only the top-level @p key set to @p value, as the
+/// article parser reads both: the front matter parses, holds @p key once with that value, every other
+/// top-level entry is the same in the same order, and the body is unchanged.
+bool is_exact_edit(const FrontMatterYaml& before, std::string_view edited, std::string_view key,
+                   std::string_view value) {
+  auto after = read_front_matter_yaml(edited);
+  if (!after || !after->present || !after->root.IsMap()) return false;
+  if (std::string_view(after->text).substr(after->body_begin) !=
+      std::string_view(before.text).substr(before.body_begin))
+    return false;
+  size_t found = 0;
+  for (const auto& kv : after->root) {
+    if (!is_key(kv.first, key)) continue;
+    if (++found > 1 || !kv.second.IsScalar() || kv.second.Scalar() != value) return false;
+  }
+  if (found != 1) return false;
+  const auto a = other_entries(before.root, key), b = other_entries(after->root, key);
+  if (a.size() != b.size()) return false;
+  size_t budget = max_front_matter_compare_steps;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!same_node(a[i].first, b[i].first, budget) || !same_node(a[i].second, b[i].second, budget))
+      return false;
+  return true;
+}
+
+/// The fallback edit, by the parser's positions rather than by lines: each top-level key of a block
+/// mapping starts a line, and its entry (value, continuation lines, comments after it) runs to the
+/// next key's line. The key's entry is replaced by the new line; a missing key goes before the first
+/// key, where no value can swallow it. Works on the parser's view of the file (line ends made LF,
+/// no byte order mark). nullopt when the front matter is not laid out so (a flow mapping, a key
+/// after other text on its line).
+std::optional<std::string> edit_by_marks(const FrontMatterYaml& fm, std::string_view key,
+                                         std::string_view value) {
+  const std::string line = std::string(key) + ": " + yaml_scalar(value) + "\n";
+  const std::string_view text = fm.text;
+  if (!fm.present) return "---\n" + line + "---\n" + fm.text;
+  const std::string_view yaml = text.substr(fm.yaml_begin, fm.yaml_end - fm.yaml_begin);
+  std::string out;
+  if (fm.root.IsNull()) {  // only comments, or an explicit null: keep the comments
+    for (const auto& l : text::split(yaml, '\n')) {
+      const auto t = text::trim(l);
+      if (t.empty() || t.starts_with('#')) out += std::string(l) + "\n";
+    }
+    out += line;
+  } else {
+    if (!fm.root.IsMap() || fm.root.Style() == YAML::EmitterStyle::Flow || fm.root.size() == 0)
+      return std::nullopt;
+    std::vector<size_t> starts;  // line start of each top-level key
+    std::vector<bool> matches;
+    int column = -1;
+    for (const auto& kv : fm.root) {
+      const YAML::Mark m = kv.first.Mark();
+      if (m.pos < 0 || m.column < 0 || static_cast<size_t>(m.pos) >= yaml.size()) return std::nullopt;
+      if (column >= 0 && m.column != column) return std::nullopt;
+      column = m.column;
+      const auto pos = static_cast<size_t>(m.pos), col = static_cast<size_t>(m.column);
+      if (col > pos || yaml.substr(pos - col, col).find_first_not_of(' ') != std::string_view::npos)
+        return std::nullopt;
+      if (!starts.empty() && pos - col <= starts.back()) return std::nullopt;
+      starts.push_back(pos - col);
+      matches.push_back(is_key(kv.first, key));
+    }
+    const std::string indented = std::string(static_cast<size_t>(column), ' ') + line;
+    out = std::string(yaml.substr(0, starts[0]));
+    bool placed = std::find(matches.begin(), matches.end(), true) == matches.end();
+    if (placed) out += indented;
+    for (size_t i = 0; i < starts.size(); ++i) {
+      const size_t end = i + 1 < starts.size() ? starts[i + 1] : yaml.size();
+      if (!matches[i]) {
+        out += yaml.substr(starts[i], end - starts[i]);
+      } else if (!placed) {
+        out += indented;
+        placed = true;
+      }
+    }
+  }
+  return std::string(text.substr(0, fm.yaml_begin)) + out + std::string(text.substr(fm.yaml_end));
+}
+
+Result<std::string> set_front_matter_field(std::string_view text, std::string_view key,
+                                           std::string_view value) {
+  std::string edited = edit_by_lines(text, key, value);
+  auto before = read_front_matter_yaml(text);
+  // Front matter the parser already refuses (never closed, not YAML) cannot be checked: the line edit
+  // is the best there is, and the parser goes on reporting the problem.
+  if (!before) return edited;
+  if (is_exact_edit(*before, edited, key, value)) return edited;
+  if (auto marked = edit_by_marks(*before, key, value); marked && is_exact_edit(*before, *marked, key, value))
+    return std::move(*marked);
+  return fail(ErrorCode::invalid_argument, "cannot set front matter field '" + std::string(key) +
+                                               "' in this article's front matter; edit the file by hand");
+}
+
 Result<std::string> article_from_json(const nlohmann::json& front_matter, std::string_view body) {
   if (!front_matter.is_object())
     return fail(ErrorCode::invalid_argument, "field 'front_matter' must be an object");
   auto node = to_yaml(front_matter, "front_matter");
   if (!node) return tl::unexpected(node.error());
   YAML::Emitter out;
-  out << *node;
+  emit(out, *node);
+  if (!out.good())
+    return fail(ErrorCode::invalid_argument, "front matter cannot be written: " + out.GetLastError());
   std::string yaml = out.c_str();
   if (front_matter.empty()) yaml.clear();
   std::string text = "---\n" + yaml + (yaml.empty() || yaml.back() == '\n' ? "" : "\n") + "---\n";

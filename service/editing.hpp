@@ -26,7 +26,14 @@ std::string slugify(std::string_view title, size_t max_bytes = 60);
 /// The article text with the top-level front matter key @p key set to @p value (a plain YAML scalar,
 /// quoted when needed): the key's line replaced, or a line added at the end of the front matter.
 /// Other lines, comments and order are kept. Text without front matter gets one.
-std::string set_front_matter_field(std::string_view text, std::string_view key, std::string_view value);
+/// The edit is checked with the article parser: it must read the key with that value, every other
+/// top-level field and the body unchanged. When the line edit fails that (a value going on over
+/// unindented lines, a quoted value left open), the entry is rewritten by the parser's positions of
+/// the keys (line ends then become LF). Front matter the parser refuses gets the line edit unchecked.
+/// Error (invalid_argument) when no edit reads back right: the result would not parse or not hold
+/// the value.
+Result<std::string> set_front_matter_field(std::string_view text, std::string_view key,
+                                           std::string_view value);
 
 /// The article text for a JSON write: {"front_matter": {…}, "body": "…"} → "---\n<YAML>---\n<body>".
 /// An error names the member that is not usable.

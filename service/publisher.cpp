@@ -528,9 +528,9 @@ Result<WriteResult> Publisher::archive(const std::string& slug, const std::strin
     auto current = impl_->read_optional(impl_->file_of(slug));
     if (!current) return tl::unexpected(current.error());
     if (!*current) return fail(ErrorCode::not_found, "no article '" + slug + "'");
-    WriteRequest w{slug,     set_front_matter_field(**current, "status", "archived"),
-                   author,   note.empty() ? "archived" : note,
-                   if_match, false};
+    auto archived = set_front_matter_field(**current, "status", "archived");
+    if (!archived) return tl::unexpected(archived.error());
+    WriteRequest w{slug, std::move(*archived), author, note.empty() ? "archived" : note, if_match, false};
     return impl_->do_write(w, "archive", conflict);
   });
 }
@@ -561,7 +561,9 @@ Result<WriteResult> Publisher::restore(const std::string& slug, const std::strin
       if (a && a->status != Status::archived)
         return fail(ErrorCode::invalid_argument, "article '" + slug + "' is not archived (status " +
                                                      std::string(to_string(a->status)) + ")");
-      w.text = set_front_matter_field(**current, "status", "published");
+      auto published = set_front_matter_field(**current, "status", "published");
+      if (!published) return tl::unexpected(published.error());
+      w.text = std::move(*published);
       w.note = note.empty() ? "restored from the archive" : note;
     }
     return impl_->do_write(w, "restore", conflict);

@@ -602,6 +602,41 @@ TEST_F(Editor, ArchiveTakesItOutOfSearchAndRestoreBringsItBack) {
   EXPECT_EQ(del("akun/tidak-ada").status, 404);
 }
 
+TEST_F(Editor, ArchivingAnArticleWithAValueOverSeveralUnindentedLinesArchivesIt) {
+  // Front matter yaml-cpp reads although a line edit cannot: an unindented last line (read as a key
+  // without a value), and a double-quoted value left open up to the closing fence. A "status:
+  // archived" line added at the end of the front matter made the first invalid YAML (a 422) and went
+  // into the summary of the second (not archived).
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"pengiriman/paket-snorvik", "summary: Paket tertunda\nkarena gudang penuh\n"},
+      {"pengiriman/paket-snorvak", "summary: \"Paket tertunda\nkarena gudang penuh\n"}};
+  for (const auto& [slug, front] : cases) {
+    const std::string text = "---\ntitle: Paket snorvik\nlang: id\nowner: tim-logistik\n" + front +
+                             "---\n## Masalah\n\nPaket snorvik tertunda.\n";
+    const auto before = parse_article(slug + ".md", text);
+    ASSERT_TRUE(before) << before.error().describe();
+    const Reply created = put(slug, text);
+    ASSERT_EQ(created.status, 201) << created.describe();
+    const Reply archived = del(slug);
+    ASSERT_EQ(archived.status, 200) << slug << ": " << archived.describe();
+    EXPECT_EQ(archived.json["status"], "archived");
+    const std::string after = testing::read_text(file_of(slug));
+    auto a = parse_article(slug + ".md", after);
+    ASSERT_TRUE(a) << a.error().describe() << "\n" << after;
+    EXPECT_EQ(a->status, Status::archived) << after;
+    EXPECT_EQ(a->summary, before->summary) << after;
+    EXPECT_EQ(a->extra, before->extra) << after;
+    EXPECT_EQ(a->owner, "tim-logistik") << after;
+    // And restoring sets it back the same way.
+    const Reply restored = post("/v1/articles/" + slug + "/restore", "");
+    ASSERT_EQ(restored.status, 200) << restored.describe();
+    auto r = parse_article(slug + ".md", testing::read_text(file_of(slug)));
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ(r->status, Status::published);
+    EXPECT_EQ(r->summary, before->summary);
+  }
+}
+
 TEST_F(Editor, RestoringARevisionWritesItsTextAsANewRevision) {
   const std::string slug = "akun/gravulent";
   const std::string v1 = article("Gravulent", "gravulent");
@@ -841,6 +876,23 @@ TEST_F(Editor, RefusedWritesLeaveEverythingAlone) {
 
   // After all that, a good write still works.
   EXPECT_EQ(put("akun/valid", ok_text).status, 201);
+}
+
+TEST_F(Editor, AJsonFrontMatterStringWithACarriageReturnIsKeptExactly) {
+  // yaml-cpp's emitter wrote the CR raw and the parser read it as a line end: a leading CR was a 422,
+  // one in the middle became a space in the file.
+  const json j = {{"front_matter",
+                   {{"title", "Refund\rbelum masuk plonkavar"}, {"lang", "id"}, {"x_note", "\rinternal"}}},
+                  {"body", "Refund plonkavar belum masuk.\n"}};
+  const Reply r = put("pembayaran/plonkavar", j.dump(), "budi", {}, "application/json");
+  ASSERT_EQ(r.status, 201) << r.describe();
+  const auto fm = read_front_matter_yaml(testing::read_text(file_of("pembayaran/plonkavar")));
+  ASSERT_TRUE(fm) << fm.error().describe();
+  EXPECT_EQ(fm->root["title"].as<std::string>(), "Refund\rbelum masuk plonkavar");
+  EXPECT_EQ(fm->root["x_note"].as<std::string>(), "\rinternal");
+  // The preview of the same JSON is good too.
+  const Reply p = post("/v1/preview", j.dump());
+  EXPECT_EQ(p.status, 200) << p.describe();
 }
 
 TEST_F(Editor, AJsonArticleOverTheLimitIs413LikeMarkdown) {

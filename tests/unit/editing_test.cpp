@@ -139,6 +139,22 @@ TEST(Slugify, EveryResultIsAValidWriteSlug) {
 // ------------------------------------------------------------------------------------------------
 // set_front_matter_field
 
+/// @p out parsed: good, with status @p status and the other fields of @p before.
+void expect_same_article_with_status(const std::string& before, const std::string& out, Status status) {
+  auto a = parse_article("x.md", before);
+  ASSERT_TRUE(a) << a.error().describe();
+  auto b = parse_article("x.md", out);
+  ASSERT_TRUE(b) << b.error().describe() << "\n" << out;
+  EXPECT_EQ(b->status, status) << out;
+  EXPECT_EQ(b->title, a->title) << out;
+  EXPECT_EQ(b->lang, a->lang) << out;
+  EXPECT_EQ(b->summary, a->summary) << out;
+  EXPECT_EQ(b->review_every_days, a->review_every_days) << out;
+  EXPECT_EQ(b->valid_to.has_value(), a->valid_to.has_value()) << out;
+  EXPECT_EQ(b->extra, a->extra) << out;
+  EXPECT_EQ(b->markdown, a->markdown) << out;
+}
+
 TEST(SetFrontMatterField, ReplacesTheKeysLineOnly) {
   const std::string text =
       "---\n"
@@ -235,7 +251,7 @@ TEST(SetFrontMatterField, AMultiLineValueWithABlankLineIsReplacedWhole) {
       "owner: x\n"
       "---\n"
       "Body\n";
-  const std::string out = set_front_matter_field(text, "summary", "Short");
+  const std::string out = set_front_matter_field(text, "summary", "Short").value();
   auto a = parse_article("x.md", out);
   ASSERT_TRUE(a) << a.error().describe() << "\n" << out;
   EXPECT_EQ(a->summary, "Short") << out;
@@ -257,14 +273,15 @@ TEST(SetFrontMatterField, ValuesThatNeedQuotesAreQuotedAndReadBackExactly) {
   for (const std::string value :
        {"Refund: belum masuk", "a # b", "#hash", "- dash", "[x]", "{y}", "*star", "'single'", "\"double\"",
         "100% @home", "back\\slash \"q\"", "?x", "|pipe", ">fold", "&anchor", "!tag", "@at", "`tick"}) {
-    const std::string out = set_front_matter_field(text, "title", value);
+    const std::string out = set_front_matter_field(text, "title", value).value();
     auto a = parse_article("x.md", out);
     ASSERT_TRUE(a) << "[" << value << "]: " << a.error().describe() << "\n" << out;
     EXPECT_EQ(a->title, value) << out;
   }
   // Leading or trailing spaces and an empty value would be lost without quotes.
-  EXPECT_THAT(set_front_matter_field(text, "owner", " padded "), HasSubstr("\nowner: \" padded \"\n"));
-  EXPECT_THAT(set_front_matter_field(text, "owner", ""), HasSubstr("\nowner: \"\"\n"));
+  EXPECT_THAT(set_front_matter_field(text, "owner", " padded ").value(),
+              HasSubstr("\nowner: \" padded \"\n"));
+  EXPECT_THAT(set_front_matter_field(text, "owner", "").value(), HasSubstr("\nowner: \"\"\n"));
 }
 
 TEST(SetFrontMatterField, KeepsAByteOrderMarkAndWindowsLineEndings) {
@@ -272,7 +289,7 @@ TEST(SetFrontMatterField, KeepsAByteOrderMarkAndWindowsLineEndings) {
   EXPECT_EQ(set_front_matter_field(bom + "---\ntitle: A\nstatus: draft\n---\nBody\n", "status", "published"),
             bom + "---\ntitle: A\nstatus: published\n---\nBody\n");
   const std::string crlf = "---\r\ntitle: A\r\nstatus: draft\r\n---\r\nBody\r\n";
-  const std::string out = set_front_matter_field(crlf, "status", "archived");
+  const std::string out = set_front_matter_field(crlf, "status", "archived").value();
   EXPECT_THAT(out, HasSubstr("title: A\r\n"));
   EXPECT_THAT(out, HasSubstr("---\r\nBody\r\n"));
   auto a = parse_article("x.md", out);
@@ -280,9 +297,98 @@ TEST(SetFrontMatterField, KeepsAByteOrderMarkAndWindowsLineEndings) {
   EXPECT_EQ(a->status, Status::archived);
 }
 
+TEST(SetFrontMatterField, OldMacLineEndsAreEditedNotWrappedInASecondFrontMatter) {
+  // Lone CR line ends: the parser reads the front matter, the line edit saw none and added one.
+  const std::string text = "---\rtitle: A\rstatus: draft\r---\rBody\r";
+  auto out = set_front_matter_field(text, "status", "archived");
+  ASSERT_TRUE(out) << out.error().describe();
+  EXPECT_EQ(*out, "---\ntitle: A\nstatus: archived\n---\nBody\n");
+  expect_same_article_with_status(text, *out, Status::archived);
+}
+
 TEST(SetFrontMatterField, UnterminatedFrontMatterIsLeftForTheParserToReport) {
   const std::string text = "---\ntitle: A\nstatus: draft\nBody without a closing line\n";
   EXPECT_EQ(set_front_matter_field(text, "status", "published"), text);
+}
+
+TEST(SetFrontMatterField, AValueGoingOnOverAnUnindentedLineIsNotBroken) {
+  // The fuzzer's reproducer: yaml-cpp reads the unindented last line "v%lio_:dt 2027-01-31" as a key
+  // without a value; a "status: archived" line after it makes that a key over two lines (not valid
+  // YAML). The new line goes before the first key instead.
+  const std::string text =
+      "---\ntitle: Windows file\nlang: id\nreN4YAML9ExceptionEview_every: 6m\nv%lio_:dt 2027-01-31\n---\n"
+      "Isi artikel.\n";
+  auto out = set_front_matter_field(text, "status", "archived");
+  ASSERT_TRUE(out) << out.error().describe();
+  expect_same_article_with_status(text, *out, Status::archived);
+  EXPECT_EQ(*out,
+            "---\nstatus: archived\ntitle: Windows file\nlang: id\nreN4YAML9ExceptionEview_every: 6m\n"
+            "v%lio_:dt 2027-01-31\n---\nIsi artikel.\n");
+  // The key itself with a quoted value left open up to the fence: its whole value goes ("title: A"
+  // is text of that value, not a field to bring to life).
+  const std::string own = "---\nowner: x\nstatus: \"draft\ntitle: A\n---\nIsi.\n";
+  auto replaced = set_front_matter_field(own, "status", "published");
+  ASSERT_TRUE(replaced) << replaced.error().describe();
+  EXPECT_EQ(*replaced, "---\nowner: x\nstatus: published\n---\nIsi.\n");
+}
+
+TEST(SetFrontMatterField, AQuotedValueLeftOpenUntilTheFenceKeepsItsText) {
+  // A double-quoted value yaml-cpp reads up to the closing fence: a line added before the fence would
+  // be inside the quotes (parses, but the status is not set), and a "status:" line inside the quotes
+  // is text of the value, not the key.
+  for (const std::string& text :
+       {std::string("---\ntitle: A\ndescription: \"Quoted: value\nvalid_to: 2027-01-31\n---\nIsi.\n"),
+        std::string("---\ntitle: A\ndescription: \"Open\nstatus: draft\n---\nIsi.\n"),
+        std::string(
+            "---\r\ntitle: A\r\ndescription: \"Quoted: value\r\nvalid_to: 2027-01-31\r\n---\r\nIsi.\r\n")}) {
+    auto out = set_front_matter_field(text, "status", "archived");
+    ASSERT_TRUE(out) << out.error().describe();
+    expect_same_article_with_status(text, *out, Status::archived);
+  }
+}
+
+TEST(SetFrontMatterField, TheFuzzersMultiLineQuotedReproducerArchives) {
+  // tests/fuzz/regressions/article/archive-multiline-quoted-value.md
+  const std::string text =
+      "---\n"
+      "languafe: en\n"
+      "ms.author: rina\n"
+      "ms.date: 08/01/2026\n"
+      "description: \"Quoted: valuereview_every: 2m\r\n"
+      "valid_to: 2027-01-31\r\n"
+      "---\r\n"
+      "IsiQQQQQQQQQQQQQQQQQQQQQQQQQ setelah 3 hari t%npa balasan.\n"
+      "- Tiket yang dieskalasi ke L3 tQQQQQQQQQQQQQQQQQQ ar41A2F\n"
+      "dvalid_toon: 'Fix the sync client when it stops with error 0x80041A2F: path img/a.pngtoo long.'\n"
+      "ms.date: 09/21/2023\n"
+      "ms.author: dnakamura\n"
+      "ms.topic: troubleshooting\n"
+      "ms.custom).:\n"
+      "  \n"
+      "- C";
+  auto out = set_front_matter_field(text, "status", "archived");
+  ASSERT_TRUE(out) << out.error().describe();
+  expect_same_article_with_status(text, *out, Status::archived);
+}
+
+TEST(SetFrontMatterField, ValuesWithControlCharactersReadBackExactly) {
+  const std::string text = "---\ntitle: A\nlang: id\n---\nBody\n";
+  for (const std::string value : {"a\rb", "\rstart", "tab\there", "bell\x07", "del\x7f", "line\nend"}) {
+    auto out = set_front_matter_field(text, "x_note", value);
+    ASSERT_TRUE(out) << out.error().describe();
+    auto a = parse_article("x.md", *out);
+    ASSERT_TRUE(a) << a.error().describe() << "\n" << *out;
+    EXPECT_EQ(a->extra["x_note"], value) << *out;
+  }
+}
+
+TEST(SetFrontMatterField, AnEditThatCannotBeMadeRightIsAnErrorNotABrokenFile) {
+  // A flow mapping as the whole front matter: no line of its own for a key.
+  const std::string flow = "---\n{title: A, lang: id}\n---\nBody\n";
+  auto out = set_front_matter_field(flow, "status", "archived");
+  ASSERT_FALSE(out) << *out;
+  EXPECT_EQ(out.error().code, ErrorCode::invalid_argument);
+  EXPECT_THAT(out.error().message, HasSubstr("'status'"));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -359,6 +465,28 @@ TEST(ArticleFromJson, StringsThatLookLikeOtherTypesOrYamlStayStrings) {
     ASSERT_TRUE(a) << "[" << title << "]: " << a.error().describe() << "\n" << *text;
     EXPECT_EQ(a->title, text::collapse_whitespace(title)) << *text;
     EXPECT_EQ(a->status, Status::draft) << "the title broke out of its field:\n" << *text;
+  }
+}
+
+TEST(ArticleFromJson, StringsWithControlCharactersReadBackExactly) {
+  // yaml-cpp's emitter writes a CR raw, which the parser reads as a line end: "\r..." was not valid
+  // YAML, "a\rb" came back as "a b". The fuzzer's reproducer first.
+  const json fm = {{"title", "Refund belum masuk"}, {"lang", "id"}, {"note", "\rinternal"}};
+  auto text = article_from_json(fm, "Isi artikel.");
+  ASSERT_TRUE(text) << text.error().describe();
+  auto a = parse_article("x.md", *text);
+  ASSERT_TRUE(a) << a.error().describe() << "\n" << *text;
+  EXPECT_EQ(a->extra["note"], "\rinternal") << *text;
+  for (const std::string value : {"Refund\rbelum", "\r", "a\r\nb", "tab\tx", "\x01\x1f\x7f", "nel\xC2\x85x",
+                                  "ls\xE2\x80\xA8x", "bom\xEF\xBB\xBFx"}) {
+    const json j = {{"title", "A"}, {"x_v", value}, {"x_list", {value}}, {"x_map", {{value, value}}}};
+    auto t = article_from_json(j, "Body");
+    ASSERT_TRUE(t) << t.error().describe();
+    auto b = parse_article("x.md", *t);
+    ASSERT_TRUE(b) << json(value).dump() << ": " << b.error().describe() << "\n" << *t;
+    EXPECT_EQ(b->extra["x_v"], value) << *t;
+    EXPECT_EQ(b->extra["x_list"], json::array({value})) << *t;
+    EXPECT_EQ(b->extra["x_map"], json({{value, value}})) << *t;
   }
 }
 
