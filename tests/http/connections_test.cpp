@@ -24,6 +24,18 @@ using ::testing::StartsWith;
 
 class Connections : public testing::HttpTest {};
 
+/// Everything the server sends on @p fd until it closes the connection (@p closed: it did, rather than
+/// the socket's 10 s receive timeout or an error ending the read); then closes @p fd.
+std::string read_until_closed(int fd, bool* closed = nullptr) {
+  std::string out;
+  char buf[8192];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  if (closed) *closed = n == 0;
+  ::close(fd);
+  return out;
+}
+
 TEST_F(Connections, GarbageOnTheWireGetsA4xxAndNeverCrashesTheServer) {
   start();
   const std::string requests[] = {
@@ -101,11 +113,7 @@ TEST_F(Connections, AKeptAliveConnectionOutlivesErrorAnswers) {
   const std::string bad = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Long: " + std::string(9000, 'a') +
                           "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
   (void)::send(fd, bad.data(), bad.size(), MSG_NOSIGNAL);
-  std::string answer;
-  char buf[8192];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
-  ::close(fd);
+  const std::string answer = read_until_closed(fd);
   EXPECT_THAT(answer, StartsWith("HTTP/1.1 400"));
   EXPECT_THAT(answer, HasSubstr("{\"status\":\"ok\"}")) << answer.substr(0, 600);
 }
@@ -163,19 +171,16 @@ TEST_F(Connections, ARequestHeadThatDoesNotArriveInTimeIsA408AndClosed) {
   ASSERT_GE(fd, 0);
   // A byte every 50 ms: each read is quick, the head as a whole is not.
   const std::string head = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Padding: aaaaaaaaaaaaaaaa\r\n\r\n";
-  std::string answer;
   for (char c : head) {
     if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 50) > 0) break;  // the server answered (and closes)
   }
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
-  ::close(fd);
+  bool closed = false;
+  const std::string answer = read_until_closed(fd, &closed);
   EXPECT_THAT(answer, StartsWith("HTTP/1.1 408"));
   EXPECT_THAT(answer, HasSubstr("\"request_timeout\""));
-  EXPECT_EQ(n, 0) << "the connection is closed after the 408";
+  EXPECT_TRUE(closed) << "the connection is closed after the 408";
   EXPECT_EQ(get("/healthz").status, 200);
 }
 
@@ -230,11 +235,7 @@ TEST_F(Connections, PipelinedRequestsAreAnsweredInOrder) {
       "GET /v1/search?q=refund HTTP/1.1\r\nHost: localhost\r\n\r\n"
       "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
   (void)::send(fd, two.data(), two.size(), MSG_NOSIGNAL);
-  std::string answer;
-  char buf[8192];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
-  ::close(fd);
+  const std::string answer = read_until_closed(fd);
   const auto first = answer.find("HTTP/1.1 200");
   const auto second = answer.find("HTTP/1.1 200", first + 1);
   ASSERT_NE(first, std::string::npos) << answer.substr(0, 300);
