@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "hostile_articles.hpp"
 #include "http_support.hpp"
 
 namespace solusi {
@@ -297,21 +298,6 @@ TEST_F(BadInput, ServerIsHealthyAfterAllOfThem) {
 // ------------------------------------------------------------------------------------------------
 // Articles and JSON bodies over the limits, sent by an editor
 
-/// Eight levels of nine aliases: 9^8 (43 million) values when expanded, under 400 bytes as written.
-std::string billion_laughs() {
-  std::string fm =
-      "title: Tawa\n"
-      "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n";
-  std::string previous = "a";
-  for (const std::string name : {"b", "c", "d", "e", "f", "g", "h", "i"}) {
-    fm += name + ": &" + name + " [";
-    for (int i = 0; i < 9; ++i) fm += (i ? ", *" : "*") + previous;
-    fm += "]\n";
-    previous = name;
-  }
-  return "---\n" + fm + "---\nIsi artikel.\n";
-}
-
 const std::string editor_secret = "sol_editor-budi-0123456789";
 
 class BadArticle : public testing::HttpTest {
@@ -356,7 +342,7 @@ class BadArticle : public testing::HttpTest {
 };
 
 TEST_F(BadArticle, BillionLaughsInAPutIs422WithTheLimitAndLine) {
-  const auto r = put("uji/tawa", billion_laughs());
+  const auto r = put("uji/tawa", testing::billion_laughs());
   ASSERT_TRUE(r.answered) << r.describe();
   EXPECT_EQ(r.status, 422) << r.describe();
   ASSERT_TRUE(r.is_error_body()) << r.describe();
@@ -367,7 +353,7 @@ TEST_F(BadArticle, BillionLaughsInAPutIs422WithTheLimitAndLine) {
 }
 
 TEST_F(BadArticle, BillionLaughsInAPreviewIsAnErrorFindingWithTheLimit) {
-  const auto r = post("/v1/preview", billion_laughs(), "text/markdown");
+  const auto r = post("/v1/preview", testing::billion_laughs(), "text/markdown");
   ASSERT_TRUE(r.answered) << r.describe();
   EXPECT_EQ(r.status, 200) << r.describe();
   EXPECT_EQ(r.json["valid"], false) << r.describe();

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hostile_articles.hpp"
 #include "test_support.hpp"
 
 namespace solusi {
@@ -253,26 +254,11 @@ TEST_F(Cli, CheckReportsEachProblemWithFileLineAndCode) {
 // ------------------------------------------------------------------------------------------------
 // Files the indexer must not take: each one skipped and named, the good articles indexed
 
-/// Eight levels of nine aliases: 9^8 (43 million) values when expanded, 367 bytes as written.
-std::string billion_laughs() {
-  std::string fm =
-      "title: Tawa\n"
-      "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n";
-  std::string previous = "a";
-  for (const std::string name : {"b", "c", "d", "e", "f", "g", "h", "i"}) {
-    fm += name + ": &" + name + " [";
-    for (int i = 0; i < 9; ++i) fm += (i ? ", *" : "*") + previous;
-    fm += "]\n";
-    previous = name;
-  }
-  return "---\n" + fm + "---\nIsi.\n";
-}
-
 class CliBadFiles : public Cli {
  protected:
   void SetUp() override {
     Cli::SetUp();
-    dir_.write("articles/tawa.md", billion_laughs());
+    dir_.write("articles/tawa.md", testing::billion_laughs("Isi.\n"));
     dir_.write("articles/a b.md", article("Spasi", "Nama berkas dengan spasi."));
     dir_.write("articles/\xC3\xA4.md", article("Umlaut", "Nama berkas dengan huruf bukan ASCII."));
     dir_.write("articles/x?.md", article("Tanya", "Nama berkas dengan tanda tanya."));
