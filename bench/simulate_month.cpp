@@ -163,8 +163,9 @@ int main(int argc, char** argv) {
       log.gap = result->gap;
       log.at = at;
       if (!(*store)->log_suggestion(log)) return 2;
-      (void)(*store)->remember_ticket(
-          {req.ticket_id, log.lang, result->terms, text::truncate_words(result->cleaned_subject, 300), at});
+      (void)(*store)->remember_ticket({req.ticket_id, log.lang, result->terms,
+                                       text::truncate_words(result->cleaned_subject, 300), at,
+                                       text::join(result->words, " ")});
       ++suggestions;
       gaps += log.gap;
       if (log.shown.empty()) continue;

@@ -23,6 +23,8 @@ std::string_view trim(std::string_view s);
 /// {"a", "", "b"}, "a," gives {"a", ""} and "" gives {""} (always one more piece than delimiters).
 /// The pieces point into @p s, which must outlive them.
 std::vector<std::string_view> split(std::string_view s, char delimiter);
+/// @p parts joined with @p separator between them.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
 /// Lowercases with Xapian's Unicode tables (handles non-ASCII letters).
 std::string to_lower(std::string_view s);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "confidence.hpp"
 #include "error.hpp"
 #include "language.hpp"
 
@@ -52,7 +53,7 @@ struct Config {
   /// How often the service checks the index for a newer revision (milliseconds).
   int index_poll_ms = 100;
   /// Confidence under which /v1/suggest suggests nothing and logs a content gap.
-  double suggest_threshold = 0.45;
+  double suggest_threshold = shipped_threshold();  // confidence.hpp
   /// Folder of the web page (index.html and assets/); empty: the page is not served.
   std::filesystem::path web_dir;
   /// Searches, views, suggestions and tickets older than this many days are deleted from events.db.

@@ -239,6 +239,41 @@ CREATE TABLE store_meta (
 ) WITHOUT ROWID;
 INSERT INTO store_meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))));
 )sql"},
+    // 9: solved tickets as cases (service/cases.hpp): one row per (ticket, article) resolution, with the
+    // cleaned ticket's stems, searchable in the case index, which catches up from `changed` (a number
+    // taken from store_meta's case_seq on every write). Feedback can be withdrawn (withdrawn_at), and a
+    // withdrawn or deleted resolution takes its case with it. The tickets table keeps the stems of the
+    // whole cleaned ticket too, so that a resolution without text still makes a full case. Existing
+    // resolutions become cases with the stems they kept.
+    {R"sql(
+CREATE TABLE cases (
+  id        INTEGER PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  slug      TEXT NOT NULL,
+  lang      TEXT NOT NULL DEFAULT '',
+  words     TEXT NOT NULL DEFAULT '',
+  subject   TEXT NOT NULL DEFAULT '',
+  tags      TEXT NOT NULL DEFAULT '[]',
+  principal TEXT NOT NULL DEFAULT '',
+  agent     TEXT NOT NULL DEFAULT '',
+  at        INTEGER NOT NULL,
+  state     TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'withdrawn', 'deleted')),
+  changed   INTEGER NOT NULL,
+  UNIQUE (ticket_id, slug)
+);
+CREATE INDEX cases_changed ON cases(changed);
+CREATE INDEX cases_slug ON cases(slug, state);
+ALTER TABLE feedback ADD COLUMN withdrawn_at INTEGER;
+ALTER TABLE feedback ADD COLUMN withdrawn_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN words TEXT NOT NULL DEFAULT '';
+INSERT INTO cases(ticket_id, slug, lang, words, principal, agent, at, changed)
+  SELECT f.ticket_id, f.slug, f.lang,
+         coalesce((SELECT group_concat(json_extract(j.value, '$.stem'), ' ')
+                     FROM json_each(CASE WHEN json_valid(f.terms) THEN f.terms ELSE '[]' END) AS j), ''),
+         f.principal, f.agent, f.at, f.id
+    FROM feedback AS f WHERE f.kind = 'resolved' ORDER BY f.id;
+INSERT INTO store_meta(key, value) VALUES ('case_seq', (SELECT coalesce(max(changed), 0) FROM cases));
+)sql"},
 };
 
 using sql::exec;
@@ -492,7 +527,8 @@ Result<void> EventStore::migrate() {
 
 Result<void> EventStore::load_negatives() {
   std::lock_guard lk(mu_);
-  Stmt st(db_, "SELECT slug, terms FROM feedback WHERE kind = 'not_helpful' ORDER BY id");
+  Stmt st(db_,
+          "SELECT slug, terms FROM feedback WHERE kind = 'not_helpful' AND withdrawn_at IS NULL ORDER BY id");
   if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read feedback"));
   negatives_.clear();
   int rc;
@@ -504,20 +540,20 @@ Result<void> EventStore::load_negatives() {
 
 Result<void> EventStore::remember_ticket(const TicketRecord& t) {
   std::lock_guard lk(mu_);
-  Stmt st(
-      db_,
-      "INSERT INTO tickets(ticket_id, lang, terms, subject, first_at, at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
-      "ON CONFLICT(ticket_id) DO UPDATE SET lang = ?2, terms = ?3, subject = ?4, at = ?5");
+  Stmt st(db_,
+          "INSERT INTO tickets(ticket_id, lang, terms, subject, first_at, at, words) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6) "
+          "ON CONFLICT(ticket_id) DO UPDATE SET lang = ?2, terms = ?3, subject = ?4, at = ?5, words = ?6");
   if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot store ticket"));
   st.bind(1, t.ticket_id).bind(2, t.lang).bind(3, terms_to_json(t.terms)).bind(4, t.subject);
-  st.bind(5, t.at ? t.at : clock_());
+  st.bind(5, t.at ? t.at : clock_()).bind(6, t.words);
   if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot store ticket"));
   return {};
 }
 
 Result<std::optional<TicketRecord>> EventStore::ticket(const std::string& ticket_id) {
   std::lock_guard lk(mu_);
-  Stmt st(db_, "SELECT lang, terms, subject, at FROM tickets WHERE ticket_id = ?1");
+  Stmt st(db_, "SELECT lang, terms, subject, at, words FROM tickets WHERE ticket_id = ?1");
   if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read ticket"));
   st.bind(1, ticket_id);
   const int rc = st.step();
@@ -529,6 +565,7 @@ Result<std::optional<TicketRecord>> EventStore::ticket(const std::string& ticket
   t.terms = terms_from_json(st.text(1));
   t.subject = st.text(2);
   t.at = st.integer(3);
+  t.words = st.text(4);
   return std::optional<TicketRecord>(std::move(t));
 }
 
@@ -571,10 +608,134 @@ Result<bool> EventStore::add_feedback(const FeedbackEvent& f) {
   return inserted;
 }
 
+Result<std::int64_t> next_case_seq(sqlite3* db) {
+  Stmt st(db,
+          "UPDATE store_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'case_seq' "
+          "RETURNING CAST(value AS INTEGER)");
+  if (!st.ok() || st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db, "cannot number a case"));
+  const std::int64_t seq = st.integer(0);
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot number a case"));
+  return seq;
+}
+
+namespace {
+
+std::string_view to_string(CaseRow::State state) {
+  switch (state) {
+    case CaseRow::State::active:
+      return "active";
+    case CaseRow::State::withdrawn:
+      return "withdrawn";
+    case CaseRow::State::deleted:
+      return "deleted";
+  }
+  return "active";
+}
+
+CaseRow::State parse_case_state(std::string_view s) {
+  return s == "withdrawn" ? CaseRow::State::withdrawn
+         : s == "deleted" ? CaseRow::State::deleted
+                          : CaseRow::State::active;
+}
+
+/// Writes the case of a resolution (or brings a withdrawn one back).
+Result<void> upsert_case(sqlite3* db, const FeedbackEvent& f, std::int64_t at) {
+  auto seq = next_case_seq(db);
+  if (!seq) return tl::unexpected(seq.error());
+  std::string words = f.words;
+  if (words.empty())
+    for (const auto& t : f.terms) words += (words.empty() ? "" : " ") + t.stem;
+  Stmt st(
+      db,
+      "INSERT INTO cases(ticket_id, slug, lang, words, subject, tags, principal, agent, at, state, changed) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10) ON CONFLICT(ticket_id, slug) DO UPDATE SET "
+      "lang = excluded.lang, words = excluded.words, subject = excluded.subject, tags = excluded.tags, "
+      "principal = excluded.principal, agent = excluded.agent, at = excluded.at, state = 'active', "
+      "changed = excluded.changed");
+  if (!st.ok()) return tl::unexpected(sql_error(db, "cannot store case"));
+  st.bind(1, f.ticket_id).bind(2, f.slug).bind(3, f.lang).bind(4, words).bind(5, f.subject);
+  st.bind(6, nlohmann::json(f.tags).dump()).bind(7, f.principal).bind(8, f.agent).bind(9, at).bind(10, *seq);
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot store case"));
+  return {};
+}
+
+CaseRow read_case(Stmt& st) {
+  CaseRow c;
+  c.id = st.integer(0);
+  c.ticket_id = st.text(1);
+  c.slug = st.text(2);
+  c.lang = st.text(3);
+  c.words = st.text(4);
+  c.at = st.integer(5);
+  c.state = parse_case_state(st.text(6));
+  c.changed = st.integer(7);
+  return c;
+}
+
+constexpr const char* case_columns = "id, ticket_id, slug, lang, words, at, state, changed";
+
+}  // namespace
+
+Result<void> set_case_state(sqlite3* db, const std::string& ticket_id, const std::string& slug,
+                            CaseRow::State state) {
+  auto seq = next_case_seq(db);
+  if (!seq) return tl::unexpected(seq.error());
+  Stmt st(db, state == CaseRow::State::deleted
+                  ? "UPDATE cases SET state = ?3, changed = ?4, words = '', subject = '', tags = '[]' "
+                    "WHERE ticket_id = ?1 AND slug = ?2"
+                  : "UPDATE cases SET state = ?3, changed = ?4 WHERE ticket_id = ?1 AND slug = ?2");
+  if (!st.ok()) return tl::unexpected(sql_error(db, "cannot change a case"));
+  st.bind(1, ticket_id).bind(2, slug).bind(3, std::string(to_string(state))).bind(4, *seq);
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot change a case"));
+  return {};
+}
+
+Result<std::int64_t> EventStore::case_seq() {
+  std::lock_guard lk(mu_);
+  Stmt st(db_, "SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'case_seq'");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read cases"));
+  const int rc = st.step();
+  if (rc == SQLITE_DONE) return std::int64_t{0};
+  if (rc != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot read cases"));
+  return st.integer(0);
+}
+
+Result<std::vector<CaseRow>> EventStore::cases_since(std::int64_t seq, size_t limit) {
+  std::lock_guard lk(mu_);
+  const std::string sql =
+      std::string("SELECT ") + case_columns + " FROM cases WHERE changed > ?1 ORDER BY changed LIMIT ?2";
+  Stmt st(db_, sql.c_str());
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read cases"));
+  st.bind(1, seq).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<CaseRow> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_case(st));
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read cases"));
+  return out;
+}
+
+Result<std::vector<CaseRow>> EventStore::active_cases(size_t limit) {
+  std::lock_guard lk(mu_);
+  const std::string sql = std::string("SELECT ") + case_columns +
+                          " FROM cases WHERE state = 'active' ORDER BY at DESC, id DESC LIMIT ?1";
+  Stmt st(db_, sql.c_str());
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read cases"));
+  st.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<CaseRow> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_case(st));
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read cases"));
+  return out;
+}
+
 Result<bool> insert_feedback(sqlite3* db, const FeedbackEvent& f, std::int64_t now) {
+  // A withdrawn vote filed again is in force again; one in force is a duplicate.
   Stmt st(db,
           "INSERT INTO feedback(ticket_id, slug, kind, agent, principal, lang, terms, at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(ticket_id, slug, kind) DO NOTHING");
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(ticket_id, slug, kind) DO UPDATE SET "
+          "agent = excluded.agent, principal = excluded.principal, lang = excluded.lang, "
+          "terms = excluded.terms, at = excluded.at, withdrawn_at = NULL, withdrawn_by = '' "
+          "WHERE withdrawn_at IS NOT NULL");
   if (!st.ok()) return tl::unexpected(sql_error(db, "cannot store feedback"));
   const std::int64_t at = f.at ? f.at : now;
   st.bind(1, f.ticket_id).bind(2, f.slug).bind(3, to_string(f.kind)).bind(4, f.agent).bind(5, f.principal);
@@ -583,6 +744,7 @@ Result<bool> insert_feedback(sqlite3* db, const FeedbackEvent& f, std::int64_t n
   if (sqlite3_changes(db) == 0) return false;
   ArticleCounters counters(db);
   if (f.kind == FeedbackKind::resolved) {
+    if (auto ok = upsert_case(db, f, at); !ok) return tl::unexpected(ok.error());
     ArticleDayCounts c;
     c.resolved = 1;
     if (auto ok = counters.add(day_number(at), f.slug, c); !ok) return tl::unexpected(ok.error());
@@ -596,9 +758,11 @@ Result<bool> insert_feedback(sqlite3* db, const FeedbackEvent& f, std::int64_t n
 Result<LearnedTerms> EventStore::learned_terms(const std::optional<std::string>& slug) {
   std::lock_guard lk(mu_);
   const char* sql =
-      slug ? "SELECT slug, terms FROM feedback WHERE kind = 'resolved' AND slug = ?1 "
-             "ORDER BY at DESC, id DESC"
-           : "SELECT slug, terms FROM feedback WHERE kind = 'resolved' ORDER BY at DESC, id DESC";
+      slug
+          ? "SELECT slug, terms FROM feedback WHERE kind = 'resolved' AND withdrawn_at IS NULL AND slug = ?1 "
+            "ORDER BY at DESC, id DESC"
+          : "SELECT slug, terms FROM feedback WHERE kind = 'resolved' AND withdrawn_at IS NULL "
+            "ORDER BY at DESC, id DESC";
   Stmt st(db_, sql);
   if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read feedback"));
   if (slug) st.bind(1, *slug);
@@ -688,7 +852,10 @@ Result<std::vector<RevisionInfo>> EventStore::revisions(const std::string& slug)
 
 Result<std::int64_t> EventStore::feedback_version() {
   std::lock_guard lk(mu_);
-  Stmt st(db_, "SELECT coalesce(max(id), 0) FROM feedback");
+  // New feedback raises the largest id; a withdrawn or reinstated resolution raises case_seq.
+  Stmt st(db_,
+          "SELECT coalesce(max(id), 0) + coalesce((SELECT CAST(value AS INTEGER) FROM store_meta "
+          "WHERE key = 'case_seq'), 0) FROM feedback");
   if (!st.ok() || st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot read feedback"));
   return st.integer(0);
 }

@@ -41,6 +41,7 @@ struct TicketRecord {
   std::vector<TicketTerm> terms;
   std::string subject;  ///< cleaned subject (for the gap inbox)
   std::int64_t at = 0;
+  std::string words;  ///< stems of the whole cleaned ticket, space separated (what a case keeps)
 };
 
 /// One call of the suggester, for the content-gap inbox and usage statistics.
@@ -70,6 +71,23 @@ struct FeedbackEvent {
   std::string lang;
   std::vector<TicketTerm> terms;  ///< the ticket's key terms, when known
   std::int64_t at = 0;
+  /// For `resolved`: what its case keeps (cases.hpp): the stems of the whole cleaned ticket, space
+  /// separated (empty: the key terms' stems), the cleaned subject and the ticket system's tags.
+  std::string words;
+  std::string subject;
+  std::vector<std::string> tags;
+};
+
+/// A solved ticket as the case index reads it (table cases).
+struct CaseRow {
+  std::int64_t id = 0;  ///< also the case's document id in the case index
+  std::string ticket_id;
+  std::string slug;
+  std::string lang;
+  std::string words;  ///< stems, space separated
+  std::int64_t at = 0;
+  enum class State { active, withdrawn, deleted } state = State::active;
+  std::int64_t changed = 0;  ///< the case_seq of its last write
 };
 
 /// A not-helpful vote for an article, with the stems of the ticket it did not help.
@@ -104,7 +122,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 8;
+  static constexpr int schema_version = 9;
 
   /// The store's identity: a random 128-bit id in hex, made with the store and kept for its life
   /// (the index records it: stored_state.hpp). Empty for the in-memory stand-in of a missing file.
@@ -125,12 +143,21 @@ class EventStore {
   /// Learned terms of every article (or of @p slug only) from its resolved tickets: the most recently
   /// seen stems first, at most max_learned_terms each, count = resolutions that contained the stem.
   Result<LearnedTerms> learned_terms(const std::optional<std::string>& slug = std::nullopt);
-  /// Changes whenever feedback is recorded (feedback is never deleted): learned_terms() of every
+  /// Changes whenever feedback is recorded, withdrawn or reinstated: learned_terms() of every
   /// article can be kept while it stays the same.
   Result<std::int64_t> feedback_version();
 
   /// Not-helpful votes by slug (cached in memory, kept current by add_feedback).
   std::vector<NegativeVote> negative_votes(const std::string& slug) const;
+
+  /// The number of the last write to the cases (0: none yet): the case index is in line with the
+  /// store when it has caught up to it.
+  Result<std::int64_t> case_seq();
+  /// Cases written after @p seq, in the order they were written, at most @p limit of them (withdrawn
+  /// and deleted ones too: the case index drops them).
+  Result<std::vector<CaseRow>> cases_since(std::int64_t seq, size_t limit);
+  /// Active cases, newest first, at most @p limit (what the linear model trains on).
+  Result<std::vector<CaseRow>> active_cases(size_t limit);
 
   /// Records a version of an article; returns it with its number.
   Result<RevisionInfo> add_revision(const std::string& slug, const std::string& author,
@@ -235,6 +262,13 @@ class ArticleCounters {
 Result<void> insert_suggestion(sqlite3* db, const SuggestionLog& log, std::int64_t now);
 /// Writes feedback and (when it was not a duplicate) its counters; false for a duplicate.
 Result<bool> insert_feedback(sqlite3* db, const FeedbackEvent& event, std::int64_t now);
+
+/// Takes the next case_seq (the caller holds the transaction).
+Result<std::int64_t> next_case_seq(sqlite3* db);
+/// Sets the state of the case of (@p ticket_id, @p slug), if any, and marks it changed; a deleted
+/// case loses its words and subject (the caller holds the transaction).
+Result<void> set_case_state(sqlite3* db, const std::string& ticket_id, const std::string& slug,
+                            CaseRow::State state);
 
 /// JSON text of ticket terms ([{"stem","word","weight"}…]) and back.
 std::string terms_to_json(const std::vector<TicketTerm>& terms);

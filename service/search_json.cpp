@@ -48,10 +48,19 @@ nlohmann::json to_json(const SearchResult& r) {
 }
 
 nlohmann::json to_json(const Suggestion& s) {
-  return {{"slug", s.slug},         {"title", s.title},           {"lang", s.lang},
-          {"audience", s.audience}, {"confidence", s.confidence}, {"coverage", s.coverage},
-          {"score", s.score},       {"snippet", s.snippet},       {"matched", s.matched},
-          {"learned", s.learned},   {"reason", s.reason}};
+  nlohmann::json j{{"slug", s.slug},         {"title", s.title},           {"lang", s.lang},
+                   {"audience", s.audience}, {"confidence", s.confidence}, {"coverage", s.coverage},
+                   {"score", s.score},       {"snippet", s.snippet},       {"matched", s.matched},
+                   {"learned", s.learned},   {"reason", s.reason}};
+  j["similar_tickets"] = {{"count", s.similar_tickets}, {"ticket_ids", s.similar_ids}};
+  return j;
+}
+
+static nlohmann::json features_json(const Suggestion& s) {
+  nlohmann::json f = nlohmann::json::object();
+  for (size_t i = 0; i < feature_count; ++i)
+    f[std::string(feature_name(static_cast<Feature>(i)))] = s.features[i];
+  return f;
 }
 
 nlohmann::json to_json(const SuggestResult& r) {
@@ -69,6 +78,15 @@ nlohmann::json to_json(const SuggestResult& r) {
                    {"gap", r.gap},
                    {"threshold", r.threshold},
                    {"took_ms", r.took_ms}};
+  if (!r.candidates.empty()) {
+    auto all = nlohmann::json::array();
+    for (const auto& c : r.candidates) {
+      auto one = to_json(c);
+      one["features"] = features_json(c);
+      all.push_back(std::move(one));
+    }
+    j["candidates"] = std::move(all);
+  }
   if (r.gap && r.best)
     j["best_below_threshold"] = {
         {"slug", r.best->slug}, {"title", r.best->title}, {"confidence", r.best->confidence}};

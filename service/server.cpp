@@ -14,6 +14,7 @@
 
 #include "api.hpp"
 #include "articles.hpp"
+#include "cases.hpp"
 #include "connections.hpp"
 #include "editing.hpp"
 #include "events.hpp"
@@ -129,6 +130,12 @@ struct Server::Impl {
   std::unique_ptr<Publisher> publisher;
   /// Searches and article views, written to events.db off the request path.
   std::unique_ptr<UsageLog> usage;
+  /// The case index's writer (cases.hpp) and the thread that keeps it in line with events.db: woken by
+  /// every resolution and withdrawal, so the next suggestion sees it.
+  std::unique_ptr<CaseWriter> case_writer;
+  std::thread case_learner;
+  bool cases_dirty = false;  ///< guarded by mu
+  std::filesystem::path cases_path;
   /// The reports' facts of every article, computed once per index epoch (guarded by facts_mu).
   std::mutex facts_mu;
   std::shared_ptr<const std::vector<ArticleFacts>> facts;
@@ -228,6 +235,41 @@ struct Server::Impl {
   }
 
   void queue_learning(const std::string& slug) { publisher->learned_changed(slug); }
+
+  /// Wakes the case learner: cases were written, withdrawn or deleted.
+  void cases_changed() {
+    {
+      std::lock_guard lk(mu);
+      cases_dirty = true;
+    }
+    wake.notify_all();
+  }
+
+  void learn_cases() {
+    std::unique_lock lk(mu);
+    while (!stopping) {
+      if (!cases_dirty) {
+        wake.wait_for(lk, std::chrono::seconds(1));  // also catches cases written by another process
+        if (stopping) break;
+      }
+      cases_dirty = false;
+      lk.unlock();
+      report_exceptions("case learner", [&] {
+        if (auto r = case_writer->sync(*events); !r)
+          std::cerr << "solusi: case index: " << r.error().describe() << "\n";
+      });
+      lk.lock();
+    }
+  }
+
+  /// This worker thread's reader of the case index, refreshed on every use (cheap when unchanged).
+  CaseReader& case_reader() {
+    thread_local std::unordered_map<const Impl*, CaseReader> readers;
+    auto it = readers.find(this);
+    if (it == readers.end()) it = readers.emplace(this, CaseReader::open(cases_path)).first;
+    it->second.refresh();
+    return it->second;
+  }
 
   // ------------------------------------------------------------------------------------------
   // Handlers
@@ -774,6 +816,10 @@ struct Server::Impl {
     }
     if (r.principal.role == Role::public_) s.public_only = true;
     s.negative_votes = [this](const std::string& slug) { return events->negative_votes(slug); };
+    const std::int64_t today = events->now();
+    s.case_evidence = [this, today](const std::vector<std::string>& words) {
+      return case_reader().evidence(words, today);
+    };
 
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
@@ -782,8 +828,9 @@ struct Server::Impl {
 
     const std::int64_t now = events->now();
     if (!s.ticket_id.empty() && !result->terms.empty()) {
-      TicketRecord t{s.ticket_id, std::string(lang_code(result->language)), result->terms,
-                     text::truncate_words(result->cleaned_subject, 300), now};
+      TicketRecord t{s.ticket_id,   std::string(lang_code(result->language)),
+                     result->terms, text::truncate_words(result->cleaned_subject, 300),
+                     now,           text::join(result->words, " ")};
       if (auto ok = events->remember_ticket(t); !ok) return tl::unexpected(ok.error());
     }
     SuggestionLog log;
@@ -851,6 +898,8 @@ struct Server::Impl {
       if (!analysis) return tl::unexpected(analysis.error());
       f.terms = analysis->terms();
       f.lang = lang_code(analysis->language);
+      f.words = text::join(analysis->words, " ");
+      f.subject = text::truncate_words(analysis->cleaned_subject, 300);
       source = "text";
     } else {
       auto known = events->ticket(f.ticket_id);
@@ -858,6 +907,8 @@ struct Server::Impl {
       if (*known) {
         f.terms = (*known)->terms;
         f.lang = (*known)->lang;
+        f.words = (*known)->words;
+        f.subject = (*known)->subject;
         source = "suggestion";
       }
     }
@@ -865,6 +916,7 @@ struct Server::Impl {
     if (!inserted) return tl::unexpected(inserted.error());
     const bool learns = *inserted && f.kind == FeedbackKind::resolved && !f.terms.empty();
     if (learns) queue_learning(f.slug);
+    if (*inserted && f.kind == FeedbackKind::resolved) cases_changed();
     auto words = nlohmann::json::array();
     for (const auto& t : f.terms) words.push_back(t.word);
     return ApiResponse::json({{"recorded", *inserted},
@@ -1529,6 +1581,7 @@ Result<int> Server::start() {
     s.usage = std::make_unique<UsageLog>(*s.events, u);
   }
   s.configure();
+  s.cases_path = case_index_path(s.events->path());
   // The writer first: no request may find it missing.
   if (!s.publisher) {
     s.publisher = std::make_unique<Publisher>(s.config, *s.events);
@@ -1539,9 +1592,26 @@ Result<int> Server::start() {
     s.publisher->stop();
     return tl::unexpected(port.error());
   }
+  // The case index, in line with events.db (after the port, whose error says more when a second
+  // server starts on the same folders).
+  if (!s.case_writer) {
+    auto writer = CaseWriter::open(s.cases_path, s.events->id());
+    auto synced =
+        writer ? (*writer)->sync(*s.events) : Result<CaseSyncReport>(tl::unexpected(writer.error()));
+    if (!synced) {
+      s.http.shutdown();
+      s.publisher->stop();
+      return tl::unexpected(synced.error());
+    }
+    if (synced->rebuilt)
+      std::cerr << "solusi: case index rebuilt from events.db (" << synced->why_rebuilt
+                << "): " << synced->total << " cases\n";
+    s.case_writer = std::move(*writer);
+  }
   s.started = true;
   s.watcher = std::thread([&s] { s.watch_index(); });
   s.warmer = std::thread([&s] { s.warm_reports(); });
+  s.case_learner = std::thread([&s] { s.learn_cases(); });
   s.usage->start();
   return *port;
 }
@@ -1557,6 +1627,7 @@ void Server::stop() {
   s.http.shutdown();  // stops accepting; the workers finish the requests they have, then join
   if (s.watcher.joinable()) s.watcher.join();
   if (s.warmer.joinable()) s.warmer.join();
+  if (s.case_learner.joinable()) s.case_learner.join();
   if (s.publisher) s.publisher->stop();
   if (s.usage) s.usage->stop();  // writes what the last requests logged
 }

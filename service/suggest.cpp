@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "confidence.hpp"
 #include "highlight.hpp"
 #include "learned.hpp"
 #include "schema.hpp"
@@ -39,8 +40,6 @@ constexpr double unknown_weight = 0.5;
 /// Matched telling words below which the confidence shrinks: one matching word is thin evidence,
 /// however telling it is.
 constexpr double min_matched_words = 3;
-/// How much a runner-up scoring as well as a candidate takes off the candidate's confidence.
-constexpr double separation_weight = 0.6;
 /// Share of the confidence one not-helpful vote from an identical ticket takes away.
 constexpr double not_helpful_penalty = 0.5;
 constexpr size_t snippet_bytes = 240;
@@ -193,7 +192,24 @@ TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
   const Lang lang = result.language;
   const Lang other = lang == Lang::id ? Lang::en : Lang::id;
 
-  // 3. The most frequent distinct words, normalized (chat spellings, "2" reduplication).
+  // 3. The ticket's stems in order, for cases (a solved ticket kept, or one looking for similar ones).
+  auto keep_stems = [&](std::string_view text, size_t max_words) {
+    size_t n = 0;
+    for (const auto& original : text::words(text)) {
+      if (++n > max_words || result.words.size() >= max_case_words) break;
+      if (all_digits(original) || (has_digit(original) && original.size() >= 6)) continue;
+      for (const auto& word : text::words(normalize_chat(original))) {
+        if (word.size() < 2 || stopper_for(lang)(word) || ticket_filler(word)) continue;
+        if (result.words.size() < max_case_words)
+          result.words.push_back(stemmers_[static_cast<int>(lang)](word));
+      }
+    }
+  };
+  keep_stems(clean.subject, max_body_words);
+  for (const auto& tag : request.tags) keep_stems(tag, 20);
+  keep_stems(clean.body, max_body_words);
+
+  // 4. The most frequent distinct words, normalized (chat spellings, "2" reduplication).
   std::vector<std::pair<std::string, Count>> ordered(counts.begin(), counts.end());
   std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
     return a.second.tf != b.second.tf ? a.second.tf > b.second.tf : a.second.first < b.second.first;
@@ -314,18 +330,29 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
   result.codes = analysis.codes;
   result.cleaned_subject = analysis.cleaned_subject;
   result.cleaned_body = analysis.cleaned_body;
+  result.words = analysis.words;
   const std::vector<KeyTerm>& keys = analysis.keys;
   const Lang lang = result.language;
   result.terms = analysis.terms();
 
-  if (keys.empty()) {
-    result.gap = true;
-    result.took_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    return result;
-  }
+  // Evidence from solved tickets: the articles that solved the most similar past tickets, and the
+  // linear model over all of them.
+  CaseEvidence cases;
+  if (request.case_evidence && !analysis.words.empty()) cases = request.case_evidence(analysis.words);
+  std::vector<std::pair<std::string, double>> model;
+  if (request.model_scores && !analysis.words.empty()) model = request.model_scores(analysis.words);
 
-  // 4. The query: each key term in each article language (filtered by that language), its synonyms,
+  // What an article may be suggested from: published, live today, public when asked.
+  auto visible = [&](Xapian::Query q) {
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                      Xapian::Query(schema::term(schema::prefix::status, "published")));
+    if (request.public_only)
+      q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                        Xapian::Query(schema::term(schema::prefix::audience, "public")));
+    return within_date_window(q, request.today.value_or(Date::today()));
+  };
+
+  // 5. The query: each key term in each article language (filtered by that language), its synonyms,
   // and the words learned from resolved tickets. Which query terms stand for which key term is kept
   // for the confidence.
   std::unordered_map<std::string, std::vector<std::pair<size_t, Via>>> owner;
@@ -385,20 +412,16 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
                          (1 + std::log(keys[i].tf)) * learned_weight);
   }
   if (!learned.empty()) per_lang.emplace_back(Xapian::Query::OP_OR, learned.begin(), learned.end());
-  Xapian::Query query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
-  query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                        Xapian::Query(schema::term(schema::prefix::status, "published")));
-  if (request.public_only)
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                          Xapian::Query(schema::term(schema::prefix::audience, "public")));
-  query = within_date_window(query, request.today.value_or(Date::today()));
 
   Xapian::Enquire enquire(db_);
-  enquire.set_query(query);
-  enquire.set_weighting_scheme(Xapian::BM25Weight(1.6, 0, 1, 0.5, 0.5));
-  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit + 10));
+  Xapian::MSet mset;
+  if (!per_lang.empty()) {
+    enquire.set_query(visible(Xapian::Query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end())));
+    enquire.set_weighting_scheme(Xapian::BM25Weight(1.6, 0, 1, 0.5, 0.5));
+    mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit + 10));
+  }
 
-  // 5. Confidence: the share of the ticket's telling words an article covers.
+  // 6. Coverage: the share of the ticket's telling words an article covers.
   double total_importance = 0, max_idf = 0;
   for (const auto& k : keys) {
     total_importance += k.importance;
@@ -406,10 +429,34 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
   }
   // Words no article uses are evidence too: that the knowledge base may not cover the ticket.
   const double n_docs = std::max<double>(1, db_.get_doccount());
+  double unknown_importance = 0;
   for (const auto& u : analysis.unknown)
-    total_importance += unknown_weight * (1 + std::log(u.tf)) * std::max(max_idf, std::log(n_docs + 1));
-  std::vector<std::string> key_stems;
-  for (const auto& k : keys) key_stems.push_back(k.stem);
+    unknown_importance += unknown_weight * (1 + std::log(u.tf)) * std::max(max_idf, std::log(n_docs + 1));
+  total_importance += unknown_importance;
+
+  auto describe = [&](const Xapian::Document& doc, const std::vector<Via>& via, Suggestion& s) {
+    StoredArticle stored = read_stored(doc, stored_text);
+    const Lang article_lang = parse_lang(stored.lang).value_or(Lang::id);
+    SnippetTerms snippet_terms;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (via[k] == Via::none) continue;
+      if (keys[k].code) {
+        for (const auto& w : keys[k].code_words) snippet_terms.words.push_back(w);
+        continue;
+      }
+      snippet_terms.stems.push_back(
+          article_lang == lang ? keys[k].stem : stemmers_[static_cast<int>(article_lang)](keys[k].word));
+      snippet_terms.words.push_back(keys[k].word);
+    }
+    s.snippet =
+        highlight(stored.text, snippet_terms, stemmers_[static_cast<int>(article_lang)], snippet_bytes);
+    if (s.snippet.empty()) s.snippet = text::html_escape(text::truncate_words(stored.summary, snippet_bytes));
+    s.slug = std::move(stored.slug);
+    s.title = std::move(stored.title);
+    s.lang = std::move(stored.lang);
+    s.audience = std::move(stored.audience);
+    s.features[static_cast<size_t>(Feature::language_match)] = article_lang == lang ? 1 : 0;
+  };
 
   std::vector<Suggestion> candidates;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -437,81 +484,148 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
       s.matched.push_back(keys[k].display);
       if (via[k] == Via::learned) s.learned = true;
     }
-    const double coverage = total_importance > 0 ? covered / total_importance : 0;
+    s.coverage = total_importance > 0 ? covered / total_importance : 0;
+    s.evidence = std::min(1.0, static_cast<double>(matched_count + 1) / (min_matched_words + 1));
+    s.score = it.get_weight();
+    describe(it.get_document(), via, s);
+    candidates.push_back(std::move(s));
+  }
 
+  // Articles only the solved tickets name (visible ones only: the cases of an archived article are
+  // kept but vote for nothing).
+  {
+    std::unordered_set<std::string> have;
+    for (const auto& c : candidates) have.insert(c.slug);
+    std::vector<Xapian::Query> wanted;
+    for (size_t i = 0; i < cases.votes.size() && i < 10; ++i)
+      if (have.insert(cases.votes[i].slug).second)
+        wanted.emplace_back(schema::term(schema::prefix::id, cases.votes[i].slug));
+    for (size_t i = 0; i < model.size() && i < 5; ++i)
+      if (have.insert(model[i].first).second)
+        wanted.emplace_back(schema::term(schema::prefix::id, model[i].first));
+    if (!wanted.empty()) {
+      Xapian::Enquire more(db_);
+      more.set_query(visible(Xapian::Query(Xapian::Query::OP_OR, wanted.begin(), wanted.end())));
+      const Xapian::MSet extra = more.get_mset(0, static_cast<Xapian::doccount>(wanted.size()));
+      const std::vector<Via> none(keys.size(), Via::none);
+      for (auto it = extra.begin(); it != extra.end(); ++it) {
+        Suggestion s;
+        s.evidence = std::min(1.0, 1.0 / (min_matched_words + 1));
+        describe(it.get_document(), none, s);
+        candidates.push_back(std::move(s));
+      }
+    }
+  }
+  if (candidates.empty()) {
+    result.gap = true;
+    result.took_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    return result;
+  }
+
+  // 7. Features and confidence (confidence.hpp): the probability that the candidate is the answer.
+  std::unordered_map<std::string, const CaseVote*> votes;
+  for (const auto& v : cases.votes) votes.emplace(v.slug, &v);
+  std::unordered_map<std::string, double> model_prob(model.begin(), model.end());
+  double best_score = 0;
+  std::vector<double> scores;
+  for (const auto& c : candidates) {
+    best_score = std::max(best_score, c.score);
+    if (c.score > 0) scores.push_back(c.score);
+  }
+  std::sort(scores.begin(), scores.end(), std::greater<>());
+  const std::string top_voted = cases.votes.empty() ? "" : cases.votes.front().slug;
+  for (auto& c : candidates) {
     // Not-helpful votes from tickets that shared this ticket's telling words.
     if (request.negative_votes) {
-      const Xapian::Document doc = it.get_document();
-      const std::string slug = doc.get_value(schema::slot(schema::Slot::slug));
       double keep = 1.0;
-      for (const auto& vote : request.negative_votes(slug)) {
+      for (const auto& vote : request.negative_votes(c.slug)) {
         double shared = 0;
-        for (size_t k = 0; k < keys.size(); ++k)
-          if (std::find(vote.stems.begin(), vote.stems.end(), keys[k].stem) != vote.stems.end())
-            shared += keys[k].importance;
+        for (const auto& k : keys)
+          if (std::find(vote.stems.begin(), vote.stems.end(), k.stem) != vote.stems.end())
+            shared += k.importance;
         keep *= 1 - not_helpful_penalty * (total_importance > 0 ? shared / total_importance : 0);
       }
-      s.penalty = 1 - keep;
+      c.penalty = 1 - keep;
     }
-    s.coverage = coverage * (1 - s.penalty);
-    s.evidence = std::min(1.0, static_cast<double>(matched_count + 1) / (min_matched_words + 1));
-    s.score = it.get_weight() * (1 - s.penalty);
-
-    const Xapian::Document doc = it.get_document();
-    StoredArticle stored = read_stored(doc, stored_text);
-    const Lang article_lang = parse_lang(stored.lang).value_or(Lang::id);
-    SnippetTerms snippet_terms;
-    for (size_t k = 0; k < keys.size(); ++k) {
-      if (via[k] == Via::none) continue;
-      if (keys[k].code) {
-        for (const auto& w : keys[k].code_words) snippet_terms.words.push_back(w);
-        continue;
-      }
-      snippet_terms.stems.push_back(
-          article_lang == lang ? keys[k].stem : stemmers_[static_cast<int>(article_lang)](keys[k].word));
-      snippet_terms.words.push_back(keys[k].word);
+    auto& f = c.features;
+    auto set = [&](Feature which, double v) { f[static_cast<size_t>(which)] = v; };
+    set(Feature::coverage, std::sqrt(c.coverage));
+    set(Feature::article_ratio, best_score > 0 ? c.score / best_score : 0);
+    set(Feature::article_top, c.score > 0 && c.score >= best_score ? 1 : 0);
+    if (c.score > 0) {
+      const auto next = std::upper_bound(scores.begin(), scores.end(), c.score, std::greater<>());
+      set(Feature::article_margin, next == scores.end() ? 1 : 1 - *next / c.score);
     }
-    s.snippet =
-        highlight(stored.text, snippet_terms, stemmers_[static_cast<int>(article_lang)], snippet_bytes);
-    if (s.snippet.empty()) s.snippet = text::html_escape(text::truncate_words(stored.summary, snippet_bytes));
-    s.slug = std::move(stored.slug);
-    s.title = std::move(stored.title);
-    s.lang = std::move(stored.lang);
-    s.audience = std::move(stored.audience);
+    set(Feature::matched_words, c.score > 0 ? c.evidence : 0);
+    if (const auto v = votes.find(c.slug); v != votes.end()) {
+      set(Feature::vote_share, v->second->share);
+      set(Feature::vote_closest, v->second->closest);
+      set(Feature::vote_count, std::log1p(static_cast<double>(v->second->cases)) /
+                                   std::log1p(static_cast<double>(case_neighbours)));
+      set(Feature::vote_top, c.slug == top_voted ? 1 : 0);
+      c.similar_tickets = v->second->cases;
+      c.similar_ids = v->second->tickets;
+    }
+    if (const auto m = model_prob.find(c.slug); m != model_prob.end()) {
+      c.model = m->second;
+      double best_other = 0;
+      for (const auto& [slug, p] : model)
+        if (slug != c.slug) {
+          best_other = p;
+          break;
+        }
+      set(Feature::model_prob, c.model);
+      set(Feature::model_margin, c.model - best_other);
+    }
+    set(Feature::ticket_terms, std::log1p(static_cast<double>(keys.size())) / std::log(21.0));
+    set(Feature::unknown_share, total_importance > 0 ? unknown_importance / total_importance : 1);
+    set(Feature::penalty, c.penalty);
+    set(Feature::has_cases, cases.total_cases > 0 ? 1 : 0);
+    c.confidence = std::clamp(confidence_of(f), 0.0, 1.0);
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Suggestion& a, const Suggestion& b) {
+    return a.confidence != b.confidence ? a.confidence > b.confidence : a.score > b.score;
+  });
 
+  // 8. The reasons, in words.
+  for (auto& s : candidates) {
     std::string words;
     for (size_t i = 0; i < s.matched.size() && i < 6; ++i)
       words += (i ? ", " : "") + std::string("\"") + s.matched[i] + "\"";
-    char share[32];
-    std::snprintf(share, sizeof share, "%.0f%%", coverage * 100);
-    s.reason = "matches " + std::to_string(matched_count) + " of the ticket's " +
-               std::to_string(keys.size()) + " telling words (" + share + " of their weight)" +
-               (words.empty() ? "" : ": " + words);
-    if (s.learned) s.reason += "; also learned from tickets this article resolved";
-    if (s.penalty > 0.05) s.reason += "; lowered by not-helpful votes on similar tickets";
-    candidates.push_back(std::move(s));
+    std::vector<std::string> parts;
+    if (!s.matched.empty()) {
+      char share[32];
+      std::snprintf(share, sizeof share, "%.0f%%", s.coverage * 100);
+      parts.push_back("matches " + std::to_string(s.matched.size()) + " of the ticket's " +
+                      std::to_string(keys.size()) + " telling words (" + share +
+                      " of their weight): " + words);
+    }
+    if (s.similar_tickets > 0) {
+      std::string ids;
+      for (size_t i = 0; i < s.similar_ids.size(); ++i) ids += (i ? ", " : "") + s.similar_ids[i];
+      parts.push_back("solved " + std::to_string(s.similar_tickets) + " of the " +
+                      std::to_string(std::min<size_t>(case_neighbours, cases.total_cases)) +
+                      " most similar past tickets (" + ids + ")");
+    }
+    if (s.model >= 0.1) {
+      char p[32];
+      std::snprintf(p, sizeof p, "%.0f%%", s.model * 100);
+      parts.push_back("the model trained on solved tickets gives it " + std::string(p));
+    }
+    if (s.learned) parts.push_back("also learned from tickets this article resolved");
+    if (s.penalty > 0.05) parts.push_back("lowered by not-helpful votes on similar tickets");
+    if (parts.empty()) parts.push_back("no word of the ticket matches it and no solved ticket names it");
+    for (size_t i = 0; i < parts.size(); ++i) s.reason += (i ? "; " : "") + parts[i];
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Suggestion& a, const Suggestion& b) { return a.score > b.score; });
-  // Confidence: coverage, damped when the next candidate scores almost as well (an article that
-  // stands out from the rest is more likely the answer than one of a flat field). Fitted on the
-  // labelled tickets of tests/data/tickets-dev.jsonl, checked on tickets-holdout.jsonl.
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    const double next = i + 1 < candidates.size() ? candidates[i + 1].score : 0;
-    const double ratio = candidates[i].score > 0 ? std::min(1.0, next / candidates[i].score) : 1;
-    candidates[i].confidence = std::clamp(
-        std::sqrt(candidates[i].coverage) * (1 - separation_weight * ratio * ratio) * candidates[i].evidence,
-        0.0, 1.0);
-    // Never more confident in a candidate than in one ranked above it: what is shown is a prefix of
-    // the ranking.
-    if (i > 0) candidates[i].confidence = std::min(candidates[i].confidence, candidates[i - 1].confidence);
-  }
+
   if (!candidates.empty()) result.best = candidates.front();
-  for (auto& c : candidates) {
+  for (const auto& c : candidates) {
     if (result.suggestions.size() >= request.limit) break;
-    if (c.confidence >= request.threshold) result.suggestions.push_back(std::move(c));
+    if (c.confidence >= request.threshold) result.suggestions.push_back(c);
   }
   result.gap = result.suggestions.empty();
+  if (request.explain) result.candidates = std::move(candidates);
   result.took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;

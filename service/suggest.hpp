@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "cases.hpp"
+#include "confidence.hpp"
 #include "date.hpp"
 #include "events.hpp"
 #include "language.hpp"
@@ -24,8 +26,10 @@ namespace solusi::service {
 /// Longest subject + body accepted, in bytes.
 inline constexpr size_t max_ticket_bytes = 256 * 1024;
 inline constexpr size_t max_suggestions = 20;
-/// Default confidence under which nothing is suggested.
-inline constexpr double default_suggest_threshold = 0.45;
+/// Stems of a ticket a case keeps and compares.
+inline constexpr size_t max_case_words = 400;
+/// Default confidence under which nothing is suggested: the shipped model's threshold.
+inline const double default_suggest_threshold = shipped_threshold();
 
 struct SuggestRequest {
   std::string ticket_id;
@@ -39,6 +43,12 @@ struct SuggestRequest {
   std::optional<Date> today;
   /// Not-helpful votes for an article (from events.db); unset: none.
   std::function<std::vector<NegativeVote>(const std::string& slug)> negative_votes;
+  /// The most similar solved tickets of the ticket's stems (cases.hpp); unset: no cases.
+  std::function<CaseEvidence(const std::vector<std::string>& words)> case_evidence;
+  /// The linear model over solved tickets: probability by article slug, best first; unset: none.
+  std::function<std::vector<std::pair<std::string, double>>(const std::vector<std::string>& words)>
+      model_scores;
+  bool explain = false;  ///< keep each candidate's features (Suggestion::features)
 };
 
 /// A telling word of a ticket, as the suggester's query uses it.
@@ -64,6 +74,9 @@ struct TicketAnalysis {
   std::vector<std::string> codes;
   std::string cleaned_subject;
   std::string cleaned_body;
+  /// Stems of the cleaned ticket in order (subject, tags, body; no stop words, fillers, numbers or
+  /// ids), at most max_case_words: what a case keeps and what finds similar cases.
+  std::vector<std::string> words;
 
   std::vector<TicketTerm> terms() const {
     std::vector<TicketTerm> out;
@@ -79,14 +92,18 @@ struct Suggestion {
   std::string lang;
   std::string audience;
   double confidence = 0;
-  double coverage = 0;               ///< weighted share of the ticket's telling words the article matched
-  double evidence = 1;               ///< 1 from three matched words on, less for fewer
-  std::string snippet;               ///< HTML, matches in <mark>
-  std::vector<std::string> matched;  ///< the ticket's words the article matched, most telling first
-  bool learned = false;              ///< matched through words learned from resolved tickets
-  double penalty = 0;                ///< share taken off by not-helpful votes of similar tickets
-  std::string reason;                ///< one line a person can read
-  double score = 0;
+  double coverage = 0;                   ///< weighted share of the ticket's telling words the article matched
+  double evidence = 1;                   ///< 1 from three matched words on, less for fewer
+  std::string snippet;                   ///< HTML, matches in <mark>
+  std::vector<std::string> matched;      ///< the ticket's words the article matched, most telling first
+  bool learned = false;                  ///< matched through words learned from resolved tickets
+  double penalty = 0;                    ///< share taken off by not-helpful votes of similar tickets
+  std::string reason;                    ///< one line a person can read
+  double score = 0;                      ///< article-match weight (0 when only solved tickets name it)
+  size_t similar_tickets = 0;            ///< similar solved tickets it solved
+  std::vector<std::string> similar_ids;  ///< their ticket ids, closest first (at most 3)
+  double model = 0;                      ///< the linear model's probability
+  Features features{};                   ///< what the confidence was computed from
 };
 
 struct SuggestResult {
@@ -98,7 +115,9 @@ struct SuggestResult {
   std::vector<std::string> codes;  ///< error codes found in the ticket
   std::string cleaned_subject;
   std::string cleaned_body;
-  bool gap = false;  ///< nothing reached the threshold
+  std::vector<std::string> words;      ///< TicketAnalysis::words (what a case of this ticket keeps)
+  std::vector<Suggestion> candidates;  ///< every candidate, best first (with SuggestRequest::explain)
+  bool gap = false;                    ///< nothing reached the threshold
   double threshold = 0;
   double took_ms = 0;
 };

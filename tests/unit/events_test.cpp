@@ -286,8 +286,10 @@ TEST(Events, RemembersTicketsAndRefreshesThem) {
   TempDir dir;
   auto store = EventStore::open(dir / "events.db", false, [] { return std::int64_t{1000}; });
   ASSERT_TRUE(store);
-  ASSERT_TRUE((*store)->remember_ticket({"T-1", "id", terms({"refund", "bca"}), "refund belum masuk", 0}));
-  ASSERT_TRUE((*store)->remember_ticket({"T-1", "id", terms({"refund", "mandiri"}), "refund lagi", 0}));
+  ASSERT_TRUE((*store)->remember_ticket(
+      {"T-1", "id", terms({"refund", "bca"}), "refund belum masuk", 0, "refund bca"}));
+  ASSERT_TRUE((*store)->remember_ticket(
+      {"T-1", "id", terms({"refund", "mandiri"}), "refund lagi", 0, "refund mandiri"}));
   auto t = (*store)->ticket("T-1");
   ASSERT_TRUE(t);
   ASSERT_TRUE(t->has_value());

@@ -738,8 +738,8 @@ TEST(GapInbox, EventsFromEventsDb) {
                                   solusi::testing::ticket_terms({"refund", "zamrud"}))));
   ASSERT_TRUE((*store)->log_suggestion(
       solusi::testing::suggestion("T-2", at("2026-06-07"), {"a"}, false, "confident")));
-  ASSERT_TRUE((*store)->remember_ticket(
-      {"T-3", "id", solusi::testing::ticket_terms({"otp", "telat"}), "OTP telat terus", at("2026-06-08")}));
+  ASSERT_TRUE((*store)->remember_ticket({"T-3", "id", solusi::testing::ticket_terms({"otp", "telat"}),
+                                         "OTP telat terus", at("2026-06-08"), ""}));
   FeedbackEvent vote =
       solusi::testing::feedback("T-3", "akun/otp", FeedbackKind::not_helpful, at("2026-06-08"));
   vote.terms = solusi::testing::ticket_terms({"otp", "telat"});

@@ -269,8 +269,8 @@ void record_old_and_new(EventStore& store) {
       store.log_suggestion(solusi::testing::suggestion("T-old", at("2025-12-01"), {"akun/otp"}, false)));
   ASSERT_TRUE(
       store.log_suggestion(solusi::testing::suggestion("T-new", at("2026-06-01"), {"akun/otp"}, false)));
-  ASSERT_TRUE(store.remember_ticket({"T-old", "id", {}, "lama", at("2025-12-01")}));
-  ASSERT_TRUE(store.remember_ticket({"T-new", "id", {}, "baru", at("2026-06-01")}));
+  ASSERT_TRUE(store.remember_ticket({"T-old", "id", {}, "lama", at("2025-12-01"), ""}));
+  ASSERT_TRUE(store.remember_ticket({"T-new", "id", {}, "baru", at("2026-06-01"), ""}));
   ASSERT_TRUE(store.add_feedback(
       solusi::testing::feedback("T-old", "akun/otp", FeedbackKind::resolved, at("2025-12-01"))));
 }

@@ -1,0 +1,50 @@
+// The confidence of a suggestion: the probability that it is the article that solves the ticket.
+//
+// Each candidate article is described by a few features a person can explain (how much of the
+// ticket's telling words the article covers and how far it stands out from the next article; how
+// many of the most similar solved tickets it solved and how close they are; what the linear model over
+// solved tickets says; whether it is in the ticket's language; how long the ticket is). A logistic
+// model over them, fitted offline on labelled tickets by bench/fit_confidence (parameters in
+// confidence_params.inc), turns them into a probability; suggestions are ranked by it and shown from
+// the threshold up. docs/performance.md has the reliability table on held-out data.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace solusi::service {
+
+enum class Feature : std::size_t {
+  coverage,        ///< sqrt of the weighted share of the ticket's telling words the article covers
+  article_ratio,   ///< its article-match score over the best article's (0: not matched)
+  article_top,     ///< 1 when it is the best article match
+  article_margin,  ///< 1 − next article's score / its score (how far it stands out)
+  matched_words,   ///< min(1, (matched telling words + 1) / 4)
+  vote_share,      ///< its share of the similar solved tickets' weighted votes
+  vote_closest,    ///< similarity of its closest solved ticket (0..1)
+  vote_count,      ///< log(1 + similar solved tickets it solved) / log(1 + neighbours)
+  vote_top,        ///< 1 when it has the biggest vote share
+  model_prob,      ///< the linear model's probability for it (0: no model or not a class)
+  model_margin,    ///< its model probability minus the best other article's
+  language_match,  ///< 1 when the article is in the ticket's language
+  ticket_terms,    ///< log(1 + telling words) / log(21)
+  unknown_share,   ///< share of the ticket's word weight no article knows
+  penalty,         ///< share taken off by not-helpful votes of similar tickets
+  has_cases,       ///< 1 when any solved ticket is known at all
+  count_
+};
+inline constexpr std::size_t feature_count = static_cast<std::size_t>(Feature::count_);
+using Features = std::array<double, feature_count>;
+
+/// The features' names, in order (for explain output and the fitting tool).
+std::string_view feature_name(Feature f);
+
+/// The shipped model's probability for @p features.
+double confidence_of(const Features& features);
+
+/// The shipped suggestion threshold: the confidence from which a suggestion is shown (chosen for the
+/// precision of shown suggestions on the fitting data).
+double shipped_threshold();
+
+}  // namespace solusi::service
