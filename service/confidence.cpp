@@ -1,5 +1,6 @@
 #include "confidence.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace solusi::service {
@@ -53,9 +54,14 @@ std::string_view feature_name(Feature f) {
   return "";
 }
 
-double confidence_of(const Features& features) {
+double candidate_logit(const Features& features) {
   double z = confidence_bias;
   for (std::size_t i = 0; i < feature_count; ++i) z += confidence_weights[i] * features[i];
+  return z;
+}
+
+double calibrated_confidence(double logit, double margin) {
+  const double z = calibration_logit * logit + calibration_margin * std::min(margin, 10.0) + calibration_bias;
   return 1.0 / (1.0 + std::exp(-z));
 }
 

@@ -40,8 +40,11 @@ using Features = std::array<double, feature_count>;
 /// The features' names, in order (for explain output and the fitting tool).
 std::string_view feature_name(Feature f);
 
-/// The shipped model's probability for @p features.
-double confidence_of(const Features& features);
+/// The shipped model's log-odds that a candidate with @p features is right (ranks the candidates).
+double candidate_logit(const Features& features);
+/// The confidence of a candidate: its logit calibrated with its margin to the best other candidate's
+/// logit (positive for the best candidate, negative for the others), as a probability.
+double calibrated_confidence(double logit, double margin);
 
 /// The shipped suggestion threshold: the confidence from which a suggestion is shown (chosen for the
 /// precision of shown suggestions on the fitting data).

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "auth.hpp"
+#include "cases.hpp"
 #include "config.hpp"
 #include "events.hpp"
 #include "index_writer.hpp"
@@ -202,6 +203,22 @@ int run_index(const IndexCommand& o, const std::string& accept_command) {
   const std::string &articles = o.articles, &index = o.index;
   auto report = index_folder(options);
   if (!report) return report_error(report.error());
+  // The case index (solved tickets, cases.hpp) in line with events.db too; a running `solusi serve`
+  // holds it and keeps it in line itself.
+  std::string cases_note;
+  std::optional<service::CaseSyncReport> cases;
+  if (!(*store)->id().empty()) {
+    auto writable = service::EventStore::open(events_path);
+    auto writer = writable
+                      ? service::CaseWriter::open(service::case_index_path(events_path), (*writable)->id())
+                      : Result<std::unique_ptr<service::CaseWriter>>(tl::unexpected(writable.error()));
+    auto synced = writer ? (*writer)->sync(**writable)
+                         : Result<service::CaseSyncReport>(tl::unexpected(writer.error()));
+    if (synced)
+      cases = *synced;
+    else
+      cases_note = synced.error().message;
+  }
   if (json) {
     auto errors = nlohmann::json::array(), warnings = nlohmann::json::array();
     for (const auto& d : report->errors) errors.push_back(to_json(d));
@@ -217,6 +234,11 @@ int run_index(const IndexCommand& o, const std::string& accept_command) {
                                 {"synonym_groups", report->synonym_groups},
                                 {"learned_updated", report->learned_updated},
                                 {"documents", report->documents},
+                                {"cases", cases ? nlohmann::json{{"total", cases->total},
+                                                                 {"added", cases->added},
+                                                                 {"removed", cases->removed},
+                                                                 {"rebuilt", cases->rebuilt}}
+                                                : nlohmann::json()},
                                 {"seconds", report->seconds}}
                      .dump(2)
               << "\n";
@@ -231,6 +253,12 @@ int run_index(const IndexCommand& o, const std::string& accept_command) {
             << (report->synonyms_changed ? " (applied)" : " (unchanged)") << "\n";
   if (report->learned_updated)
     std::cout << "  learned ticket words refreshed on " << report->learned_updated << " articles\n";
+  if (cases)
+    std::cout << "  solved tickets in the case index: " << cases->total << " (+" << cases->added << ", -"
+              << cases->removed << (cases->rebuilt ? ", rebuilt: " + cases->why_rebuilt : std::string())
+              << ")\n";
+  else if (!cases_note.empty())
+    std::cout << "  case index not brought in line: " << cases_note << "\n";
   for (const auto& d : report->errors) std::cout << "  " << d.describe() << "\n";
   if (show_warnings)
     for (const auto& d : report->warnings) std::cout << "  " << d.describe() << "\n";
@@ -295,6 +323,10 @@ int run_suggest(service::SuggestRequest request, const std::string& index, const
   auto store = service::EventStore::open(events_path_for(events, index), /*read_only=*/true);
   if (!store) return report_error(store.error());
   request.negative_votes = [&](const std::string& slug) { return (*store)->negative_votes(slug); };
+  // The solved tickets' votes (the linear model is trained by `solusi serve` only).
+  auto cases = service::CaseReader::open(service::case_index_path(events_path_for(events, index)));
+  const std::int64_t now = (*store)->now();
+  request.case_evidence = [&](const std::vector<std::string>& words) { return cases.evidence(words, now); };
   auto searcher = service::Searcher::open(index);
   if (!searcher) return report_error(searcher.error());
   auto result = searcher->suggest(request);

@@ -14,6 +14,7 @@
 
 #include "api.hpp"
 #include "articles.hpp"
+#include "case_model.hpp"
 #include "cases.hpp"
 #include "connections.hpp"
 #include "editing.hpp"
@@ -136,6 +137,15 @@ struct Server::Impl {
   std::thread case_learner;
   bool cases_dirty = false;  ///< guarded by mu
   std::filesystem::path cases_path;
+  std::atomic<std::int64_t> cases_synced_seq{0};
+  std::atomic<std::size_t> cases_indexed{0};
+  /// The linear model over the cases (case_model.hpp), retrained by model_trainer when cases changed.
+  std::thread model_trainer;
+  std::mutex model_mu;
+  std::shared_ptr<const CaseModel> case_model;  ///< guarded by model_mu; null: none yet
+  /// Cases are retrained on once they have been quiet this long, or at the latest this often.
+  static constexpr auto model_quiet = std::chrono::seconds(2);
+  static constexpr auto model_max_wait = std::chrono::seconds(60);
   /// The reports' facts of every article, computed once per index epoch (guarded by facts_mu).
   std::mutex facts_mu;
   std::shared_ptr<const std::vector<ArticleFacts>> facts;
@@ -255,9 +265,59 @@ struct Server::Impl {
       cases_dirty = false;
       lk.unlock();
       report_exceptions("case learner", [&] {
-        if (auto r = case_writer->sync(*events); !r)
+        if (auto r = case_writer->sync(*events); !r) {
           std::cerr << "solusi: case index: " << r.error().describe() << "\n";
+        } else {
+          cases_synced_seq.store(r->seq, std::memory_order_release);
+          cases_indexed.store(r->total, std::memory_order_release);
+        }
       });
+      lk.lock();
+    }
+  }
+
+  std::shared_ptr<const CaseModel> current_model() {
+    std::lock_guard lk(model_mu);
+    return case_model;
+  }
+
+  /// Retrains the linear model when the cases changed: once they have been quiet for model_quiet, or
+  /// after model_max_wait while they keep changing.
+  void train_models() {
+    std::int64_t trained_at = 0, seen = 0;
+    Clock::time_point changed_at = Clock::now(), pending_since = changed_at;
+    bool pending = false;
+    std::unique_lock lk(mu);
+    while (!stopping) {
+      wake.wait_for(lk, std::chrono::milliseconds(500));
+      if (stopping) break;
+      const std::int64_t seq = cases_synced_seq.load(std::memory_order_acquire);
+      const auto now = Clock::now();
+      if (seq == trained_at) {
+        pending = false;
+        continue;
+      }
+      if (seq != seen) {
+        seen = seq;
+        changed_at = now;
+        if (!pending) pending_since = now;
+        pending = true;
+      }
+      if (now - changed_at < model_quiet && now - pending_since < model_max_wait) continue;
+      lk.unlock();
+      report_exceptions("model trainer", [&] {
+        auto cases = events->active_cases(max_model_training_cases);
+        if (!cases) throw std::runtime_error(cases.error().describe());
+        auto model = CaseModel::train(*cases, seq);
+        std::lock_guard m(model_mu);
+        if (model) {
+          case_model = std::move(*model);
+        } else {
+          case_model.reset();  // too few cases left (withdrawn): no model rather than a stale one
+        }
+      });
+      trained_at = seq;  // a failure waits for the next change rather than retrying in a loop
+      pending = false;
       lk.lock();
     }
   }
@@ -787,7 +847,8 @@ struct Server::Impl {
   }
 
   Result<ApiResponse> suggest(const ApiRequest& r) {
-    auto j = json_object_body(r, {"ticket_id", "subject", "body", "tags", "lang", "limit", "audience"});
+    auto j =
+        json_object_body(r, {"ticket_id", "subject", "body", "tags", "lang", "limit", "audience", "explain"});
     if (!j) return tl::unexpected(j.error());
     SuggestRequest s;
     s.threshold = config.suggest_threshold;
@@ -815,11 +876,17 @@ struct Server::Impl {
       s.public_only = **v == "public";
     }
     if (r.principal.role == Role::public_) s.public_only = true;
+    if (auto e = j->find("explain"); e != j->end() && !e->is_null()) {
+      if (!e->is_boolean()) return fail(ErrorCode::invalid_argument, "field 'explain' must be true or false");
+      s.explain = e->get<bool>();
+    }
     s.negative_votes = [this](const std::string& slug) { return events->negative_votes(slug); };
     const std::int64_t today = events->now();
     s.case_evidence = [this, today](const std::vector<std::string>& words) {
       return case_reader().evidence(words, today);
     };
+    if (auto model = current_model())
+      s.model_scores = [model](const std::vector<std::string>& words) { return model->predict(words); };
 
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
@@ -1153,6 +1220,22 @@ struct Server::Impl {
                                       {"overloaded", c.overloaded}})
       gauges +=
           std::string("solusi_connections_total{outcome=\"") + name + "\"} " + std::to_string(value) + "\n";
+    gauge("solusi_cases", "Solved tickets in the case index.",
+          static_cast<double>(cases_indexed.load(std::memory_order_acquire)));
+    gauge("solusi_cases_seq", "The last case write the case index is in line with.",
+          static_cast<double>(cases_synced_seq.load(std::memory_order_acquire)));
+    if (auto model = current_model()) {
+      const auto& st = model->stats();
+      gauge("solusi_case_model_seq", "The case write the linear model was trained at.",
+            static_cast<double>(st.case_seq));
+      gauge("solusi_case_model_cases", "Cases the linear model was trained on.",
+            static_cast<double>(st.cases));
+      gauge("solusi_case_model_classes", "Articles the linear model can name.",
+            static_cast<double>(st.classes));
+      gauge("solusi_case_model_features", "Features per article in the linear model.",
+            static_cast<double>(st.features));
+      gauge("solusi_case_model_train_seconds", "How long the last training took.", st.train_ms / 1000);
+    }
     gauges +=
         "# HELP solusi_background_errors_total Errors caught in background threads (reported on "
         "stderr; the thread goes on).\n# TYPE solusi_background_errors_total counter\n"
@@ -1606,12 +1689,15 @@ Result<int> Server::start() {
     if (synced->rebuilt)
       std::cerr << "solusi: case index rebuilt from events.db (" << synced->why_rebuilt
                 << "): " << synced->total << " cases\n";
+    s.cases_synced_seq.store(synced->seq);
+    s.cases_indexed.store(synced->total);
     s.case_writer = std::move(*writer);
   }
   s.started = true;
   s.watcher = std::thread([&s] { s.watch_index(); });
   s.warmer = std::thread([&s] { s.warm_reports(); });
   s.case_learner = std::thread([&s] { s.learn_cases(); });
+  s.model_trainer = std::thread([&s] { s.train_models(); });
   s.usage->start();
   return *port;
 }
@@ -1628,6 +1714,7 @@ void Server::stop() {
   if (s.watcher.joinable()) s.watcher.join();
   if (s.warmer.joinable()) s.warmer.join();
   if (s.case_learner.joinable()) s.case_learner.join();
+  if (s.model_trainer.joinable()) s.model_trainer.join();
   if (s.publisher) s.publisher->stop();
   if (s.usage) s.usage->stop();  // writes what the last requests logged
 }

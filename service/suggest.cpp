@@ -199,7 +199,8 @@ TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
       if (++n > max_words || result.words.size() >= max_case_words) break;
       if (all_digits(original) || (has_digit(original) && original.size() >= 6)) continue;
       for (const auto& word : text::words(normalize_chat(original))) {
-        if (word.size() < 2 || stopper_for(lang)(word) || ticket_filler(word)) continue;
+        if (word.empty())
+          continue;  // function words kept: "how old are you" and "who are you" differ in them
         if (result.words.size() < max_case_words)
           result.words.push_back(stemmers_[static_cast<int>(lang)](word));
       }
@@ -582,11 +583,17 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
     set(Feature::unknown_share, total_importance > 0 ? unknown_importance / total_importance : 1);
     set(Feature::penalty, c.penalty);
     set(Feature::has_cases, cases.total_cases > 0 ? 1 : 0);
-    c.confidence = std::clamp(confidence_of(f), 0.0, 1.0);
+    c.logit = candidate_logit(f);
   }
   std::stable_sort(candidates.begin(), candidates.end(), [](const Suggestion& a, const Suggestion& b) {
-    return a.confidence != b.confidence ? a.confidence > b.confidence : a.score > b.score;
+    return a.logit != b.logit ? a.logit > b.logit : a.score > b.score;
   });
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const double best_other =
+        i == 0 ? (candidates.size() > 1 ? candidates[1].logit : -1e9) : candidates[0].logit;
+    candidates[i].confidence =
+        std::clamp(calibrated_confidence(candidates[i].logit, candidates[i].logit - best_other), 0.0, 1.0);
+  }
 
   // 8. The reasons, in words.
   for (auto& s : candidates) {

@@ -104,6 +104,7 @@ struct Suggestion {
   std::vector<std::string> similar_ids;  ///< their ticket ids, closest first (at most 3)
   double model = 0;                      ///< the linear model's probability
   Features features{};                   ///< what the confidence was computed from
+  double logit = 0;                      ///< the candidate model's log-odds (confidence.hpp)
 };
 
 struct SuggestResult {

@@ -989,6 +989,49 @@ TEST_F(SuggestLearning, ResolvedTicketTeachesTheArticleItsWords) {
   EXPECT_THAT(search_slugs(*client_, customer_words), Not(Contains(learned_slug)));
 }
 
+/// The suggestion for @p slug that names at least one similar solved ticket, polled until @p deadline.
+bool wait_until_a_case_votes(httplib::Client& c, const Ticket& ticket, const std::string& slug, json& last,
+                             std::chrono::milliseconds deadline) {
+  return testing::eventually(
+      [&] {
+        json body = ticket_json(ticket);
+        body["explain"] = true;
+        const Reply r = post_json(c, "/v1/suggest", body);
+        if (r.status != 200 || !r.json.is_object() || !r.json.contains("candidates")) return false;
+        last = r.json;
+        for (const auto& cand : last["candidates"])
+          if (cand["slug"] == slug && cand["similar_tickets"]["count"].get<int>() > 0) return true;
+        return false;
+      },
+      deadline);
+}
+
+TEST_F(SuggestLearning, AResolvedTicketIsACaseThatVotesForItsArticleInTheNextSuggestion) {
+  json resolve = ticket_json(resolved_ticket, "CASE-1");
+  resolve["slug"] = learned_slug;
+  resolve["kind"] = "resolved";
+  ASSERT_EQ(feedback(resolve).status, 201);
+  json last;
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(wait_until_a_case_votes(*client_, similar_ticket, learned_slug, last, learning_deadline))
+      << last.dump(2);
+  RecordProperty("case_votes_after_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                           std::chrono::steady_clock::now() - t0)
+                                                           .count()));
+  for (const auto& cand : last["candidates"]) {
+    if (cand["slug"] != learned_slug) continue;
+    EXPECT_THAT(strings(cand["similar_tickets"]["ticket_ids"]), Contains("CASE-1"));
+    EXPECT_THAT(cand["reason"].get<std::string>(), HasSubstr("CASE-1"));
+    EXPECT_GT(cand["features"]["vote_share"].get<double>(), 0.5);
+  }
+  // The case keeps lowercase stems of the cleaned ticket.
+  const fs::path events = dir_ / "kb" / "events.db";
+  EXPECT_EQ(query_int(events,
+                      "SELECT count(*) FROM cases WHERE ticket_id = 'CASE-1' AND state = 'active' AND "
+                      "' ' || words || ' ' LIKE '% hadiah %' AND words NOT GLOB '*[A-Z]*'"),
+            1);
+}
+
 TEST_F(SuggestLearning, NotResolvedFeedbackTeachesNothing) {
   for (const std::string kind : {"helpful", "shown", "not_helpful"}) {
     json f = ticket_json(resolved_ticket, "LRN-" + kind);
@@ -1112,6 +1155,37 @@ TEST_F(SuggestServe, LearnedWordsComeBackFromEventsDbAfterAFullRebuildAndARestar
   EXPECT_EQ(r.json["suggestions"][0]["slug"], learned_slug) << r.json.dump(2);
   EXPECT_EQ(r.json["suggestions"][0]["learned"], true);
   stop(*child);
+}
+
+TEST_F(SuggestServe, CasesSurviveAKillAndALostCaseIndexIsRebuiltFromEventsDb) {
+  {
+    int port = 0;
+    auto child = serve(port);
+    ASSERT_GT(port, 0);
+    auto client = testing::make_client(port);
+    json resolve = ticket_json(resolved_ticket, "KILL-1");
+    resolve["slug"] = learned_slug;
+    resolve["kind"] = "resolved";
+    ASSERT_EQ(post_json(*client, "/v1/feedback", resolve).status, 201);
+    child->signal(SIGKILL);  // acknowledged is written: events.db is the source of truth
+    ASSERT_TRUE(child->wait(10s));
+  }
+  for (const bool lose_the_case_index : {false, true}) {
+    SCOPED_TRACE(lose_the_case_index ? "case index deleted" : "after kill -9");
+    if (lose_the_case_index) {
+      const fs::path cases = dir_ / "data" / "solusi-events.cases";
+      ASSERT_TRUE(fs::exists(cases));
+      fs::remove_all(cases);
+    }
+    int port = 0;
+    auto child = serve(port);
+    ASSERT_GT(port, 0);
+    auto client = testing::make_client(port);
+    json last;
+    EXPECT_TRUE(wait_until_a_case_votes(*client, similar_ticket, learned_slug, last, learning_deadline))
+        << last.dump(2) << child->err();
+    stop(*child);
+  }
 }
 
 TEST_F(SuggestServe, EventsDbDefaultsToTheIndexFoldersParent) {
