@@ -19,6 +19,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "chat_words.hpp"
 #include "document.hpp"
 #include "schema.hpp"
 #include "synonyms.hpp"
@@ -711,8 +712,29 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
       report.synonyms_changed = true;
     }
 
+    // Chat words: the table is stored whole in the metadata; no file, no table (the built-in one).
+    const fs::path chat_words_path = options.articles_dir / chat_words_file_name;
+    std::string chat_words_stored;
+    if (fs::exists(chat_words_path, ec)) {
+      // Read one byte past the limit, so that the parser reports the line that crosses it.
+      std::ifstream in(chat_words_path, std::ios::binary);
+      if (!in) return fail(ErrorCode::io_error, "cannot read " + chat_words_path.string());
+      std::string content(max_chat_words_file_bytes + 1, '\0');
+      in.read(content.data(), static_cast<std::streamsize>(content.size()));
+      content.resize(static_cast<size_t>(in.gcount()));
+      ChatWordsFile chat_words = parse_chat_words(content);
+      report.chat_words = chat_words.words.size();
+      for (auto& p : chat_words.problems)
+        (p.severity == Diagnostic::Severity::error ? report.errors : report.warnings).push_back(std::move(p));
+      chat_words_stored = chat_words.words.serialise();
+    }
+    if (db.get_metadata(schema::meta::chat_words) != chat_words_stored) {
+      db.set_metadata(schema::meta::chat_words, chat_words_stored);  // "" removes the key
+      report.chat_words_changed = true;
+    }
+
     const bool changed = full || report.added || report.updated || report.removed ||
-                         report.synonyms_changed || report.learned_updated;
+                         report.synonyms_changed || report.chat_words_changed || report.learned_updated;
     if (changed) {
       db.set_metadata(schema::meta::schema_version, std::to_string(schema::version));
       db.set_metadata(schema::meta::languages, "id en");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chat_words.hpp"
 #include "text.hpp"
 
 namespace solusi {
@@ -56,69 +57,7 @@ const Xapian::Stopper& stopper_for(Lang lang) {
 }
 
 std::string_view indonesian_chat_word(std::string_view word) {
-  // Abbreviations and colloquial spellings common in Indonesian chat and tickets. Function words map
-  // to their standard form too, so stop words and language detection see them.
-  static constexpr std::pair<std::string_view, std::string_view> table[] = {
-      {"aja", "saja"},
-      {"bgt", "banget"},
-      {"blm", "belum"},
-      {"blom", "belum"},
-      {"bln", "bulan"},
-      {"brp", "berapa"},
-      {"bs", "bisa"},
-      {"bsa", "bisa"},
-      {"dah", "sudah"},
-      {"dgn", "dengan"},
-      {"dmn", "dimana"},
-      {"dr", "dari"},
-      {"engga", "tidak"},
-      {"enggak", "tidak"},
-      {"ga", "tidak"},
-      {"gaada", "tidak ada"},
-      {"gabisa", "tidak bisa"},
-      {"gak", "tidak"},
-      {"gakbisa", "tidak bisa"},
-      {"gk", "tidak"},
-      {"gmn", "gimana"},
-      {"gue", "saya"},
-      {"gw", "saya"},
-      {"hrs", "harus"},
-      {"jd", "jadi"},
-      {"kagak", "tidak"},
-      {"kalo", "kalau"},
-      {"knp", "kenapa"},
-      {"kpn", "kapan"},
-      {"krn", "karena"},
-      {"lg", "lagi"},
-      {"msh", "masih"},
-      {"ngga", "tidak"},
-      {"nggak", "tidak"},
-      {"org", "orang"},
-      {"pake", "pakai"},
-      {"pakek", "pakai"},
-      {"sdh", "sudah"},
-      {"sm", "sama"},
-      {"sy", "saya"},
-      {"tdk", "tidak"},
-      {"tgl", "tanggal"},
-      {"thn", "tahun"},
-      {"tp", "tapi"},
-      {"tpi", "tapi"},
-      {"trs", "terus"},
-      {"udah", "sudah"},
-      {"udh", "sudah"},
-      {"utk", "untuk"},
-      {"yg", "yang"},
-      {"nyampe", "sampai"},
-      {"nyampai", "sampai"},
-      {"dateng", "datang"},
-      {"nunggu", "menunggu"},
-      {"cepet", "cepat"},
-      {"bener", "benar"},
-  };
-  for (const auto& [from, to] : table)
-    if (from == word) return to;
-  return {};
+  return builtin_chat_words().lookup(word);
 }
 
 std::vector<std::string> indonesian_root_variants(const std::string& word, const Xapian::Stem& stemmer) {

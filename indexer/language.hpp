@@ -30,7 +30,8 @@ Xapian::Stem stemmer_for(Lang lang);
 const Xapian::Stopper& stopper_for(Lang lang);
 
 /// The standard spelling of an Indonesian chat abbreviation or colloquial form ("blm" → "belum",
-/// "gabisa" → "tidak bisa", "pake" → "pakai"); empty when @p word (lowercase) is not one.
+/// "gabisa" → "tidak bisa", "pake" → "pakai") in the built-in table (chat_words.hpp); empty when
+/// @p word (lowercase) is not one. Readers of an index use the table stored in it instead.
 std::string_view indonesian_chat_word(std::string_view word);
 
 /// Other stems an Indonesian word may share a root with, which the Snowball stemmer keeps apart

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "chat_words.hpp"
 #include "index_writer.hpp"
 #include "synonyms.hpp"
 #include "text.hpp"
@@ -90,6 +91,14 @@ Result<CheckReport> check_folder(const fs::path& dir, const ParseOptions& option
     std::ostringstream ss;
     ss << in.rdbuf();
     for (auto& p : parse_synonyms(ss.str()).problems) report.findings.push_back(std::move(p));
+  }
+  const fs::path chat_words = dir / chat_words_file_name;
+  if (std::error_code ec; fs::exists(chat_words, ec)) {
+    std::ifstream in(chat_words, std::ios::binary);
+    std::string content(max_chat_words_file_bytes + 1, '\0');
+    in.read(content.data(), static_cast<std::streamsize>(content.size()));
+    content.resize(static_cast<size_t>(in.gcount()));
+    for (auto& p : parse_chat_words(content).problems) report.findings.push_back(std::move(p));
   }
 
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const auto& x, const auto& y) {

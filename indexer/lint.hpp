@@ -18,7 +18,7 @@ struct CheckReport {
 
 /// Lints every article of the folder: front matter errors, missing owner or review date, broken
 /// internal links and missing local files, links to archived articles, duplicate titles, and problems
-/// in synonyms.txt. Fails only when the folder cannot be read.
+/// in synonyms.txt and chat-words.txt. Fails only when the folder cannot be read.
 Result<CheckReport> check_folder(const std::filesystem::path& articles_dir, const ParseOptions& options = {});
 
 }  // namespace solusi

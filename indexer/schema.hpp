@@ -20,6 +20,9 @@ inline constexpr int version = 1;
 namespace meta {
 inline constexpr const char* schema_version = "solusi.schema_version";
 inline constexpr const char* synonyms_hash = "solusi.synonyms_hash";
+/// The chat word table from articles/chat-words.txt (ChatWords::serialise); absent when the folder has
+/// no such file (readers then use the built-in table).
+inline constexpr const char* chat_words = "solusi.chat_words";
 inline constexpr const char* languages = "solusi.languages";
 inline constexpr const char* last_commit = "solusi.last_commit";  ///< Unix seconds of the last commit
 inline constexpr const char* articles_dir = "solusi.articles_dir";

@@ -450,7 +450,8 @@ struct Publisher::Impl {
                 const auto w = watches.find(ev->wd);
                 if (w != watches.end()) add_watches(w->second / name, 1);
               }
-              if ((ev->mask & IN_ISDIR) || name.ends_with(".md") || name == "synonyms.txt") {
+              if ((ev->mask & IN_ISDIR) || name.ends_with(".md") || name == "synonyms.txt" ||
+                  name == "chat-words.txt") {
                 last_event = std::chrono::steady_clock::now();
                 if (!dirty) first_event = last_event;
                 dirty = true;

@@ -8,6 +8,7 @@
 
 #include "highlight.hpp"
 #include "index_writer.hpp"
+#include "learned.hpp"
 #include "schema.hpp"
 #include "synonyms.hpp"
 #include "text.hpp"
@@ -246,6 +247,8 @@ Result<void> Searcher::answers() {
 }
 
 void Searcher::load_caches() {
+  const std::string chat_words = db_.get_metadata(schema::meta::chat_words);
+  chat_words_ = chat_words.empty() ? builtin_chat_words() : ChatWords::deserialise(chat_words);
   synonym_words_.clear();
   for (auto it = db_.synonym_keys_begin(); it != db_.synonym_keys_end(); ++it)
     for (auto& w : text::words(*it)) synonym_words_.insert(std::move(w));
@@ -278,37 +281,153 @@ std::optional<Lang> Searcher::guess_language(const std::string& q) const {
   return std::nullopt;
 }
 
-std::string Searcher::normalize_chat(const std::string& q) const {
-  std::string out;
+std::string Searcher::normalize_chat(const std::string& q, WordRepairBudget& budget, bool keep_last) const {
+  // Whitespace tokens; a "plain" one is a single word as written (no quotes, operators or fields).
+  std::vector<std::string> tokens;
   size_t start = 0;
   while (start < q.size()) {
     size_t end = q.find_first_of(" \t\n", start);
     if (end == std::string::npos) end = q.size();
-    std::string token = q.substr(start, end - start);
+    if (end > start) tokens.push_back(q.substr(start, end - start));
     start = end + 1;
-    const auto words = text::words(token);
-    if (words.size() == 1 && words.front().size() == token.size()) {
-      std::string w = words.front();
-      // "nyampe2", "berkali2": Indonesian reduplication written with a 2, unless the index knows the word.
-      if (w.size() >= 4 && w.back() == '2' && !db_.term_exists(w) &&
-          std::all_of(w.begin(), w.end() - 1, [](char c) { return c >= 'a' && c <= 'z'; }))
-        token = w = w.substr(0, w.size() - 1);
-      if (auto standard = indonesian_chat_word(w); !standard.empty()) {
-        token = standard;
-      } else if (w.size() > 5 && !db_.term_exists(w)) {
-        // Jakarta "-in" for "-kan" ("batalin"), and "ng-" for "meng-" ("ngirim", "ngamuk").
-        const std::string kan = w.ends_with("in") ? w.substr(0, w.size() - 2) + "kan" : std::string();
-        const std::string meng = w.starts_with("ng") ? "me" + w : std::string();
-        if (!kan.empty() && db_.term_exists(kan))
-          token = kan;
-        else if (!meng.empty() && db_.term_exists(meng))
-          token = meng;
+  }
+  auto plain_word = [](const std::string& token) -> std::optional<std::string> {
+    auto words = text::words(token);
+    if (words.size() == 1 && words.front().size() == token.size()) return std::move(words.front());
+    return std::nullopt;
+  };
+  // A last word being typed is left whole while it is the start of some word in the index.
+  if (keep_last && !tokens.empty()) {
+    const auto w = plain_word(tokens.back());
+    keep_last = w && db_.allterms_begin(*w) != db_.allterms_end(*w);
+  }
+  std::string out;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    std::string token = tokens[i];
+    const bool last = i + 1 == tokens.size();
+    if (auto w = plain_word(token)) {
+      std::optional<std::string> joined;
+      if (i + 2 < tokens.size() || (i + 2 == tokens.size() && !keep_last))
+        if (auto next = plain_word(tokens[i + 1])) joined = join_words(*w, *next, budget);
+      if (joined) {
+        token = *joined;
+        ++i;
+      } else if (std::string n = normalize_word(*w, budget, !(last && keep_last)); n != *w) {
+        token = std::move(n);
       }
     }
     if (!out.empty()) out += ' ';
     out += token;
   }
   return out;
+}
+
+std::string Searcher::normalize_word(std::string w, WordRepairBudget& budget, bool may_split) const {
+  // "nyampe2", "berkali2": Indonesian reduplication written with a 2, unless the index knows the word.
+  if (w.size() >= 4 && w.back() == '2' && !db_.term_exists(w) &&
+      std::all_of(w.begin(), w.end() - 1, [](char c) { return c >= 'a' && c <= 'z'; }))
+    w.pop_back();
+  if (auto standard = chat_words_.lookup(w); !standard.empty()) return std::string(standard);
+  if (w.size() > 5 && !db_.term_exists(w)) {
+    // Jakarta "-in" for "-kan" ("batalin"), and "ng-" for "meng-" ("ngirim", "ngamuk").
+    const std::string kan = w.ends_with("in") ? w.substr(0, w.size() - 2) + "kan" : std::string();
+    const std::string meng = w.starts_with("ng") ? "me" + w : std::string();
+    if (!kan.empty() && db_.term_exists(kan)) return kan;
+    if (!meng.empty() && db_.term_exists(meng)) return meng;
+  }
+  // A glued word ("tdkbisa", "lupapassword"): plain ASCII letters no article, synonym or learned
+  // word uses, cut where both pieces are words the articles (or the chat table) use.
+  const bool letters = std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (!may_split || !letters || budget.splits == 0 || w.size() < 2 * min_split_piece_bytes - 1 ||
+      w.size() > max_glued_word_bytes || stopper_for(Lang::id)(w) || stopper_for(Lang::en)(w) ||
+      synonym_words_.count(w) > 0 || word_frequency(w) > 0 ||
+      db_.term_exists(learned_term(stemmers_[static_cast<int>(Lang::id)](w))))
+    return w;
+  --budget.splits;
+  const Xapian::doccount common = db_.get_doccount() + 1;  // a chat or function word: always a word
+  auto piece_score = [&](const std::string& piece) -> Xapian::doccount {
+    if (!chat_words_.lookup(piece).empty()) return common;
+    if (piece.size() < min_split_piece_bytes) return 0;
+    if (stopper_for(Lang::id)(piece) || stopper_for(Lang::en)(piece)) return common;
+    return word_frequency(piece);
+  };
+  Xapian::doccount best = 0;
+  size_t cut = 0;
+  for (size_t i = 2; i + 2 <= w.size(); ++i) {
+    const Xapian::doccount left = piece_score(w.substr(0, i));
+    if (left == 0) continue;
+    const Xapian::doccount score = std::min(left, piece_score(w.substr(i)));
+    if (score > best) {
+      best = score;
+      cut = i;
+    }
+  }
+  if (cut == 0) return w;
+  auto standard = [&](const std::string& piece) {
+    const auto s = chat_words_.lookup(piece);
+    return s.empty() ? piece : std::string(s);
+  };
+  return standard(w.substr(0, cut)) + " " + standard(w.substr(cut));
+}
+
+std::optional<std::string> Searcher::join_words(const std::string& a, const std::string& b,
+                                                WordRepairBudget& budget) const {
+  auto letters = [](const std::string& w) {
+    return std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  };
+  // Cheap checks first: function and chat words ("ga bisa") are never half of a word.
+  if (budget.joins == 0 || a.size() < 2 || b.size() < 2 || a.size() + b.size() > max_glued_word_bytes ||
+      !letters(a) || !letters(b))
+    return std::nullopt;
+  for (const auto* w : {&a, &b})
+    if (stopper_for(Lang::id)(*w) || stopper_for(Lang::en)(*w) || !chat_words_.lookup(*w).empty())
+      return std::nullopt;
+  --budget.joins;
+  std::string joined = a + b;
+  const Xapian::doccount df = word_frequency(joined);
+  if (df == 0 || word_frequency(a) * join_dominance > df || word_frequency(b) * join_dominance > df)
+    return std::nullopt;
+  return joined;
+}
+
+Xapian::doccount Searcher::word_frequency(const std::string& word) const {
+  Xapian::doccount df = db_.get_termfreq(word);
+  for (Lang lang : all_langs)
+    df = std::max(
+        df, db_.get_termfreq(schema::term(schema::prefix::stemmed, stemmers_[static_cast<int>(lang)](word))));
+  return df;
+}
+
+Searcher::IndexedStem Searcher::indexed_stem(const std::string& word, Lang lang) const {
+  IndexedStem out;
+  out.stem = stemmers_[static_cast<int>(lang)](word);
+  out.df = db_.get_termfreq(schema::term(schema::prefix::stemmed, out.stem));
+  if (out.df == 0) out.df = db_.get_termfreq(word);
+  if (out.df > 0) return out;
+  const Lang other = lang == Lang::id ? Lang::en : Lang::id;
+  if (stopper_for(other)(word)) return out;
+  std::string other_stem = stemmers_[static_cast<int>(other)](word);
+  if (const Xapian::doccount df = db_.get_termfreq(schema::term(schema::prefix::stemmed, other_stem));
+      df > 0) {
+    out.stem = std::move(other_stem);
+    out.df = df;
+    out.other_language = true;
+  }
+  return out;
+}
+
+Xapian::Query Searcher::code_switch_query(const std::string& q, Lang lang,
+                                          std::vector<std::string>* stems) const {
+  std::vector<Xapian::Query> terms;
+  for (const auto& word : text::words(q)) {
+    if (word.size() < 3 || stopper_for(lang)(word)) continue;
+    const IndexedStem s = indexed_stem(word, lang);
+    if (!s.other_language) continue;
+    terms.emplace_back(schema::term(schema::prefix::stemmed, s.stem));
+    if (stems) stems->push_back(s.stem);
+  }
+  if (terms.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
 bool Searcher::visible_somewhere(const std::string& term, const SearchRequest& request) const {
@@ -457,9 +576,10 @@ Result<SearchResult> Searcher::search(const SearchRequest& request) {
 
 Result<SearchResult> Searcher::run(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string q = normalize_chat(std::string(text::trim(request.q)));
   const bool partial = request.partial_last_word && !request.q.empty() && request.q.back() != ' ' &&
                        request.q.back() != '\t' && request.q.back() != '"';
+  WordRepairBudget budget;
+  const std::string q = normalize_chat(std::string(text::trim(request.q)), budget, partial);
 
   unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
                    Xapian::QueryParser::FLAG_BOOLEAN;
@@ -494,6 +614,8 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
       if (lang == Lang::id)
         if (auto variants = indonesian_variant_query(terms.positive, &expanded); !variants.empty())
           expansions.push_back(variants);
+      if (auto switched = code_switch_query(terms.positive, lang, &expanded); !switched.empty())
+        expansions.push_back(switched);
     }
     if (!expansions.empty()) {
       Xapian::Query e(Xapian::Query::OP_OR, expansions.begin(), expansions.end());

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "chat_words.hpp"
 #include "date.hpp"
 #include "document.hpp"
 #include "error.hpp"
@@ -28,6 +29,17 @@ inline constexpr size_t max_limit = 50;
 inline constexpr size_t max_window = 1000;
 /// Times an answer is tried when the index moved on under its reader (DatabaseModifiedError).
 inline constexpr int max_reader_attempts = 5;
+/// Glued words ("tdkbisa", "lupapassword") a query or ticket may have split: each costs a lookup of
+/// every split point's two pieces.
+inline constexpr size_t max_glued_words = 8;
+/// Longest word tried for a split, and longest join of two words, in bytes.
+inline constexpr size_t max_glued_word_bytes = 24;
+/// Shortest piece of a split that is not a chat word ("ga" + "bisa"), in bytes.
+inline constexpr size_t min_split_piece_bytes = 3;
+/// Pairs of adjacent words a query or ticket may check for a join ("pass word" → "password").
+inline constexpr size_t max_join_checks = 64;
+/// How many times more articles must use the joined word than either piece for a join.
+inline constexpr Xapian::doccount join_dominance = 2;
 
 struct SearchRequest {
   std::string q;
@@ -123,9 +135,39 @@ class Searcher {
   /// Indonesian stems that share a root with the query's words but not a stem (see
   /// indonesian_root_variants), those that occur in the index.
   Xapian::Query indonesian_variant_query(const std::string& q, std::vector<std::string>* stems = nullptr);
-  /// Rewrites Indonesian chat spellings to the words the articles use (see indonesian_chat_word;
-  /// "batalin" → "batalkan" and "ngamuk" → "mengamuk" when the index knows only the standard form).
-  std::string normalize_chat(const std::string& q) const;
+  /// Lookups left for repairing glued and split words in one query or ticket.
+  struct WordRepairBudget {
+    size_t splits = max_glued_words;
+    size_t joins = max_join_checks;
+  };
+  /// Rewrites Indonesian chat spellings to the words the articles use (the index's chat word table,
+  /// chat_words.hpp; "batalin" → "batalkan" and "ngamuk" → "mengamuk" when the index knows only the
+  /// standard form), splits glued words and joins split ones (see normalize_word, join_words). With
+  /// @p keep_last the last token (a word being typed) is neither split nor joined while some word in
+  /// the index starts with it.
+  std::string normalize_chat(const std::string& q, WordRepairBudget& budget, bool keep_last = false) const;
+  /// One lowercase word: "2" reduplication, the chat word table, Jakarta "-in"/"ng-", then a split of
+  /// a word no article uses into two that articles (or the chat table) use: "lupapassword" → "lupa
+  /// password". Returns the word(s) to use, space-separated.
+  std::string normalize_word(std::string w, WordRepairBudget& budget, bool may_split = true) const;
+  /// The word two adjacent words stand for when the articles use their concatenation much more than
+  /// either ("pass word" → "password", "karang kancana" → "karangkancana").
+  std::optional<std::string> join_words(const std::string& a, const std::string& b,
+                                        WordRepairBudget& budget) const;
+  /// Articles that use @p word: as written, or its stem in either language.
+  Xapian::doccount word_frequency(const std::string& word) const;
+  /// How @p word is looked up among @p lang's articles: its stem in @p lang when the index knows it
+  /// (or the word as written), else, for a word of the other language in a code-switched text
+  /// ("refund" in an Indonesian ticket, "pengembalian" in an English query), its stem in the other
+  /// language. df 0: neither is known. Search and suggest share it.
+  struct IndexedStem {
+    std::string stem;
+    Xapian::doccount df = 0;
+    bool other_language = false;
+  };
+  IndexedStem indexed_stem(const std::string& word, Lang lang) const;
+  /// Code-switched words of @p q for @p lang's articles: those known only by the other language's stem.
+  Xapian::Query code_switch_query(const std::string& q, Lang lang, std::vector<std::string>* stems) const;
   /// The query with each word the index does not know replaced by its spelling suggestion;
   /// empty when nothing needs correcting.
   std::string correct_spelling(const std::string& q, bool partial, const SearchRequest& request) const;
@@ -147,6 +189,8 @@ class Searcher {
   Xapian::doccount lang_docs_[2] = {0, 0};
   /// Every word of every synonym key: real words, never "corrected".
   std::unordered_set<std::string> synonym_words_;
+  /// Chat abbreviations and spellings: the index's table (articles/chat-words.txt), else the built-in one.
+  ChatWords chat_words_;
 };
 
 /// Checks a request's values; the error names the bad parameter.

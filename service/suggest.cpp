@@ -154,11 +154,18 @@ TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
   std::unordered_map<std::string, Count> counts;
   size_t position = 0;
   int stop_votes[2] = {0, 0};
+  WordRepairBudget budget;  // glued and split words, for the whole ticket
   auto count_words = [&](std::string_view text, double weight, size_t max_words) {
-    size_t n = 0;
-    for (auto& w : text::words(text)) {
-      if (++n > max_words) break;
-      const bool id_stop = stopper_for(Lang::id)(w) || !indonesian_chat_word(w).empty();
+    std::vector<std::string> words = text::words(text);
+    if (words.size() > max_words) words.resize(max_words);
+    for (size_t i = 0; i < words.size(); ++i) {
+      std::string w = std::move(words[i]);
+      if (i + 1 < words.size())
+        if (auto joined = join_words(w, words[i + 1], budget)) {  // "pass word" → "password"
+          w = std::move(*joined);
+          ++i;
+        }
+      const bool id_stop = stopper_for(Lang::id)(w) || !chat_words_.lookup(w).empty();
       const bool en_stop = stopper_for(Lang::en)(w);
       if (id_stop != en_stop) ++stop_votes[id_stop ? 0 : 1];
       auto [it, inserted] = counts.try_emplace(std::move(w));
@@ -190,7 +197,6 @@ TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
     }
   }
   const Lang lang = result.language;
-  const Lang other = lang == Lang::id ? Lang::en : Lang::id;
 
   // 3. The ticket's stems in order, for cases (a solved ticket kept, or one looking for similar ones).
   auto keep_stems = [&](std::string_view text, size_t max_words) {
@@ -222,20 +228,14 @@ TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
   for (const auto& [original, count] : ordered) {
     if (original.size() < 2 || all_digits(original)) continue;
     if (has_digit(original) && original.size() >= 6) continue;  // ids, order and phone numbers
-    for (const auto& word : text::words(normalize_chat(original))) {
+    for (const auto& word : text::words(normalize_chat(original, budget))) {
       if (stopper_for(lang)(word) || ticket_filler(word) || (word.size() < 3 && !has_digit(word))) continue;
       std::string chosen = word;
-      std::string stem = stemmers_[static_cast<int>(lang)](word);
-      Xapian::doccount df = db_.get_termfreq("Z" + stem);
-      if (df == 0) df = db_.get_termfreq(word);
-      if (df == 0) {
-        // A word of the other language ("refund" in an Indonesian ticket) keeps its own stem.
-        const std::string other_stem = stemmers_[static_cast<int>(other)](word);
-        if (Xapian::doccount d = db_.get_termfreq("Z" + other_stem); d > 0 && !stopper_for(other)(word)) {
-          df = d;
-          stem = other_stem;
-        }
-      }
+      // Its stem in the ticket's language; a word of the other language ("refund" in an Indonesian
+      // ticket) keeps its own stem.
+      IndexedStem indexed = indexed_stem(word, lang);
+      std::string stem = std::move(indexed.stem);
+      Xapian::doccount df = indexed.df;
       if (df == 0 && lang == Lang::id) {
         for (const auto& v : indonesian_root_variants(word, stemmers_[static_cast<int>(Lang::id)]))
           if (Xapian::doccount d = db_.get_termfreq("Z" + v); d > 0) {
