@@ -117,69 +117,74 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // Every query's candidates weigh the same in total: a query with 20 candidates is not 20 times
-  // the evidence of one with a single candidate.
-  std::map<std::string, size_t> candidates_of;
-  for (const auto& r : rows) ++candidates_of[r.set + r.phase + r.query];
-  std::vector<std::vector<feature_node>> x_rows(rows.size());
-  std::vector<feature_node*> x(rows.size());
-  std::vector<double> y(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t f = 0; f < feature_count; ++f)
-      if (rows[i].f[f] != 0) x_rows[i].push_back({static_cast<int>(f) + 1, rows[i].f[f]});
-    x_rows[i].push_back({static_cast<int>(feature_count) + 1, 1.0});
-    x_rows[i].push_back({-1, 0});
-    x[i] = x_rows[i].data();
-    y[i] = rows[i].right ? 1 : -1;
-  }
-  problem prob{};
-  prob.l = static_cast<int>(rows.size());
-  prob.n = static_cast<int>(feature_count) + 1;
-  prob.y = y.data();
-  prob.x = x.data();
-  prob.bias = 1;
-  parameter param{};
-  param.solver_type = L2R_LR;
-  param.eps = 0.001;
-  param.C = c;
-  if (const char* bad = check_parameter(&prob, &param)) {
-    std::cerr << bad << "\n";
-    return 1;
-  }
-  set_print_string_function(quiet);
-  model* m = train(&prob, &param);
-  int labels[2];
-  get_labels(m, labels);
-  const double sign = labels[0] == 1 ? 1 : -1;  // liblinear's weights favour its first label
-  std::vector<double> w(feature_count);
-  for (size_t f = 0; f < feature_count; ++f) w[f] = sign * get_decfun_coef(m, static_cast<int>(f) + 1, 0);
-  const double bias = sign * get_decfun_bias(m, 0);
-  free_and_destroy_model(&m);
+  // Two regimes, each with its own model: tickets for which similar solved tickets were found (their
+  // votes and the linear model say most), and tickets without (the article match alone).
+  std::map<std::string, bool> voted;
+  const auto vote_count = static_cast<size_t>(Feature::vote_count);
+  for (const auto& r : rows) voted[r.set + "\t" + r.phase + "\t" + r.query] |= r.f[vote_count] > 0;
+  std::vector<Row> regime[2];
+  for (auto& r : rows) regime[voted[r.set + "\t" + r.phase + "\t" + r.query] ? 1 : 0].push_back(std::move(r));
 
-  // Stage 2, calibration of the answer shown: the best candidate's logit and its margin to the best
-  // other candidate's logit, fitted on whether the best candidate is right (Platt scaling with the
-  // margin: a candidate that stands out is more often right than its own logit says).
-  struct Top {
-    double z1 = -1e9, z2 = -1e9;
-    bool right = false;
+  struct Fit {
+    std::vector<double> w;
+    double bias = 0, a = 1, b = 0, c0 = 0;
+    std::vector<std::pair<double, bool>> tops;  ///< the best candidate's confidence, right or not
   };
-  std::map<std::string, Top> tops;
-  std::map<std::string, size_t> weight_of;
-  for (const auto& r : rows) {
-    double z = bias;
-    for (size_t f = 0; f < feature_count; ++f) z += w[f] * r.f[f];
-    Top& t = tops[r.set + "\t" + r.phase + "\t" + r.query];
-    if (z > t.z1) {
-      t.z2 = t.z1;
-      t.z1 = z;
-      t.right = r.right;
-    } else if (z > t.z2) {
-      t.z2 = z;
+  auto fit = [&](const std::vector<Row>& data) {
+    Fit out;
+    std::vector<std::vector<feature_node>> x_rows(data.size());
+    std::vector<feature_node*> x(data.size());
+    std::vector<double> y(data.size());
+    for (size_t i = 0; i < data.size(); ++i) {
+      for (size_t f = 0; f < feature_count; ++f)
+        if (data[i].f[f] != 0) x_rows[i].push_back({static_cast<int>(f) + 1, data[i].f[f]});
+      x_rows[i].push_back({static_cast<int>(feature_count) + 1, 1.0});
+      x_rows[i].push_back({-1, 0});
+      x[i] = x_rows[i].data();
+      y[i] = data[i].right ? 1 : -1;
     }
-  }
-  auto margin_of = [](const Top& t) { return std::min(t.z1 - t.z2, 10.0); };
-  double a = 1, b = 0, c0 = 0;
-  {
+    problem prob{};
+    prob.l = static_cast<int>(data.size());
+    prob.n = static_cast<int>(feature_count) + 1;
+    prob.y = y.data();
+    prob.x = x.data();
+    prob.bias = 1;
+    parameter param{};
+    param.solver_type = L2R_LR;
+    param.eps = 0.001;
+    param.C = c;
+    set_print_string_function(quiet);
+    model* m = train(&prob, &param);
+    int labels[2];
+    get_labels(m, labels);
+    const double sign = labels[0] == 1 ? 1 : -1;  // liblinear's weights favour its first label
+    out.w.resize(feature_count);
+    for (size_t f = 0; f < feature_count; ++f)
+      out.w[f] = sign * get_decfun_coef(m, static_cast<int>(f) + 1, 0);
+    out.bias = sign * get_decfun_bias(m, 0);
+    free_and_destroy_model(&m);
+
+    // Stage 2, calibration of the answer shown: the best candidate's logit and its margin to the best
+    // other candidate's logit, fitted on whether the best candidate is right (Platt scaling with the
+    // margin: a candidate that stands out is more often right than its own logit says).
+    struct Top {
+      double z1 = -1e9, z2 = -1e9;
+      bool right = false;
+    };
+    std::map<std::string, Top> tops;
+    for (const auto& r : data) {
+      double z = out.bias;
+      for (size_t f = 0; f < feature_count; ++f) z += out.w[f] * r.f[f];
+      Top& t = tops[r.set + "\t" + r.phase + "\t" + r.query];
+      if (z > t.z1) {
+        t.z2 = t.z1;
+        t.z1 = z;
+        t.right = r.right;
+      } else if (z > t.z2) {
+        t.z2 = z;
+      }
+    }
+    auto margin_of = [](const Top& t) { return std::min(t.z1 - t.z2, 10.0); };
     std::vector<std::vector<feature_node>> x2_rows;
     std::vector<feature_node*> x2;
     std::vector<double> y2;
@@ -200,14 +205,24 @@ int main(int argc, char** argv) {
     int l2[2];
     get_labels(m2, l2);
     const double s2 = l2[0] == 1 ? 1 : -1;
-    a = s2 * get_decfun_coef(m2, 1, 0);
-    b = s2 * get_decfun_coef(m2, 2, 0);
-    c0 = s2 * get_decfun_bias(m2, 0);
+    out.a = s2 * get_decfun_coef(m2, 1, 0);
+    out.b = s2 * get_decfun_coef(m2, 2, 0);
+    out.c0 = s2 * get_decfun_bias(m2, 0);
     free_and_destroy_model(&m2);
-  }
+    for (const auto& [k, t] : tops)
+      out.tops.emplace_back(1 / (1 + std::exp(-(out.a * t.z1 + out.b * margin_of(t) + out.c0))), t.right);
+    return out;
+  };
+  Fit fits[2];
   std::vector<std::pair<double, bool>> sorted;
-  for (const auto& [k, t] : tops)
-    sorted.emplace_back(1 / (1 + std::exp(-(a * t.z1 + b * margin_of(t) + c0))), t.right);
+  for (int r = 0; r < 2; ++r) {
+    if (regime[r].empty()) {
+      std::cerr << "no rows for the regime " << (r ? "with" : "without") << " similar solved tickets\n";
+      return 1;
+    }
+    fits[r] = fit(regime[r]);
+    sorted.insert(sorted.end(), fits[r].tops.begin(), fits[r].tops.end());
+  }
   std::sort(sorted.begin(), sorted.end(), [](const auto& l, const auto& r) { return l.first > r.first; });
   double threshold = 1;
   size_t shown = 0, right = 0;
@@ -218,39 +233,48 @@ int main(int argc, char** argv) {
   }
   threshold = std::floor(threshold * 1000) / 1000;
 
-  std::cerr << "fitted on " << rows.size() << " candidates of " << tops.size() << " suggestions:\n";
+  std::cerr << "fitted on " << rows.size() << " candidates of " << sorted.size() << " suggestions:\n";
   for (const auto& [k, n] : per_set) std::cerr << "  " << k << ": " << n << "\n";
   std::cerr << "threshold for precision " << precision << ": " << threshold << "\n";
-  // Reliability of the best candidates on the fitting data.
-  for (int bin = 0; bin < 10; ++bin) {
-    size_t n = 0, ok = 0;
-    double sum = 0;
-    for (const auto& [p, good] : sorted)
-      if (std::min(9, static_cast<int>(p * 10)) == bin) {
-        ++n;
-        ok += good;
-        sum += p;
-      }
-    if (n)
-      std::cerr << "  bin " << bin / 10.0 << ": n=" << n << " mean=" << sum / static_cast<double>(n)
-                << " accuracy=" << static_cast<double>(ok) / static_cast<double>(n) << "\n";
+  for (int r = 0; r < 2; ++r) {
+    std::cerr << (r ? "with" : "without") << " similar solved tickets: " << fits[r].tops.size()
+              << " suggestions\n";
+    for (int bin = 0; bin < 10; ++bin) {
+      size_t n = 0, ok = 0;
+      double sum = 0;
+      for (const auto& [p, good] : fits[r].tops)
+        if (std::min(9, static_cast<int>(p * 10)) == bin) {
+          ++n;
+          ok += good;
+          sum += p;
+        }
+      if (n)
+        std::cerr << "  bin " << bin / 10.0 << ": n=" << n << " mean=" << sum / static_cast<double>(n)
+                  << " accuracy=" << static_cast<double>(ok) / static_cast<double>(n) << "\n";
+    }
   }
 
   std::ofstream out(out_path);
   out << "// Generated by bench/fit_confidence. Do not edit by hand: refit (bench/README.md).\n";
-  out << "// Fitted on " << rows.size() << " candidates of " << tops.size() << " suggestions (";
+  out << "// Fitted on " << sorted.size() << " suggestions (";
   bool first = true;
   for (const auto& [k, n] : per_set) {
     out << (first ? "" : ", ") << k << " " << n;
     first = false;
   }
-  out << "), C = " << c << ", threshold for precision " << precision << ".\n";
-  out << "constexpr double confidence_weights[] = {\n" << std::setprecision(6);
-  for (size_t f = 0; f < feature_count; ++f)
-    out << "    " << w[f] << ",  // " << feature_name(static_cast<Feature>(f)) << "\n";
-  out << "};\nconstexpr double confidence_bias = " << bias << ";\n";
-  out << "constexpr double calibration_logit = " << a << ";\nconstexpr double calibration_margin = " << b
-      << ";\nconstexpr double calibration_bias = " << c0 << ";\n";
+  out << " candidates), C = " << c << ", threshold for precision " << precision << ".\n";
+  out << std::setprecision(6);
+  for (int r = 0; r < 2; ++r) {
+    const char* name = r ? "with_cases" : "without_cases";
+    out << "// " << (r ? "Tickets with similar solved tickets" : "Tickets without similar solved tickets")
+        << ".\n";
+    out << "constexpr Regime " << name << "{\n    {\n";
+    for (size_t f = 0; f < feature_count; ++f)
+      out << "        " << fits[r].w[f] << ",  // " << feature_name(static_cast<Feature>(f)) << "\n";
+    out << "    },\n    " << fits[r].bias << ",  // bias\n    " << fits[r].a
+        << ",  // calibration: logit\n    " << fits[r].b << ",  // calibration: margin\n    " << fits[r].c0
+        << ",  // calibration: bias\n};\n";
+  }
   out << "constexpr double confidence_threshold = " << threshold << ";\n";
   return 0;
 }

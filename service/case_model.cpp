@@ -45,7 +45,8 @@ std::vector<std::pair<std::uint32_t, float>> case_features(const std::vector<std
   return out;
 }
 
-Result<std::unique_ptr<CaseModel>> CaseModel::train(const std::vector<CaseRow>& all, std::int64_t case_seq) {
+Result<std::unique_ptr<CaseModel>> CaseModel::train(const std::vector<CaseRow>& all, std::int64_t case_seq,
+                                                    const CaseModelOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   // Classes: articles with enough cases, the most cases first.
   std::unordered_map<std::string, size_t> per_slug;
@@ -110,9 +111,9 @@ Result<std::unique_ptr<CaseModel>> CaseModel::train(const std::vector<CaseRow>& 
   prob.x = x.data();
   prob.bias = 1.0;
   parameter param{};
-  param.solver_type = L2R_LR_DUAL;
-  param.eps = 0.1;
-  param.C = model_c;
+  param.solver_type = options.solver;
+  param.eps = options.eps;
+  param.C = options.c;
   if (const char* bad = check_parameter(&prob, &param))
     return fail(ErrorCode::invalid_argument, std::string("cannot train the case model: ") + bad);
   set_print_string_function(quiet);
@@ -128,25 +129,14 @@ Result<std::unique_ptr<CaseModel>> CaseModel::train(const std::vector<CaseRow>& 
   for (size_t i = 0; i < classes; ++i) model->classes_[i] = ranked[i].first;
   model->weights_.assign(static_cast<size_t>(n_features) * classes, 0.0f);
   model->bias_.assign(classes, 0.0f);
-  if (nr_class == 2) {
-    // One weight vector: positive for labels[0].
-    const auto first = static_cast<size_t>(labels[0]), second = static_cast<size_t>(labels[1]);
-    for (int f = 0; f < n_features; ++f) {
-      const auto w = static_cast<float>(get_decfun_coef(m, f + 1, 0));
-      model->weights_[static_cast<size_t>(f) * classes + first] = w;
-      model->weights_[static_cast<size_t>(f) * classes + second] = -w;
-    }
-    const auto b = static_cast<float>(get_decfun_bias(m, 0));
-    model->bias_[first] = b;
-    model->bias_[second] = -b;
-  } else {
-    for (int k = 0; k < nr_class; ++k) {
-      const auto c = static_cast<size_t>(labels[static_cast<size_t>(k)]);
-      for (int f = 0; f < n_features; ++f)
-        model->weights_[static_cast<size_t>(f) * classes + c] =
-            static_cast<float>(get_decfun_coef(m, f + 1, k));
-      model->bias_[c] = static_cast<float>(get_decfun_bias(m, k));
-    }
+  // get_decfun_coef and get_decfun_bias give each class its own weights whatever the solver (a
+  // two-class model of the binary solvers is one vector, negated for the second class).
+  for (int k = 0; k < nr_class; ++k) {
+    const auto c = static_cast<size_t>(labels[static_cast<size_t>(k)]);
+    for (int f = 0; f < n_features; ++f)
+      model->weights_[static_cast<size_t>(f) * classes + c] =
+          static_cast<float>(get_decfun_coef(m, f + 1, k));
+    model->bias_[c] = static_cast<float>(get_decfun_bias(m, k));
   }
   free_and_destroy_model(&m);
   model->stats_.cases = samples.size();
@@ -159,7 +149,7 @@ Result<std::unique_ptr<CaseModel>> CaseModel::train(const std::vector<CaseRow>& 
 }
 
 std::vector<std::pair<std::string, double>> CaseModel::predict(const std::vector<std::string>& words,
-                                                               size_t limit) const {
+                                                               size_t limit, double scale) const {
   const size_t classes = classes_.size();
   std::vector<double> dec(bias_.begin(), bias_.end());
   for (const auto& [b, v] : case_features(words)) {
@@ -168,10 +158,11 @@ std::vector<std::pair<std::string, double>> CaseModel::predict(const std::vector
     const float* row = &weights_[static_cast<size_t>(it - buckets_.begin()) * classes];
     for (size_t c = 0; c < classes; ++c) dec[c] += static_cast<double>(v) * row[c];
   }
-  // One-vs-rest probabilities, normalised (as liblinear's predict_probability does).
+  // A softmax over the decision values: scores that sum to 1 and keep the margins' order.
+  const double top = *std::max_element(dec.begin(), dec.end());
   double sum = 0;
   for (auto& d : dec) {
-    d = 1.0 / (1.0 + std::exp(-d));
+    d = std::exp(scale * (d - top));
     sum += d;
   }
   std::vector<std::pair<std::string, double>> out;

@@ -1,8 +1,9 @@
 // A linear model over solved tickets: which article solves a ticket, from its words.
 //
-// Logistic regression (liblinear, one-vs-rest) over the stems and stem pairs of the active cases,
-// hashed, retrained in the background as cases arrive. It is bounded: only articles with at least
-// min_model_cases cases are classes (at most max_model_classes, those with the most cases), only the
+// A multi-class linear SVM (liblinear, Crammer and Singer) over the stems and stem pairs of the active
+// cases (hashed), retrained in the background as cases arrive; a softmax of its decision values gives
+// the scores by article it reports (the confidence model calibrates them). It is bounded: only articles with
+// at least min_model_cases cases are classes (at most max_model_classes, those with the most cases), only the
 // max_model_features most common hashed features are kept, and it trains on the newest
 // max_model_training_cases cases. The weights are kept as a dense features × classes matrix of floats.
 #pragma once
@@ -24,8 +25,21 @@ inline constexpr size_t max_model_features = 40000;
 inline constexpr size_t max_model_training_cases = 200000;
 /// Hash buckets features are counted in before the most common are kept.
 inline constexpr std::uint32_t model_hash_buckets = 1u << 20;
-/// Regularisation: liblinear's C (fitted on CLINC150's validation split: bench/README.md).
-inline constexpr double model_c = 4.0;
+/// liblinear's solver and regularisation, chosen on CLINC150's validation split by bench/model_tune:
+/// Crammer and Singer's multi-class SVM (MCSVM_CS) with C = 1 (92.4% top-1 there, trained in 1.3 s;
+/// logistic regression reached 91.8% at best, in 10.6 s).
+inline constexpr int model_solver = 4;  // MCSVM_CS
+inline constexpr double model_c = 1.0;
+/// The softmax over the decision values that turns them into scores: exp(scale × value), normalised
+/// (chosen by bench/model_tune: the lowest log loss on the validation split, 0.335).
+inline constexpr double model_softmax_scale = 10.0;
+
+/// How the model is trained (the defaults are what the service uses; bench/model_tune tries others).
+struct CaseModelOptions {
+  int solver = model_solver;  ///< liblinear's solver_type
+  double c = model_c;
+  double eps = 0.1;
+};
 
 struct CaseModelStats {
   size_t cases = 0;     ///< cases trained on
@@ -39,11 +53,13 @@ class CaseModel {
  public:
   /// Trains on @p cases (newest first, as EventStore::active_cases gives them). Fails when there is
   /// nothing to learn (fewer than two articles with min_model_cases cases).
-  static Result<std::unique_ptr<CaseModel>> train(const std::vector<CaseRow>& cases, std::int64_t case_seq);
+  static Result<std::unique_ptr<CaseModel>> train(const std::vector<CaseRow>& cases, std::int64_t case_seq,
+                                                  const CaseModelOptions& options = {});
 
-  /// Probability by article for a ticket's stems, best first, at most @p limit.
-  std::vector<std::pair<std::string, double>> predict(const std::vector<std::string>& words,
-                                                      size_t limit = 5) const;
+  /// Score by article for a ticket's stems (0..1, summing to 1 over all articles), best first, at
+  /// most @p limit.
+  std::vector<std::pair<std::string, double>> predict(const std::vector<std::string>& words, size_t limit = 5,
+                                                      double scale = model_softmax_scale) const;
   const CaseModelStats& stats() const { return stats_; }
 
  private:

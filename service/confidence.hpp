@@ -25,8 +25,8 @@ enum class Feature : std::size_t {
   vote_closest,    ///< similarity of its closest solved ticket (0..1)
   vote_count,      ///< log(1 + similar solved tickets it solved) / log(1 + neighbours)
   vote_top,        ///< 1 when it has the biggest vote share
-  model_prob,      ///< the linear model's probability for it (0: no model or not a class)
-  model_margin,    ///< its model probability minus the best other article's
+  model_prob,      ///< the linear model's score for it, 0..1 (0: no model or not one of its articles)
+  model_margin,    ///< its model score minus the best other article's
   language_match,  ///< 1 when the article is in the ticket's language
   ticket_terms,    ///< log(1 + telling words) / log(21)
   unknown_share,   ///< share of the ticket's word weight no article knows
@@ -41,10 +41,12 @@ using Features = std::array<double, feature_count>;
 std::string_view feature_name(Feature f);
 
 /// The shipped model's log-odds that a candidate with @p features is right (ranks the candidates).
-double candidate_logit(const Features& features);
+/// There are two models: for tickets @p with_cases (similar solved tickets were found: their votes and
+/// the linear model weigh most) and for tickets without (the article match alone).
+double candidate_logit(const Features& features, bool with_cases);
 /// The confidence of a candidate: its logit calibrated with its margin to the best other candidate's
 /// logit (positive for the best candidate, negative for the others), as a probability.
-double calibrated_confidence(double logit, double margin);
+double calibrated_confidence(double logit, double margin, bool with_cases);
 
 /// The shipped suggestion threshold: the confidence from which a suggestion is shown (chosen for the
 /// precision of shown suggestions on the fitting data).

@@ -199,12 +199,13 @@ TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
   const Lang lang = result.language;
 
   // 3. The ticket's stems in order, for cases (a solved ticket kept, or one looking for similar ones).
+  WordRepairBudget case_budget;  // its own: the telling words below must not find it spent
   auto keep_stems = [&](std::string_view text, size_t max_words) {
     size_t n = 0;
     for (const auto& original : text::words(text)) {
       if (++n > max_words || result.words.size() >= max_case_words) break;
       if (all_digits(original) || (has_digit(original) && original.size() >= 6)) continue;
-      for (const auto& word : text::words(normalize_chat(original))) {
+      for (const auto& word : text::words(normalize_chat(original, case_budget))) {
         if (word.empty())
           continue;  // function words kept: "how old are you" and "who are you" differ in them
         if (result.words.size() < max_case_words)
@@ -583,16 +584,19 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
     set(Feature::unknown_share, total_importance > 0 ? unknown_importance / total_importance : 1);
     set(Feature::penalty, c.penalty);
     set(Feature::has_cases, cases.total_cases > 0 ? 1 : 0);
-    c.logit = candidate_logit(f);
   }
+  // Which fitted model speaks (confidence.hpp): similar solved tickets of a candidate found or not.
+  const bool with_cases = std::any_of(candidates.begin(), candidates.end(),
+                                      [](const Suggestion& c) { return c.similar_tickets > 0; });
+  for (auto& c : candidates) c.logit = candidate_logit(c.features, with_cases);
   std::stable_sort(candidates.begin(), candidates.end(), [](const Suggestion& a, const Suggestion& b) {
     return a.logit != b.logit ? a.logit > b.logit : a.score > b.score;
   });
   for (size_t i = 0; i < candidates.size(); ++i) {
     const double best_other =
         i == 0 ? (candidates.size() > 1 ? candidates[1].logit : -1e9) : candidates[0].logit;
-    candidates[i].confidence =
-        std::clamp(calibrated_confidence(candidates[i].logit, candidates[i].logit - best_other), 0.0, 1.0);
+    candidates[i].confidence = std::clamp(
+        calibrated_confidence(candidates[i].logit, candidates[i].logit - best_other, with_cases), 0.0, 1.0);
   }
 
   // 8. The reasons, in words.
@@ -618,7 +622,7 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
     if (s.model >= 0.1) {
       char p[32];
       std::snprintf(p, sizeof p, "%.0f%%", s.model * 100);
-      parts.push_back("the model trained on solved tickets gives it " + std::string(p));
+      parts.push_back("the linear model over solved tickets scores it " + std::string(p));
     }
     if (s.learned) parts.push_back("also learned from tickets this article resolved");
     if (s.penalty > 0.05) parts.push_back("lowered by not-helpful votes on similar tickets");
