@@ -756,6 +756,14 @@ Result<EventStore::Withdrawal> EventStore::delete_ticket(const std::string& tick
       if (auto done = set_case_state(db_, ticket_id, slug, CaseRow::State::deleted); !done) return done;
       ++out.cases;
     }
+    {  // The tombstones the case index drops by id keep nothing that links them to the customer.
+      Stmt st(db_,
+              "UPDATE cases SET ticket_id = 'erased:' || id, principal = '', agent = '' "
+              "WHERE ticket_id = ?1 AND state = 'deleted'");
+      if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot erase the ticket"));
+      st.bind(1, ticket_id);
+      if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot erase the ticket"));
+    }
     for (auto [sql, count] : {std::pair{"DELETE FROM tickets WHERE ticket_id = ?1", &out.tickets},
                               std::pair{"DELETE FROM suggestions WHERE ticket_id = ?1", &out.suggestions}}) {
       Stmt st(db_, sql);

@@ -172,7 +172,8 @@ class EventStore {
   Result<Withdrawal> withdraw_feedback_by(const std::string& principal, std::int64_t since,
                                           std::int64_t until, const std::string& by);
   /// Erases a customer's ticket, in one transaction: its feedback rows are deleted (the counters of
-  /// those in force go back down), its cases deleted (their words, subject and tags wiped), its
+  /// those in force go back down), its cases deleted (their words, subject and tags wiped, the ticket
+  /// id, token and agent replaced: a tombstone "erased:<id>" the case index drops), its
   /// tickets row and its suggestions rows deleted (the per-day counters of what was suggested stay:
   /// they are numbers without words). Nothing of it: every count 0.
   Result<Withdrawal> delete_ticket(const std::string& ticket_id);

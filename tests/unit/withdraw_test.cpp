@@ -286,12 +286,14 @@ TEST(Withdraw, ErasingATicketDeletesItsRowsAndWordsButKeepsOtherTickets) {
   EXPECT_THAT(rows(s.path, "SELECT count(*) FROM feedback WHERE ticket_id = 'T-1'"), ElementsAre("0"));
   EXPECT_THAT(rows(s.path, "SELECT count(*) FROM tickets"), ElementsAre("0"));
   EXPECT_THAT(rows(s.path, "SELECT text FROM suggestions"), ElementsAre("another customer"));
-  // Its cases stay as tombstones the case index drops: no words, subject or tags left.
-  EXPECT_THAT(
-      rows(s.path,
-           "SELECT ticket_id || ' ' || slug || ' ' || state || ' [' || words || '|' || "
-           "subject || '|' || tags || ']' FROM cases ORDER BY id"),
-      ElementsAre("T-1 a deleted [||[]]", "T-1 b deleted [||[]]", "T-2 a active [refund|subjek T-2|[]]"));
+  // Its cases stay as tombstones the case index drops: no words, subject, tags, ticket id or token left.
+  EXPECT_THAT(rows(s.path,
+                   "SELECT ticket_id || ' ' || slug || ' ' || state || ' [' || words || '|' || "
+                   "subject || '|' || tags || ']' FROM cases ORDER BY id"),
+              ElementsAre("erased:1 a deleted [||[]]", "erased:2 b deleted [||[]]",
+                          "T-2 a active [refund|subjek T-2|[]]"));
+  EXPECT_THAT(rows(s.path, "SELECT count(*) FROM cases WHERE principal <> '' AND state = 'deleted'"),
+              ElementsAre("0"));
   auto changed = s->cases_since(seq, 10);
   ASSERT_TRUE(changed);
   ASSERT_EQ(changed->size(), 2u);
