@@ -149,6 +149,17 @@ class Withdraw : public ::testing::Test {
     last_ = r.json;
     return out;
   }
+  /// Whether the suggestion of @p slug for the similar ticket matched words it learned from tickets.
+  bool learned(const std::string& slug) {
+    json request = similar_ticket;
+    request["limit"] = 20;
+    const Reply r = post("/v1/suggest", request);
+    last_ = r.json;
+    if (r.json.is_object() && r.json.contains("suggestions"))
+      for (const auto& s : r.json["suggestions"])
+        if (s["slug"] == slug) return s["learned"] == true;
+    return false;
+  }
   bool voted_by(const std::string& ticket_id, std::chrono::milliseconds deadline,
                 const httplib::Headers& headers = {}) {
     return testing::eventually(
@@ -180,6 +191,7 @@ TEST_F(Withdraw, AWithdrawnResolutionStopsVotingAlsoAfterARestartAndARebuild) {
   const Reply r = resolve("T1", resolved_ticket, article);
   ASSERT_EQ(r.status, 201) << r.describe();
   ASSERT_TRUE(voted_by("T1", vote_deadline)) << "the solved ticket never voted: " << last_.dump(2);
+  ASSERT_TRUE(testing::eventually([&] { return learned(article); }, vote_deadline)) << last_.dump(2);
 
   const auto t0 = std::chrono::steady_clock::now();
   const Reply w = del("/v1/feedback/T1/" + article);
@@ -192,6 +204,8 @@ TEST_F(Withdraw, AWithdrawnResolutionStopsVotingAlsoAfterARestartAndARebuild) {
   RecordProperty("unvoted_after_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                         std::chrono::steady_clock::now() - t0)
                                                         .count()));
+  // The article's learned words are rewritten without the ticket's (in the index within a second).
+  EXPECT_TRUE(testing::eventually([&] { return !learned(article); }, vote_deadline)) << last_.dump(2);
   EXPECT_EQ(query_int(events_db(), "SELECT count(*) FROM cases WHERE state = 'withdrawn'"), 1);
   EXPECT_EQ(query_int(events_db(), "SELECT count(*) FROM feedback WHERE withdrawn_by = 'anonymous'"), 1);
 
