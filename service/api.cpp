@@ -44,6 +44,8 @@ bool allowed(Access access, Role role) {
       return role == Role::editor;
     case Access::report:
       return role == Role::lead || role == Role::editor;
+    case Access::lead:
+      return role == Role::lead;
   }
   return false;
 }

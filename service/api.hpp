@@ -48,6 +48,7 @@ enum class Access {
   review,  ///< revisions, drafts, previews: editor and lead
   write,   ///< article writes: editor only, and never without tokens configured
   report,  ///< the team leads' reports: lead, editor
+  lead,    ///< taking back what others filed, erasing a customer's ticket: lead only
 };
 
 /// True when @p role may use a route with @p access.

@@ -527,6 +527,10 @@ Result<void> EventStore::migrate() {
 
 Result<void> EventStore::load_negatives() {
   std::lock_guard lk(mu_);
+  return load_negatives_locked();
+}
+
+Result<void> EventStore::load_negatives_locked() {
   Stmt st(db_,
           "SELECT slug, terms FROM feedback WHERE kind = 'not_helpful' AND withdrawn_at IS NULL ORDER BY id");
   if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read feedback"));
@@ -606,6 +610,174 @@ Result<bool> EventStore::add_feedback(const FeedbackEvent& f) {
   if (inserted && f.kind == FeedbackKind::not_helpful)
     negatives_[f.slug].push_back(NegativeVote{stems_of(f.terms)});
   return inserted;
+}
+
+struct EventStore::FeedbackRow {
+  std::int64_t id = 0;
+  std::string ticket_id, slug;
+  FeedbackKind kind = FeedbackKind::helpful;
+  std::int64_t at = 0;
+  bool in_force = true;
+};
+
+namespace {
+
+/// The feedback rows that @p st selects (id, ticket_id, slug, kind, at, withdrawn_at IS NULL).
+Result<void> read_feedback_rows(sqlite3* db, Stmt& st, std::vector<EventStore::FeedbackRow>& out) {
+  if (!st.ok()) return tl::unexpected(sql_error(db, "cannot read feedback"));
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    EventStore::FeedbackRow r;
+    r.id = st.integer(0);
+    r.ticket_id = st.text(1);
+    r.slug = st.text(2);
+    r.kind = parse_feedback_kind(st.text(3)).value_or(FeedbackKind::shown);
+    r.at = st.integer(4);
+    r.in_force = st.integer(5) != 0;
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot read feedback"));
+  return {};
+}
+
+constexpr const char* feedback_row_columns = "id, ticket_id, slug, kind, at, withdrawn_at IS NULL";
+
+void sort_unique(std::vector<std::string>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+}  // namespace
+
+Result<void> EventStore::take_back(const std::vector<FeedbackRow>& rows, const std::string& by, bool erase,
+                                   Withdrawal& out) {
+  ArticleCounters counters(db_);
+  Stmt withdraw(db_, erase ? "DELETE FROM feedback WHERE id = ?1"
+                           : "UPDATE feedback SET withdrawn_at = ?2, withdrawn_by = ?3 WHERE id = ?1");
+  if (!withdraw.ok()) return tl::unexpected(sql_error(db_, "cannot withdraw feedback"));
+  const std::int64_t now = clock_();
+  for (const auto& r : rows) {
+    withdraw.bind(1, r.id);
+    if (!erase) withdraw.bind(2, now).bind(3, by);
+    if (withdraw.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot withdraw feedback"));
+    withdraw.reset();
+    ++out.rows;
+    ++out.by_kind[std::string(to_string(r.kind))];
+    out.slugs.push_back(r.slug);
+    if (!r.in_force) continue;  // an erased row that was withdrawn before: already counted out
+    // What insert_feedback counted on the day of the row's time, taken back.
+    if (r.kind == FeedbackKind::resolved) {
+      ArticleDayCounts c;
+      c.resolved = -1;
+      if (auto ok = counters.add(day_number(r.at), r.slug, c); !ok) return ok;
+      out.resolved_slugs.push_back(r.slug);
+      if (!erase) {  // delete_ticket deletes every case of the ticket itself
+        if (auto ok = set_case_state(db_, r.ticket_id, r.slug, CaseRow::State::withdrawn); !ok) return ok;
+        out.cases += sqlite3_changes(db_);
+      }
+    } else if (r.kind != FeedbackKind::shown) {
+      if (auto ok = counters.add_feedback(day_number(r.at), r.slug, r.kind, -1); !ok) return ok;
+    }
+  }
+  sort_unique(out.slugs);
+  sort_unique(out.resolved_slugs);
+  return {};
+}
+
+Result<EventStore::Withdrawal> EventStore::withdraw_feedback(const std::string& ticket_id,
+                                                             const std::string& slug,
+                                                             std::optional<FeedbackKind> kind,
+                                                             const std::string& by) {
+  std::lock_guard lk(mu_);
+  Withdrawal out;
+  auto ok = in_transaction(db_, "cannot withdraw feedback", [&]() -> Result<void> {
+    const std::string sql = std::string("SELECT ") + feedback_row_columns +
+                            " FROM feedback WHERE ticket_id = ?1 AND slug = ?2 AND withdrawn_at IS NULL" +
+                            (kind ? " AND kind = ?3" : "") + " ORDER BY id";
+    Stmt st(db_, sql.c_str());
+    if (st.ok()) {
+      st.bind(1, ticket_id).bind(2, slug);
+      if (kind) st.bind(3, to_string(*kind));
+    }
+    std::vector<FeedbackRow> rows;
+    if (auto read = read_feedback_rows(db_, st, rows); !read) return read;
+    return take_back(rows, by, false, out);
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  if (out.by_kind.count("not_helpful"))
+    if (auto loaded = load_negatives_locked(); !loaded) return tl::unexpected(loaded.error());
+  return out;
+}
+
+Result<EventStore::Withdrawal> EventStore::withdraw_feedback_by(const std::string& principal,
+                                                                std::int64_t since, std::int64_t until,
+                                                                const std::string& by) {
+  std::lock_guard lk(mu_);
+  Withdrawal out;
+  auto ok = in_transaction(db_, "cannot withdraw feedback", [&]() -> Result<void> {
+    const std::string sql = std::string("SELECT ") + feedback_row_columns +
+                            " FROM feedback WHERE principal = ?1 AND at >= ?2 AND at <= ?3 "
+                            "AND withdrawn_at IS NULL ORDER BY id";
+    Stmt st(db_, sql.c_str());
+    if (st.ok()) st.bind(1, principal).bind(2, since).bind(3, until);
+    std::vector<FeedbackRow> rows;
+    if (auto read = read_feedback_rows(db_, st, rows); !read) return read;
+    return take_back(rows, by, false, out);
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  if (out.by_kind.count("not_helpful"))
+    if (auto loaded = load_negatives_locked(); !loaded) return tl::unexpected(loaded.error());
+  return out;
+}
+
+Result<EventStore::Withdrawal> EventStore::delete_ticket(const std::string& ticket_id) {
+  std::lock_guard lk(mu_);
+  Withdrawal out;
+  auto ok = in_transaction(db_, "cannot erase the ticket", [&]() -> Result<void> {
+    {
+      const std::string sql =
+          std::string("SELECT ") + feedback_row_columns + " FROM feedback WHERE ticket_id = ?1 ORDER BY id";
+      Stmt st(db_, sql.c_str());
+      if (st.ok()) st.bind(1, ticket_id);
+      std::vector<FeedbackRow> rows;
+      if (auto read = read_feedback_rows(db_, st, rows); !read) return read;
+      if (auto done = take_back(rows, "", true, out); !done) return done;
+    }
+    std::vector<std::string> case_slugs;  // every case of the ticket, withdrawn ones too
+    {
+      Stmt st(db_, "SELECT slug FROM cases WHERE ticket_id = ?1 AND state <> 'deleted' ORDER BY id");
+      if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read cases"));
+      st.bind(1, ticket_id);
+      int rc;
+      while ((rc = st.step()) == SQLITE_ROW) case_slugs.push_back(st.text(0));
+      if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read cases"));
+    }
+    for (const auto& slug : case_slugs) {
+      if (auto done = set_case_state(db_, ticket_id, slug, CaseRow::State::deleted); !done) return done;
+      ++out.cases;
+    }
+    {  // The tombstones the case index drops by id keep nothing that links them to the customer.
+      Stmt st(db_,
+              "UPDATE cases SET ticket_id = 'erased:' || id, principal = '', agent = '' "
+              "WHERE ticket_id = ?1 AND state = 'deleted'");
+      if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot erase the ticket"));
+      st.bind(1, ticket_id);
+      if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot erase the ticket"));
+    }
+    for (auto [sql, count] : {std::pair{"DELETE FROM tickets WHERE ticket_id = ?1", &out.tickets},
+                              std::pair{"DELETE FROM suggestions WHERE ticket_id = ?1", &out.suggestions}}) {
+      Stmt st(db_, sql);
+      if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot erase the ticket"));
+      st.bind(1, ticket_id);
+      if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot erase the ticket"));
+      *count = sqlite3_changes(db_);
+    }
+    return {};
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  if (out.by_kind.count("not_helpful"))
+    if (auto loaded = load_negatives_locked(); !loaded) return tl::unexpected(loaded.error());
+  return out;
 }
 
 Result<std::int64_t> next_case_seq(sqlite3* db) {
@@ -852,10 +1024,13 @@ Result<std::vector<RevisionInfo>> EventStore::revisions(const std::string& slug)
 
 Result<std::int64_t> EventStore::feedback_version() {
   std::lock_guard lk(mu_);
-  // New feedback raises the largest id; a withdrawn or reinstated resolution raises case_seq.
-  Stmt st(db_,
-          "SELECT coalesce(max(id), 0) + coalesce((SELECT CAST(value AS INTEGER) FROM store_meta "
-          "WHERE key = 'case_seq'), 0) FROM feedback");
+  // New feedback raises the largest id; a new, withdrawn, reinstated or erased resolution raises
+  // case_seq. Erased rows can lower the largest id, so the two are packed, not added: case_seq in the
+  // high bits, the largest id in the low 32.
+  Stmt st(
+      db_,
+      "SELECT (coalesce((SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'case_seq'), 0) << 32) "
+      "+ (coalesce(max(id), 0) & 4294967295) FROM feedback");
   if (!st.ok() || st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot read feedback"));
   return st.integer(0);
 }
@@ -958,10 +1133,12 @@ void add_usage_day(std::vector<UsageDay>& days, int offset, const ArticleDayCoun
   auto it = std::lower_bound(days.begin(), days.end(), offset,
                              [](const UsageDay& d, int o) { return d.offset < o; });
   if (it == days.end() || it->offset != offset) it = days.insert(it, UsageDay{offset, {}});
-  it->counts.views += c.views;
-  it->counts.search_hits += c.search_hits;
-  it->counts.suggested += c.suggested;
-  it->counts.resolved += c.resolved;
+  // A negative count takes back what was added (a withdrawn resolution): never below 0, since the blob
+  // keeps unsigned varints.
+  it->counts.views = std::max<std::int64_t>(0, it->counts.views + c.views);
+  it->counts.search_hits = std::max<std::int64_t>(0, it->counts.search_hits + c.search_hits);
+  it->counts.suggested = std::max<std::int64_t>(0, it->counts.suggested + c.suggested);
+  it->counts.resolved = std::max<std::int64_t>(0, it->counts.resolved + c.resolved);
 }
 
 struct ArticleCounters::Impl {
@@ -1022,9 +1199,10 @@ Result<void> ArticleCounters::add(std::int64_t day, std::string_view slug, const
   sqlite3* db = impl_->db;
   auto* st = prepared(db, impl_->daily,
                       "INSERT INTO article_daily(day, article, views, search_hits, suggested, resolved) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(day, article) DO UPDATE SET "
-                      "views = views + excluded.views, search_hits = search_hits + excluded.search_hits, "
-                      "suggested = suggested + excluded.suggested, resolved = resolved + excluded.resolved");
+                      "VALUES (?1, ?2, max(?3, 0), max(?4, 0), max(?5, 0), max(?6, 0)) "
+                      "ON CONFLICT(day, article) DO UPDATE SET views = max(views + ?3, 0), "
+                      "search_hits = max(search_hits + ?4, 0), suggested = max(suggested + ?5, 0), "
+                      "resolved = max(resolved + ?6, 0)");
   if (!st) return tl::unexpected(sql_error(db, "cannot count usage"));
   const std::int64_t values[] = {day, *article, c.views, c.search_hits, c.suggested, c.resolved};
   for (int k = 0; k < 6; ++k) sqlite3_bind_int64(st, k + 1, values[k]);
@@ -1060,7 +1238,8 @@ Result<void> ArticleCounters::add(std::int64_t day, std::string_view slug, const
   return {};
 }
 
-Result<void> ArticleCounters::add_feedback(std::int64_t day, std::string_view slug, FeedbackKind kind) {
+Result<void> ArticleCounters::add_feedback(std::int64_t day, std::string_view slug, FeedbackKind kind,
+                                           std::int64_t delta) {
   if (kind != FeedbackKind::helpful && kind != FeedbackKind::not_helpful && kind != FeedbackKind::outdated)
     return {};
   auto article = id(slug);
@@ -1069,12 +1248,13 @@ Result<void> ArticleCounters::add_feedback(std::int64_t day, std::string_view sl
   auto* st =
       prepared(db, impl_->votes,
                "INSERT INTO feedback_daily(article, day, helpful, not_helpful, outdated) "
-               "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(article, day) DO UPDATE SET "
-               "helpful = helpful + excluded.helpful, not_helpful = not_helpful + excluded.not_helpful, "
-               "outdated = outdated + excluded.outdated");
+               "VALUES (?1, ?2, max(?3, 0), max(?4, 0), max(?5, 0)) ON CONFLICT(article, day) DO UPDATE SET "
+               "helpful = max(helpful + ?3, 0), not_helpful = max(not_helpful + ?4, 0), "
+               "outdated = max(outdated + ?5, 0)");
   if (!st) return tl::unexpected(sql_error(db, "cannot count feedback"));
-  const std::int64_t values[] = {*article, day, kind == FeedbackKind::helpful,
-                                 kind == FeedbackKind::not_helpful, kind == FeedbackKind::outdated};
+  const std::int64_t values[] = {*article, day, kind == FeedbackKind::helpful ? delta : 0,
+                                 kind == FeedbackKind::not_helpful ? delta : 0,
+                                 kind == FeedbackKind::outdated ? delta : 0};
   for (int k = 0; k < 5; ++k) sqlite3_bind_int64(st, k + 1, values[k]);
   if (sqlite3_step(st) != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot count feedback"));
   return {};

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -147,8 +148,35 @@ class EventStore {
   /// article can be kept while it stays the same.
   Result<std::int64_t> feedback_version();
 
-  /// Not-helpful votes by slug (cached in memory, kept current by add_feedback).
+  /// Not-helpful votes by slug (cached in memory, kept current by add_feedback and the withdrawals).
   std::vector<NegativeVote> negative_votes(const std::string& slug) const;
+
+  /// What a withdrawal or an erasure took back.
+  struct Withdrawal {
+    std::int64_t rows = 0;                        ///< feedback rows withdrawn (or deleted)
+    std::map<std::string, std::int64_t> by_kind;  ///< rows by kind ("resolved", "helpful", …)
+    std::vector<std::string> slugs;               ///< the articles they were about, sorted, once each
+    std::vector<std::string> resolved_slugs;      ///< of those, the ones that lost a resolution
+    std::int64_t cases = 0;                       ///< cases withdrawn (or deleted)
+    std::int64_t tickets = 0, suggestions = 0;    ///< delete_ticket only: rows deleted
+  };
+  struct FeedbackRow;  ///< one feedback row being taken back (events.cpp)
+  /// Withdraws the feedback in force for (@p ticket_id, @p slug), of @p kind or of every kind, in one
+  /// transaction: the rows stay (withdrawn_at, withdrawn_by = @p by) but count for nothing any more:
+  /// their per-day counters go back down, a resolution's case is withdrawn, a not-helpful vote stops
+  /// voting. rows == 0: nothing was in force. Filing the same feedback again reinstates it.
+  Result<Withdrawal> withdraw_feedback(const std::string& ticket_id, const std::string& slug,
+                                       std::optional<FeedbackKind> kind, const std::string& by);
+  /// Withdraws everything in force that @p principal (a token's name) filed at @p since … @p until
+  /// (Unix seconds, both included), the same way, in one transaction.
+  Result<Withdrawal> withdraw_feedback_by(const std::string& principal, std::int64_t since,
+                                          std::int64_t until, const std::string& by);
+  /// Erases a customer's ticket, in one transaction: its feedback rows are deleted (the counters of
+  /// those in force go back down), its cases deleted (their words, subject and tags wiped, the ticket
+  /// id, token and agent replaced: a tombstone "erased:<id>" the case index drops), its
+  /// tickets row and its suggestions rows deleted (the per-day counters of what was suggested stay:
+  /// they are numbers without words). Nothing of it: every count 0.
+  Result<Withdrawal> delete_ticket(const std::string& ticket_id);
 
   /// The number of the last write to the cases (0: none yet): the case index is in line with the
   /// store when it has caught up to it.
@@ -184,6 +212,11 @@ class EventStore {
   EventStore(std::filesystem::path path, sqlite3* db, WallClock clock);
   Result<void> migrate();
   Result<void> load_negatives();
+  Result<void> load_negatives_locked();  ///< the caller holds mu_
+  /// Takes back @p rows (in force) inside the caller's transaction: withdraws them (@p erase: deletes
+  /// them), their counters down, their cases withdrawn or deleted.
+  Result<void> take_back(const std::vector<FeedbackRow>& rows, const std::string& by, bool erase,
+                         Withdrawal& out);
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
@@ -248,9 +281,12 @@ class ArticleCounters {
 
   /// The article's id, numbered on first use.
   Result<std::int64_t> id(std::string_view slug);
+  /// Adds @p counts (negative counts take back what was added: a count never goes below 0).
   Result<void> add(std::int64_t day, std::string_view slug, const ArticleDayCounts& counts);
-  /// A helpful or not-helpful vote or an outdated flag (other kinds are not counted here).
-  Result<void> add_feedback(std::int64_t day, std::string_view slug, FeedbackKind kind);
+  /// A helpful or not-helpful vote or an outdated flag (other kinds are not counted here); @p delta −1
+  /// takes one back (never below 0).
+  Result<void> add_feedback(std::int64_t day, std::string_view slug, FeedbackKind kind,
+                            std::int64_t delta = 1);
 
  private:
   struct Impl;

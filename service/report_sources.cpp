@@ -314,7 +314,8 @@ Result<std::vector<GapEvent>> load_gap_events(const std::filesystem::path& path,
     sql::Stmt st(db,
                  "SELECT f.at, f.slug, f.lang, f.terms, coalesce(t.subject, '') FROM feedback AS f "
                  "LEFT JOIN tickets AS t ON t.ticket_id = f.ticket_id "
-                 "WHERE f.kind = 'not_helpful' AND f.at >= ?1 AND f.at < ?2 ORDER BY f.at, f.id");
+                 "WHERE f.kind = 'not_helpful' AND f.withdrawn_at IS NULL AND f.at >= ?1 AND f.at < ?2 "
+                 "ORDER BY f.at, f.id");
     if (st.ok()) st.bind(1, w.from).bind(2, w.until);
     auto ok = each_row(db, st, "feedback", [&](const sql::Stmt& row) {
       GapEvent e;

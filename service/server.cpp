@@ -42,6 +42,10 @@ using Clock = std::chrono::steady_clock;
 /// The gap inbox's window without ?since=: the as_of day and the days before it.
 constexpr int default_gap_days = 30;
 
+/// The longest ticket id taken (the field of POST /v1/suggest and /v1/feedback, and the URL segment of
+/// the withdrawal and erasure routes).
+constexpr size_t max_ticket_id_bytes = 200;
+
 std::string iso_now() {
   const auto now = std::chrono::system_clock::now();
   const auto t = std::chrono::system_clock::to_time_t(now);
@@ -829,7 +833,7 @@ struct Server::Impl {
 
   /// Reads the ticket fields shared by /v1/suggest and /v1/feedback.
   static Result<void> read_ticket(const nlohmann::json& j, SuggestRequest& s) {
-    for (auto [name, field, max] : {std::tuple{"ticket_id", &s.ticket_id, size_t{200}},
+    for (auto [name, field, max] : {std::tuple{"ticket_id", &s.ticket_id, max_ticket_id_bytes},
                                     std::tuple{"subject", &s.subject, max_ticket_bytes},
                                     std::tuple{"body", &s.body, max_ticket_bytes}}) {
       auto v = string_member(j, name, max);
@@ -995,6 +999,179 @@ struct Server::Impl {
                               {"terms", words},
                               {"learning", learns}},
                              *inserted ? 201 : 200);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Taking feedback back (withdrawals) and erasing a customer's ticket
+
+  /// After a withdrawal or an erasure: the case index drops the cases, the articles that lost a
+  /// resolution have their learned terms rewritten, so search and suggest stop using them.
+  void after_withdrawal(const EventStore::Withdrawal& w) {
+    if (w.cases > 0) cases_changed();
+    for (const auto& slug : w.resolved_slugs) queue_learning(slug);
+  }
+
+  static nlohmann::json by_kind_json(const EventStore::Withdrawal& w) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [kind, n] : w.by_kind) j[kind] = n;
+    return j;
+  }
+
+  /// A ticket id from the URL: the same rule as the field of POST /v1/feedback.
+  static Result<void> check_ticket_id(const std::string& id) {
+    if (text::trim(id).empty()) return fail(ErrorCode::invalid_argument, "the ticket id is required");
+    if (id.size() > max_ticket_id_bytes || !text::is_valid_utf8(id) || id.find('\0') != std::string::npos)
+      return fail(ErrorCode::invalid_argument, "the ticket id must be valid UTF-8 of at most " +
+                                                   std::to_string(max_ticket_id_bytes) + " bytes");
+    return {};
+  }
+
+  /// DELETE /v1/feedback/{ticket_id}/{slug}?kind= (or DELETE /v1/feedback?ticket_id=&slug=&kind= for a
+  /// ticket id with a '/'): withdraws the feedback of that pair, of one kind or of all.
+  Result<ApiResponse> withdraw_feedback(const ApiRequest& r) {
+    std::string ticket_id, slug;
+    if (r.path_args.size() == 2) {
+      ticket_id = r.path_args[0];
+      slug = r.path_args[1];
+    } else {
+      for (auto [name, field] : {std::pair{"ticket_id", &ticket_id}, std::pair{"slug", &slug}}) {
+        auto v = r.single(name);
+        if (!v) return tl::unexpected(v.error());
+        if (!*v || (*v)->empty())
+          return fail(ErrorCode::invalid_argument, std::string("parameter '") + name + "' is required");
+        *field = **v;
+      }
+    }
+    if (auto ok = check_ticket_id(ticket_id); !ok) return tl::unexpected(ok.error());
+    if (auto ok = validate_slug(slug); !ok) return tl::unexpected(ok.error());
+    std::optional<FeedbackKind> kind;
+    if (auto v = r.single("kind"); !v) {
+      return tl::unexpected(v.error());
+    } else if (*v && !(*v)->empty()) {
+      kind = parse_feedback_kind(**v);
+      if (!kind)
+        return fail(
+            ErrorCode::invalid_argument,
+            "parameter 'kind' must be resolved, helpful, not_helpful, shown or outdated (got '" + **v + "')");
+    }
+    auto w = events->withdraw_feedback(ticket_id, slug, kind, author_of(r));
+    if (!w) return tl::unexpected(w.error());
+    if (w->rows == 0)
+      return fail(ErrorCode::not_found, "no feedback " + (kind ? std::string(to_string(*kind)) + " " : "") +
+                                            "in force for ticket '" + ticket_id + "' on article '" + slug +
+                                            "'");
+    after_withdrawal(*w);
+    auto kinds = nlohmann::json::array();
+    for (const auto& [k, n] : w->by_kind) kinds.push_back(k);
+    return ApiResponse::json({{"withdrawn", w->rows},
+                              {"ticket_id", ticket_id},
+                              {"slug", slug},
+                              {"kinds", kinds},
+                              {"cases_withdrawn", w->cases}});
+  }
+
+  /// A point in time of a JSON body: Unix seconds (a number or a string of digits), an ISO 8601 date
+  /// (its first second, or with @p end_of_day its last) or date and time ("2026-12-07T10:00:00Z", an
+  /// offset "+07:00", fractions of a second ignored).
+  static Result<std::int64_t> time_member(const nlohmann::json& j, const std::string& name, bool end_of_day) {
+    const auto it = j.find(name);
+    if (it == j.end() || it->is_null())
+      return fail(ErrorCode::invalid_argument, "field '" + name + "' is required");
+    const std::string bad = "field '" + name +
+                            "' must be Unix seconds or an ISO 8601 date or time (2026-12-07, "
+                            "2026-12-07T10:00:00Z, 2026-12-07T17:00:00+07:00)";
+    if (it->is_number_integer()) return it->get<std::int64_t>();
+    if (!it->is_string()) return fail(ErrorCode::invalid_argument, bad);
+    const std::string& v = it->get_ref<const std::string&>();
+    if (!v.empty() && v.size() <= 12 && v.find_first_not_of("0123456789") == std::string::npos)
+      return static_cast<std::int64_t>(std::stoll(v));
+    if (v.size() < 10 || v.size() > 40) return fail(ErrorCode::invalid_argument, bad);
+    auto date = Date::parse(v.substr(0, 10));
+    if (!date || date->iso() != v.substr(0, 10)) return fail(ErrorCode::invalid_argument, bad);
+    const std::int64_t midnight = static_cast<std::int64_t>(date->days_since_epoch()) * 86400;
+    if (v.size() == 10) return end_of_day ? midnight + 86399 : midnight;
+    // THH:MM[:SS[.fff]] then Z or ±HH:MM
+    auto digits = [&](size_t at, size_t n, int max, int& out) {
+      if (at + n > v.size()) return false;
+      out = 0;
+      for (size_t i = at; i < at + n; ++i) {
+        if (v[i] < '0' || v[i] > '9') return false;
+        out = out * 10 + (v[i] - '0');
+      }
+      return out <= max;
+    };
+    int hh = 0, mm = 0, ss = 0;
+    if ((v[10] != 'T' && v[10] != 't' && v[10] != ' ') || !digits(11, 2, 23, hh) || v.size() < 16 ||
+        v[13] != ':' || !digits(14, 2, 59, mm))
+      return fail(ErrorCode::invalid_argument, bad);
+    size_t i = 16;
+    if (i < v.size() && v[i] == ':') {
+      if (!digits(i + 1, 2, 60, ss)) return fail(ErrorCode::invalid_argument, bad);
+      i += 3;
+      if (i < v.size() && v[i] == '.') {
+        ++i;
+        const size_t start = i;
+        while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+        if (i == start) return fail(ErrorCode::invalid_argument, bad);
+      }
+    }
+    std::int64_t offset = 0;
+    if (i < v.size() && (v[i] == 'Z' || v[i] == 'z') && i + 1 == v.size()) {
+      // UTC
+    } else if (i < v.size() && (v[i] == '+' || v[i] == '-') && i + 6 == v.size() && v[i + 3] == ':') {
+      int oh = 0, om = 0;
+      if (!digits(i + 1, 2, 23, oh) || !digits(i + 4, 2, 59, om))
+        return fail(ErrorCode::invalid_argument, bad);
+      offset = (v[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    } else {
+      return fail(ErrorCode::invalid_argument, bad + " (with Z or an offset)");
+    }
+    return midnight + hh * 3600 + mm * 60 + ss - offset;
+  }
+
+  /// POST /v1/feedback/withdraw {"principal", "since", "until"}: everything a token filed in a time
+  /// range, taken back at once (a misconfigured integration, a bot that marked everything resolved).
+  Result<ApiResponse> withdraw_feedback_bulk(const ApiRequest& r) {
+    auto j = json_object_body(r, {"principal", "since", "until"});
+    if (!j) return tl::unexpected(j.error());
+    auto principal = string_member(*j, "principal", 200);
+    if (!principal) return tl::unexpected(principal.error());
+    if (!*principal || text::trim(**principal).empty())
+      return fail(ErrorCode::invalid_argument, "field 'principal' (the token's name) is required");
+    auto since = time_member(*j, "since", false);
+    if (!since) return tl::unexpected(since.error());
+    auto until = time_member(*j, "until", true);
+    if (!until) return tl::unexpected(until.error());
+    if (*until < *since) return fail(ErrorCode::invalid_argument, "field 'until' is before 'since'");
+    auto w = events->withdraw_feedback_by(**principal, *since, *until, author_of(r));
+    if (!w) return tl::unexpected(w.error());
+    after_withdrawal(*w);
+    return ApiResponse::json({{"principal", **principal},
+                              {"since", *since},
+                              {"until", *until},
+                              {"withdrawn", w->rows},
+                              {"by_kind", by_kind_json(*w)},
+                              {"slugs", w->slugs},
+                              {"cases_withdrawn", w->cases}});
+  }
+
+  /// DELETE /v1/tickets/{ticket_id}: a customer's ticket erased (feedback rows, cases' words, the
+  /// ticket's record and its suggestion log).
+  Result<ApiResponse> delete_ticket(const ApiRequest& r) {
+    const std::string& ticket_id = r.path_args.at(0);
+    if (auto ok = check_ticket_id(ticket_id); !ok) return tl::unexpected(ok.error());
+    auto w = events->delete_ticket(ticket_id);
+    if (!w) return tl::unexpected(w.error());
+    if (w->rows + w->cases + w->tickets + w->suggestions == 0)
+      return fail(ErrorCode::not_found, "nothing is kept of ticket '" + ticket_id + "'");
+    after_withdrawal(*w);
+    return ApiResponse::json({{"ticket_id", ticket_id},
+                              {"feedback_deleted", w->rows},
+                              {"by_kind", by_kind_json(*w)},
+                              {"cases_deleted", w->cases},
+                              {"tickets_deleted", w->tickets},
+                              {"suggestions_deleted", w->suggestions},
+                              {"slugs", w->slugs}});
   }
 
   /// Who the caller is and the routes their role may use: the web page shows only what they allow.
@@ -1313,6 +1490,27 @@ struct Server::Impl {
         {"POST", R"(/v1/admin/reindex)", "admin_reindex", Access::write, {}, bind(&Impl::admin_reindex)},
         {"POST", R"(/v1/suggest)", "suggest", Access::ticket, {}, bind(&Impl::suggest)},
         {"POST", R"(/v1/feedback)", "feedback", Access::ticket, {}, bind(&Impl::feedback)},
+        // Taking feedback back, erasing a ticket (the ticket id is one path segment, the slug the rest;
+        // a ticket id with a '/' goes in the query form).
+        {"DELETE",
+         R"(/v1/feedback/([^/]+)/(.+))",
+         "feedback_withdraw",
+         Access::ticket,
+         {"kind"},
+         bind(&Impl::withdraw_feedback)},
+        {"DELETE",
+         R"(/v1/feedback)",
+         "feedback_withdraw",
+         Access::ticket,
+         {"ticket_id", "slug", "kind"},
+         bind(&Impl::withdraw_feedback)},
+        {"POST",
+         R"(/v1/feedback/withdraw)",
+         "feedback_withdraw_bulk",
+         Access::lead,
+         {},
+         bind(&Impl::withdraw_feedback_bulk)},
+        {"DELETE", R"(/v1/tickets/(.+))", "ticket_delete", Access::lead, {}, bind(&Impl::delete_ticket)},
         {"GET", R"(/v1/whoami)", "whoami", Access::read, {}, bind(&Impl::whoami)},
         // The web page (service/web.cpp): one shell for every page of the app, and its assets.
         {"GET",

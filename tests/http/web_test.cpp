@@ -274,7 +274,8 @@ TEST_F(Web, PageNeedsNoTokenButWhoamiDoes) {
   EXPECT_EQ(agent["name"], "rina");
   EXPECT_EQ(agent["role"], "agent");
   EXPECT_EQ(agent["tokens_required"], true);
-  EXPECT_EQ(agent["can"], nlohmann::json({"search", "articles", "article", "suggest", "feedback"}));
+  EXPECT_EQ(agent["can"],
+            nlohmann::json({"search", "articles", "article", "suggest", "feedback", "feedback_withdraw"}));
 
   const auto visitor = get_ok("/v1/whoami", {{"Authorization", "Bearer sol_public-situs"}});
   EXPECT_EQ(visitor["role"], "public");
@@ -288,9 +289,10 @@ TEST_F(Web, WhoamiInOpenMode) {
   EXPECT_TRUE(me["role"].is_null());
   EXPECT_EQ(me["tokens_required"], false);
   // Everything but article writes, which need an editor token.
-  EXPECT_EQ(me["can"], nlohmann::json({"search", "articles", "revisions", "revision", "diff", "draft",
-                                       "article", "preview", "suggest", "feedback", "reports_stale",
-                                       "reports_gaps", "reports_searches"}));
+  EXPECT_EQ(me["can"],
+            nlohmann::json({"search", "articles", "revisions", "revision", "diff", "draft", "article",
+                            "preview", "suggest", "feedback", "feedback_withdraw", "feedback_withdraw_bulk",
+                            "ticket_delete", "reports_stale", "reports_gaps", "reports_searches"}));
   EXPECT_EQ(get("/v1/whoami?x=1").status, 400);  // like every /v1 route: no unknown parameters
 }
 

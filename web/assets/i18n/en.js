@@ -99,6 +99,8 @@ export default {
   'feedback.outdated': 'Outdated',
   'feedback.recorded': 'Thank you, recorded:',
   'feedback.duplicate': 'Already recorded:',
+  'feedback.undo': 'Undo',
+  'feedback.withdrawn': 'Undone, no longer counted:',
 
   'ticket.body': 'Ticket text',
   'ticket.subject': 'Subject (optional)',

@@ -93,6 +93,8 @@ export default {
   'feedback.outdated': 'Usang',
   'feedback.recorded': 'Terima kasih, tercatat:',
   'feedback.duplicate': 'Sudah tercatat sebelumnya:',
+  'feedback.undo': 'Batalkan',
+  'feedback.withdrawn': 'Dibatalkan, tidak dihitung lagi:',
 
   'ticket.body': 'Isi tiket',
   'ticket.subject': 'Subjek (opsional)',

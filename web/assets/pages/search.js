@@ -594,16 +594,49 @@ class SearchPage {
         body: { ticket_id: ticket, slug, kind: f.kind },
       });
       button.setAttribute('aria-pressed', 'true');
-      status.replaceChildren(
+      status.replaceChildren();
+      append(status, [
         h('span', { i18n: code === 201 ? 'feedback.recorded' : 'feedback.duplicate' }),
         ' ',
         h('strong', { i18n: f.key }),
-      );
+        // Taken back right there, when the role may (DELETE /v1/feedback): a click by mistake counts for
+        // nothing.
+        this.can.has('feedback_withdraw')
+          ? [
+              ' ',
+              h('button', {
+                class: 'button undo',
+                type: 'button',
+                dataset: { undo: f.id },
+                i18n: 'feedback.undo',
+                on: { click: (event) => this.withdrawFeedback(event.currentTarget, button, f, slug, ticket, status) },
+              }),
+            ]
+          : null,
+      ]);
     } catch (error) {
       status.replaceChildren(this.errorMessage(error));
     } finally {
       button.disabled = false;
     }
+  }
+
+  /// Withdraws the feedback @p f just given (the query form of DELETE /v1/feedback: a ticket id may
+  /// hold a '/'). Nothing in force any more (404: withdrawn elsewhere already) is the same outcome.
+  async withdrawFeedback(undo, button, f, slug, ticket, status) {
+    undo.disabled = true;
+    try {
+      await request('/v1/feedback', { method: 'DELETE', params: { ticket_id: ticket, slug, kind: f.kind } });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) {
+        undo.disabled = false;
+        status.append(' ', this.errorMessage(error));
+        return;
+      }
+    }
+    button.setAttribute('aria-pressed', 'false');
+    status.replaceChildren(h('span', { i18n: 'feedback.withdrawn' }), ' ', h('strong', { i18n: f.key }));
+    button.focus();
   }
 
   // ----------------------------------------------------------------------------------------------
