@@ -58,6 +58,8 @@ std::string_view feature_name(Feature f) {
       return "penalty";
     case Feature::has_cases:
       return "has_cases";
+    case Feature::match_score:
+      return "match_score";
     case Feature::count_:
       break;
   }

@@ -32,6 +32,8 @@ enum class Feature : std::size_t {
   unknown_share,   ///< share of the ticket's word weight no article knows
   penalty,         ///< share taken off by not-helpful votes of similar tickets
   has_cases,       ///< 1 when any solved ticket is known at all
+  match_score,     ///< the article match alone: sqrt(coverage) × (1 − 0.6 r²) × matched_words, r = the
+                   ///< next article's score over its own (the hand-made confidence before issue 14)
   count_
 };
 inline constexpr std::size_t feature_count = static_cast<std::size_t>(Feature::count_);

@@ -37,6 +37,8 @@ constexpr double other_language_weight = 0.6;
 constexpr double code_boost = 1.5;
 /// Weight of a word no article uses in the confidence's denominator, relative to the rarest known word.
 constexpr double unknown_weight = 0.5;
+/// How much a runner-up scoring as well as a candidate takes off its match score (Feature::match_score).
+constexpr double separation_weight = 0.6;
 /// Matched telling words below which the confidence shrinks: one matching word is thin evidence,
 /// however telling it is.
 constexpr double min_matched_words = 3;
@@ -557,7 +559,9 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
     set(Feature::article_top, c.score > 0 && c.score >= best_score ? 1 : 0);
     if (c.score > 0) {
       const auto next = std::upper_bound(scores.begin(), scores.end(), c.score, std::greater<>());
-      set(Feature::article_margin, next == scores.end() ? 1 : 1 - *next / c.score);
+      const double r = next == scores.end() ? 0 : *next / c.score;
+      set(Feature::article_margin, 1 - r);
+      set(Feature::match_score, std::sqrt(c.coverage) * (1 - separation_weight * r * r) * c.evidence);
     }
     set(Feature::matched_words, c.score > 0 ? c.evidence : 0);
     if (const auto v = votes.find(c.slug); v != votes.end()) {
@@ -588,15 +592,22 @@ Result<SuggestResult> Searcher::run_suggest(const SuggestRequest& request) {
   // Which fitted model speaks (confidence.hpp): similar solved tickets of a candidate found or not.
   const bool with_cases = std::any_of(candidates.begin(), candidates.end(),
                                       [](const Suggestion& c) { return c.similar_tickets > 0; });
-  for (auto& c : candidates) c.logit = candidate_logit(c.features, with_cases);
+  // Not-helpful votes are not in the fitted model (no labelled data has them): they take their share
+  // off the odds and off the confidence, as they took it off the coverage before.
+  for (auto& c : candidates)
+    c.logit = candidate_logit(c.features, with_cases) + std::log(std::max(1e-6, 1 - c.penalty));
   std::stable_sort(candidates.begin(), candidates.end(), [](const Suggestion& a, const Suggestion& b) {
     return a.logit != b.logit ? a.logit > b.logit : a.score > b.score;
   });
   for (size_t i = 0; i < candidates.size(); ++i) {
     const double best_other =
         i == 0 ? (candidates.size() > 1 ? candidates[1].logit : -1e9) : candidates[0].logit;
-    candidates[i].confidence = std::clamp(
-        calibrated_confidence(candidates[i].logit, candidates[i].logit - best_other, with_cases), 0.0, 1.0);
+    Suggestion& c = candidates[i];
+    c.confidence = std::clamp(
+        calibrated_confidence(c.logit, c.logit - best_other, with_cases) * (1 - c.penalty), 0.0, 1.0);
+    c.coverage *= 1 - c.penalty;
+    // Never more confident in a candidate than in one ranked above it: what is shown is a prefix.
+    if (i > 0) c.confidence = std::min(c.confidence, candidates[i - 1].confidence);
   }
 
   // 8. The reasons, in words.

@@ -343,7 +343,7 @@ TEST_F(SuggestHttp, NoisyIndonesianRefundTicketGetsTheRefundArticle) {
   EXPECT_EQ(body["language"], "id");
   EXPECT_EQ(body["language_detected"], true);
   EXPECT_EQ(body["gap"], false);
-  EXPECT_DOUBLE_EQ(body["threshold"].get<double>(), 0.45);
+  EXPECT_DOUBLE_EQ(body["threshold"].get<double>(), service::shipped_threshold());
   EXPECT_TRUE(body["took_ms"].is_number());
   EXPECT_GE(body["took_ms"].get<double>(), 0.0);
   EXPECT_EQ(body["ticket_id"], "ZD-1001");

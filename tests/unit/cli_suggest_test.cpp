@@ -10,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
+#include "confidence.hpp"
 #include "test_support.hpp"
 
 namespace solusi {
@@ -174,7 +176,7 @@ TEST_F(CliSuggest, JsonHasTheSuggestionsForANoisyTicket) {
   EXPECT_THAT(top["snippet"].get<std::string>(), HasSubstr("<mark>"));
   EXPECT_EQ(j["language"], "id");
   EXPECT_EQ(j["gap"], false);
-  EXPECT_DOUBLE_EQ(j["threshold"].get<double>(), 0.45);
+  EXPECT_DOUBLE_EQ(j["threshold"].get<double>(), service::shipped_threshold());
   EXPECT_TRUE(j["codes"].empty()) << j["codes"];
   // The "Subject:" line is the subject, not body text: the subject words weigh more, and the header
   // word itself is not a term.
@@ -200,7 +202,9 @@ TEST_F(CliSuggest, OffTopicTicketSaysNoConfidentSuggestion) {
   const auto r = suggest({}, job_application);
   ASSERT_EQ(r.exit_code, 0) << output(r);
   EXPECT_THAT(r.out, HasSubstr("Ticket language: id"));
-  EXPECT_THAT(r.out, HasSubstr("No confident suggestion (threshold 0.45)"));
+  std::ostringstream threshold;
+  threshold << service::shipped_threshold();
+  EXPECT_THAT(r.out, HasSubstr("No confident suggestion (threshold " + threshold.str() + ")"));
   EXPECT_THAT(r.out, Not(HasSubstr("\n1. ")));
 
   const auto j = suggest_json({}, job_application);
