@@ -199,12 +199,13 @@ TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
   const Lang lang = result.language;
 
   // 3. The ticket's stems in order, for cases (a solved ticket kept, or one looking for similar ones).
+  WordRepairBudget case_budget;  // its own budget: the case stems do not use up the key terms' repairs
   auto keep_stems = [&](std::string_view text, size_t max_words) {
     size_t n = 0;
     for (const auto& original : text::words(text)) {
       if (++n > max_words || result.words.size() >= max_case_words) break;
       if (all_digits(original) || (has_digit(original) && original.size() >= 6)) continue;
-      for (const auto& word : text::words(normalize_chat(original))) {
+      for (const auto& word : text::words(normalize_chat(original, case_budget))) {
         if (word.empty())
           continue;  // function words kept: "how old are you" and "who are you" differ in them
         if (result.words.size() < max_case_words)
