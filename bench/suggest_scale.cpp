@@ -320,9 +320,12 @@ std::vector<Ticket> load_tickets(const fs::path& jsonl, const std::vector<Articl
     const auto& a = articles[rng() % articles.size()];
     Ticket t;
     t.source = "title";
-    std::string excerpt =
-        a.text.substr(a.text.empty() ? 0 : rng() % std::max<size_t>(1, a.text.size() / 2), 300);
-    if (const auto sp = excerpt.find(' '); sp != std::string::npos) excerpt = excerpt.substr(sp + 1);
+    // 300 bytes of the body from a word boundary, never cutting a UTF-8 sequence.
+    size_t from = a.text.empty() ? 0 : rng() % std::max<size_t>(1, a.text.size() / 2);
+    from = std::min(a.text.find(' ', from), a.text.size());
+    size_t to = std::min(a.text.size(), from + 300);
+    while (to < a.text.size() && (static_cast<unsigned char>(a.text[to]) & 0xC0) == 0x80) ++to;
+    const std::string excerpt = a.text.substr(from, to - from);
     if (a.lang == Lang::en) {
       t.subject = "Question: " + a.title;
       t.body = "Hi, I have a problem with " + a.title + ". " + excerpt + " What should I do? Thanks.";
@@ -523,6 +526,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "  %zu cases indexed in %.1f s (%zu added)\n", synced->total, seconds_since(t0),
                  synced->added);
   }  // the writer's lock is released: the server opens its own
+  if (!temporary) std::ofstream(stamp_file) << stamp;  // articles, index, cases and case index complete
   std::fprintf(stderr, "training the model...\n");
   reset_peak_rss();
   const long rss_before = status_kb("VmRSS:");
@@ -639,6 +643,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "  suggest p50 %.1f ms, bare %.1f ms\n", percentiles(t_suggest).p50 / 1000,
                percentiles(t_bare).p50 / 1000);
   store->reset();
+  std::cerr << "in-process summary: " << out.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
 
   // 4. Over HTTP.
   int rc = failures ? 1 : 0;
@@ -694,7 +699,8 @@ int main(int argc, char** argv) {
                                {"subject", t.subject},
                                {"body", t.body}};
             const auto t0 = Clock::now();
-            auto r = c.Post("/v1/suggest", body.dump(), "application/json");
+            auto r = c.Post("/v1/suggest", body.dump(-1, ' ', false, json::error_handler_t::replace),
+                            "application/json");
             const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
             if (!r || r->status != 200) {
               ++http_failures;
@@ -729,11 +735,8 @@ int main(int argc, char** argv) {
     server->stop();
   }
   out["work"] = dir.string();
-  if (keep || !temporary) {
-    std::ofstream(stamp_file) << stamp;
-  }
   cleanup();
   out["kept"] = keep || !temporary;
-  std::cout << out.dump(2) << "\n";
+  std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   return rc;
 }
