@@ -872,32 +872,35 @@ Result<std::int64_t> EventStore::case_seq() {
   return st.integer(0);
 }
 
-Result<std::vector<CaseRow>> EventStore::cases_since(std::int64_t seq, size_t limit) {
-  std::lock_guard lk(mu_);
-  const std::string sql =
-      std::string("SELECT ") + case_columns + " FROM cases WHERE changed > ?1 ORDER BY changed LIMIT ?2";
-  Stmt st(db_, sql.c_str());
-  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read cases"));
-  st.bind(1, seq).bind(2, static_cast<std::int64_t>(limit));
+namespace {
+
+/// The cases a query of `SELECT case_columns FROM cases WHERE @p where` finds, @p bind binding its
+/// parameters.
+Result<std::vector<CaseRow>> select_cases(sqlite3* db, std::string_view where,
+                                          const std::function<void(Stmt&)>& bind) {
+  const std::string sql = std::string("SELECT ") + case_columns + " FROM cases WHERE " + std::string(where);
+  Stmt st(db, sql.c_str());
+  if (!st.ok()) return tl::unexpected(sql_error(db, "cannot read cases"));
+  bind(st);
   std::vector<CaseRow> out;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_case(st));
-  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read cases"));
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot read cases"));
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<CaseRow>> EventStore::cases_since(std::int64_t seq, size_t limit) {
+  std::lock_guard lk(mu_);
+  return select_cases(db_, "changed > ?1 ORDER BY changed LIMIT ?2",
+                      [&](Stmt& st) { st.bind(1, seq).bind(2, static_cast<std::int64_t>(limit)); });
 }
 
 Result<std::vector<CaseRow>> EventStore::active_cases(size_t limit) {
   std::lock_guard lk(mu_);
-  const std::string sql = std::string("SELECT ") + case_columns +
-                          " FROM cases WHERE state = 'active' ORDER BY at DESC, id DESC LIMIT ?1";
-  Stmt st(db_, sql.c_str());
-  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read cases"));
-  st.bind(1, static_cast<std::int64_t>(limit));
-  std::vector<CaseRow> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_case(st));
-  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read cases"));
-  return out;
+  return select_cases(db_, "state = 'active' ORDER BY at DESC, id DESC LIMIT ?1",
+                      [&](Stmt& st) { st.bind(1, static_cast<std::int64_t>(limit)); });
 }
 
 Result<bool> insert_feedback(sqlite3* db, const FeedbackEvent& f, std::int64_t now) {
