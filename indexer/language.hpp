@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,16 +30,27 @@ Xapian::Stem stemmer_for(Lang lang);
 /// "belum", "not" are kept, because "OTP tidak masuk" means something).
 const Xapian::Stopper& stopper_for(Lang lang);
 
+/// What a query drops: the stop words above plus the words that ask rather than say ("siapakah",
+/// "dimana", "berapa", "what", "how"). Queries only: the indexer keeps question words.
+const Xapian::Stopper& query_stopper_for(Lang lang);
+
+/// A stop or question word of either language (@p word lowercase).
+bool is_query_stop_word(const std::string& word);
+
 /// The standard spelling of an Indonesian chat abbreviation or colloquial form ("blm" → "belum",
 /// "gabisa" → "tidak bisa", "pake" → "pakai") in the built-in table (chat_words.hpp); empty when
 /// @p word (lowercase) is not one. Readers of an index use the table stored in it instead.
 std::string_view indonesian_chat_word(std::string_view word);
 
 /// Other stems an Indonesian word may share a root with, which the Snowball stemmer keeps apart
-/// because it does not restore the consonant a prefix absorbs: "pengembalian" stems to "embali",
-/// "dikembalikan" to "kembali", "kembali" itself to "mbali"; "penarikan" to "arik", "tarik" to
-/// "tarik". Returns the candidates (the word itself, the stem with k/t/p/s restored or dropped),
-/// without the stem itself; the caller keeps those that occur in the index.
-std::vector<std::string> indonesian_root_variants(const std::string& word, const Xapian::Stem& stemmer);
-
+/// because it does not restore the consonant a nasal prefix absorbs: "pengembalian" stems to
+/// "embali", "dikembalikan" to "kembali"; "penarikan" to "arik", "tarik" to "tarik". Returns the
+/// candidates without the stem itself: the word as written; for a meN-/peN- word whose stem starts
+/// with a vowel, the stem with the consonant that nasal absorbs ("menemukan" → "temu", never "semu");
+/// for a root starting with k/t/p/s, the stem without it, only when @p surface_exists says the index
+/// has a word starting with the matching nasal and that rest ("pengembali…"). Nothing for stop and
+/// question words. The caller keeps the candidates that occur in the index.
+std::vector<std::string> indonesian_root_variants(
+    const std::string& word, const Xapian::Stem& stemmer,
+    const std::function<bool(const std::string&)>& surface_exists);
 }  // namespace solusi

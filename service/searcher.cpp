@@ -1,6 +1,7 @@
 #include "searcher.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "schema.hpp"
 #include "synonyms.hpp"
 #include "text.hpp"
+#include "vocabulary.hpp"
 
 namespace fs = std::filesystem;
 
@@ -131,6 +133,26 @@ QueryTerms analyse(std::string_view q) {
   return out;
 }
 
+/// The query with every word lowercased except the operators (AND, OR, NOT, XOR, NEAR, ADJ):
+/// Xapian's STEM_SOME leaves a capitalised word unstemmed, so "Deleting" at the start of a question
+/// would not meet "delete". Stemming does not depend on case here.
+std::string lowercase_words(std::string_view q) {
+  std::string out;
+  out.reserve(q.size());
+  size_t i = 0;
+  while (i < q.size()) {
+    size_t end = q.find_first_of(" \t\n", i);
+    if (end == std::string_view::npos) end = q.size();
+    const std::string_view token = q.substr(i, end - i);
+    const bool op = token == "AND" || token == "OR" || token == "NOT" || token == "XOR" ||
+                    token.starts_with("NEAR") || token.starts_with("ADJ");
+    out += op ? std::string(token) : text::to_lower(token);
+    if (end < q.size()) out += q[end];
+    i = end + 1;
+  }
+  return out;
+}
+
 std::string serialise_day(const Date& d) {
   return Xapian::sortable_serialise(static_cast<double>(d.days_since_epoch()));
 }
@@ -162,7 +184,7 @@ Searcher::Searcher(fs::path index_dir, Xapian::Database db, std::string generati
   for (Lang lang : all_langs) {
     auto& qp = parsers_[static_cast<int>(lang)];
     qp.set_stemmer(stemmer_for(lang));
-    qp.set_stopper(&stopper_for(lang));
+    qp.set_stopper(&query_stopper_for(lang));
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     qp.set_default_op(Xapian::Query::OP_OR);
     qp.set_max_expansion(partial_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
@@ -184,6 +206,7 @@ Result<Searcher> Searcher::open(const fs::path& index_dir) {
       return fail(ErrorCode::index_unavailable,
                   "index " + index_dir.string() + " has schema version '" + version + "', this build needs " +
                       std::to_string(schema::version) + ": run `solusi index --full`");
+    (void)ReferenceVocabulary::shared();  // loaded now rather than in the first search
     Searcher searcher(index_dir, std::move(db), read_generation(index_dir));
     searcher.load_caches();
     return searcher;
@@ -457,8 +480,11 @@ std::string Searcher::correct_spelling(const std::string& q, bool partial,
       const std::string& w = words.front();
       const bool has_digit = std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
       const bool is_prefix = last && partial && db_.allterms_begin(w) != db_.allterms_end(w);
-      const bool known = db_.term_exists(w) || stopper_for(Lang::id)(w) || stopper_for(Lang::en)(w) ||
-                         synonym_words_.count(w) > 0;
+      // Known: in the index, a stop or question word, a synonym or chat spelling, or a word of the
+      // language (the reference vocabulary, with clitics and a glued "di" taken off). A word is not
+      // misspelled because no article happens to use it.
+      const bool known = db_.term_exists(w) || is_query_stop_word(w) || synonym_words_.count(w) > 0 ||
+                         !chat_words_.lookup(w).empty() || ReferenceVocabulary::shared().knows(w);
       if (w.size() >= 3 && !has_digit && !is_prefix && !known) {
         const std::string suggestion = db_.get_spelling_suggestion(w, w.size() <= 4 ? 1 : 2);
         // The spelling table holds every article's words: never suggest one the reader cannot see.
@@ -478,11 +504,12 @@ std::string Searcher::correct_spelling(const std::string& q, bool partial,
 Xapian::Query Searcher::text_query(const std::string& q, Lang lang, unsigned flags) {
   auto& qp = parsers_[static_cast<int>(lang)];
   qp.set_database(db_);
+  const std::string lower = lowercase_words(q);
   try {
-    return qp.parse_query(q, flags);
+    return qp.parse_query(lower, flags);
   } catch (const Xapian::QueryParserError&) {
     // Pasted text with stray operators ("error (code", "AND"): read it as plain words.
-    return qp.parse_query(q, flags & Xapian::QueryParser::FLAG_PARTIAL);
+    return qp.parse_query(lower, flags & Xapian::QueryParser::FLAG_PARTIAL);
   }
 }
 
@@ -491,7 +518,9 @@ Xapian::Query Searcher::indonesian_variant_query(const std::string& q, std::vect
   const Xapian::Stem& stemmer = stemmers_[static_cast<int>(Lang::id)];
   std::vector<Xapian::Query> variants;
   for (const auto& word : text::words(q)) {
-    for (const auto& v : indonesian_root_variants(word, stemmer)) {
+    for (const auto& v : indonesian_root_variants(word, stemmer, [&](const std::string& p) {
+           return db_.allterms_begin(p) != db_.allterms_end(p);
+         })) {
       const std::string term = schema::term(schema::prefix::stemmed, v);
       if (db_.term_exists(term)) {
         variants.emplace_back(term);
@@ -576,10 +605,19 @@ Result<SearchResult> Searcher::search(const SearchRequest& request) {
 
 Result<SearchResult> Searcher::run(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  const bool partial = request.partial_last_word && !request.q.empty() && request.q.back() != ' ' &&
-                       request.q.back() != '\t' && request.q.back() != '"';
+  // Only a query that ends inside a word is still being typed: "… Seoul?" or "… refund " is finished.
+  const auto ends_in_word = [](const std::string& s) {
+    const auto c = static_cast<unsigned char>(s.back());
+    return c >= 0x80 || std::isalnum(c) != 0;
+  };
+  bool partial = request.partial_last_word && !request.q.empty() && ends_in_word(request.q);
   WordRepairBudget budget;
   const std::string q = normalize_chat(std::string(text::trim(request.q)), budget, partial);
+  // A last word that is a whole stop or question word ("… minimal brp" → "berapa") is finished, not
+  // the start of a longer word: expanding it would match every article that uses "apa".
+  if (partial)
+    if (const auto words = text::words(q); !words.empty() && is_query_stop_word(words.back()))
+      partial = false;
 
   unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
                    Xapian::QueryParser::FLAG_BOOLEAN;

@@ -240,7 +240,9 @@ TicketAnalysis Searcher::read_ticket(const SuggestRequest& request) {
       std::string stem = std::move(indexed.stem);
       Xapian::doccount df = indexed.df;
       if (df == 0 && lang == Lang::id) {
-        for (const auto& v : indonesian_root_variants(word, stemmers_[static_cast<int>(Lang::id)]))
+        for (const auto& v : indonesian_root_variants(
+                 word, stemmers_[static_cast<int>(Lang::id)],
+                 [&](const std::string& p) { return db_.allterms_begin(p) != db_.allterms_end(p); }))
           if (Xapian::doccount d = db_.get_termfreq("Z" + v); d > 0) {
             df = d;
             stem = v;

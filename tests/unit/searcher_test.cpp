@@ -8,6 +8,7 @@
 
 #include "search_json.hpp"
 #include "test_support.hpp"
+#include "vocabulary.hpp"
 
 namespace solusi {
 namespace {
@@ -251,6 +252,59 @@ TEST_F(SearchCorpus, MisspelledLastWordIsCorrectedWhileTyping) {
 TEST_F(SearchCorpus, CorrectlySpelledQueryHasNoCorrection) {
   EXPECT_FALSE(search(request("pengembalian barang")).corrected);
   EXPECT_FALSE(search(request("refunds")).corrected);
+}
+
+TEST_F(SearchCorpus, AWordOfTheLanguageIsNeverCorrected) {
+  // None of these is in the corpus, each is in the reference vocabulary (hunspell-id, hunspell-en-us),
+  // with a clitic or a glued "di" taken off where needed; each has a corpus word one or two letters
+  // away ("barang", "balance", "refunded", "koala", "pengembalian").
+  for (const char* q : {"dimanakah barang", "barangkali", "balanced", "refunding", "koalanya",
+                        "dikembalikannya", "uninstall", "unregistered", "invisible", "crossed"}) {
+    SCOPED_TRACE(q);
+    EXPECT_FALSE(search(request(std::string(q) + " ")).corrected);
+  }
+  // A real typo still is.
+  EXPECT_TRUE(search(request("refnd ")).corrected);
+}
+
+TEST_F(SearchCorpus, AQuestionWordIsNeitherSearchedNorExpanded) {
+  auto r = request("apakah berapa siapa kapan dana ");
+  r.explain = true;
+  const auto result = search(r);
+  ASSERT_FALSE(result.explanation.empty());
+  for (const char* t : {"Zapa", "Zsapa", "Ztapa", "Zpapa", "Zsiapa", "Zkapan", "Zberapa"})
+    EXPECT_THAT(result.explanation, Not(HasSubstr(std::string(t) + "@")));
+  EXPECT_THAT(result.explanation, HasSubstr("Zdana"));
+}
+
+TEST_F(SearchCorpus, StemmingDoesNotDependOnCase) {
+  // "Refunds" at the start of a question is stemmed like "refunds" (Xapian's STEM_SOME would not).
+  EXPECT_EQ(slugs("Refunds issued "), slugs("refunds issued "));
+  EXPECT_THAT(slugs("Refunded "), Contains("en/money-back"));
+}
+
+TEST_F(SearchCorpus, AFinishedStopWordIsNotTypedFurther) {
+  // "dana berapa" ends in a whole question word: no "berapa*" expansion, no match on every "apa".
+  auto r = request("dana brp");
+  r.explain = true;
+  const auto result = search(r);
+  ASSERT_FALSE(result.explanation.empty());
+  EXPECT_THAT(result.explanation, Not(HasSubstr("WILDCARD")));
+}
+
+TEST(ReferenceVocabulary, LooksUpWordsWithoutCliticsAndGluedPrepositions) {
+  EXPECT_THAT(service::lookup_forms("dimanakah"), Contains("mana"));
+  EXPECT_THAT(service::lookup_forms("manakah"), Contains("mana"));
+  EXPECT_THAT(service::lookup_forms("kemana"), Contains("mana"));
+  EXPECT_THAT(service::lookup_forms("bukunya"), Contains("buku"));
+  EXPECT_THAT(service::lookup_forms("dia"), Not(Contains("a")));
+  const auto& v = service::ReferenceVocabulary::shared();
+  ASSERT_EQ(v.loaded(), (std::vector<std::string>{"id_ID", "en_US"}))
+      << "install hunspell-id and hunspell-en-us";
+  for (const char* w :
+       {"dimanakah", "kapankah", "menemukan", "feodalisme", "jakarta", "uninstall", "crossed"})
+    EXPECT_TRUE(v.knows(w)) << w;
+  for (const char* w : {"disanalahx", "refnd", "pengembalain"}) EXPECT_FALSE(v.knows(w)) << w;
 }
 
 TEST_F(SearchCorpus, SynonymsCrossLanguages) {

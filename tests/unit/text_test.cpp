@@ -234,10 +234,28 @@ TEST(Language, IndonesianRootVariantsRestoreTheAbsorbedConsonant) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.word);
-    const auto variants = indonesian_root_variants(c.word, stem);
+    const auto variants = indonesian_root_variants(c.word, stem, [](const std::string&) { return true; });
     EXPECT_THAT(variants, ::testing::Contains(c.variant));
     EXPECT_THAT(variants, ::testing::Not(::testing::Contains(stem(c.word))));
   }
+}
+
+TEST(Language, RootVariantsFollowTheNasalAndNeverComeFromStopWords) {
+  const auto stem = stemmer_for(Lang::id);
+  const auto any = [](const std::string&) { return true; };
+  const auto none = [](const std::string&) { return false; };
+  // men- absorbed a t: "temu", never "kemu", "pemu" or "semu".
+  EXPECT_THAT(indonesian_root_variants("menemukan", stem, any), ::testing::Contains("temu"));
+  EXPECT_THAT(indonesian_root_variants("menemukan", stem, any), ::testing::Not(::testing::Contains("semu")));
+  // Stop and question words have none ("apa" was "tapa, papa, sapa").
+  for (const char* w : {"apa", "apakah", "berapa", "siapa", "kapan", "dimanakah", "yang", "dengan"})
+    EXPECT_THAT(indonesian_root_variants(w, stem, any), ::testing::IsEmpty()) << w;
+  // A root loses its consonant only when the index has the nasal form ("pengali" for "kali").
+  EXPECT_THAT(indonesian_root_variants("kali", stem, none), ::testing::Not(::testing::Contains("ali")));
+  EXPECT_THAT(indonesian_root_variants("kali", stem, any), ::testing::Contains("ali"));
+  EXPECT_TRUE(query_stopper_for(Lang::id)("siapakah"));
+  EXPECT_TRUE(query_stopper_for(Lang::en)("what"));
+  EXPECT_FALSE(stopper_for(Lang::id)("siapakah"));  // the indexer keeps question words
 }
 
 TEST(Language, ChatWords) {
