@@ -1,6 +1,5 @@
 #include "article.hpp"
 
-#include <cmark.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -8,7 +7,7 @@
 #include <memory>
 #include <sstream>
 
-#include "pipe_table.hpp"
+#include "markdown.hpp"
 #include "text.hpp"
 
 namespace solusi {
@@ -451,50 +450,68 @@ std::string strip_html(std::string_view html) {
   return out;
 }
 
-/// A paragraph that holds a pipe table (cmark core has no tables): keep the cells' text, a row a line.
-std::string flatten_table(const std::string& paragraph) {
-  const auto table = parse_pipe_table(paragraph);
-  if (!table) return paragraph;
-  std::string out;
-  for (const auto line : table->lead) out.append(line).append("\n");
-  auto add_row = [&out](const std::vector<std::string>& cells) {
-    std::string row;
-    for (const auto& cell : cells) {
-      if (cell.empty()) continue;
-      if (!row.empty()) row += ", ";
-      row += cell;
-    }
-    if (!row.empty()) out += row + ".\n";
-  };
-  add_row(table->header);
-  for (const auto& row : table->rows) add_row(row);
-  return out;
+/// Table rows as the indexer keeps them: a row a line, its non-empty cells joined by ", ", a full stop
+/// at the end (so the words of two cells never read as one phrase and no "|" or "---" is left).
+void add_table_row(std::string& out, const std::vector<std::string>& cells) {
+  std::string row;
+  for (const auto& cell : cells) {
+    if (cell.empty()) continue;
+    if (!row.empty()) row += ", ";
+    row += cell;
+  }
+  if (!row.empty()) out += row + ".\n";
 }
 
-struct CmarkDeleter {
-  void operator()(cmark_node* n) const { cmark_node_free(n); }
-  void operator()(cmark_iter* i) const { cmark_iter_free(i); }
-};
+/// The body line of @p node. cmark-gfm leaves some positions out: autolinks found in a text node have
+/// none (the text before them has its line), and a paragraph the table extension split off before a
+/// table has none, its inlines counted from 0 (@p shift is then the table's line, where it began).
+int source_line(cmark_node* node, int shift) {
+  for (cmark_node* n = node; n; n = cmark_node_parent(n)) {
+    const bool inline_node = (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE;
+    if (!inline_node) {
+      if (const int line = cmark_node_get_start_line(n); line > 0) return line;
+      if (shift > 0 && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) return shift;
+      continue;
+    }
+    for (cmark_node* s = n; s; s = cmark_node_previous(s))
+      if (const int line = cmark_node_get_start_line(s); line > 0) return line + shift;
+  }
+  return 1;
+}
 
 void extract_markdown(Article& a) {
-  std::unique_ptr<cmark_node, CmarkDeleter> doc(cmark_parse_document(
-      a.markdown.data(), a.markdown.size(), CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8));
-  std::unique_ptr<cmark_iter, CmarkDeleter> it(cmark_iter_new(doc.get()));
+  const markdown::Document doc(a.markdown);
+  struct IterFree {
+    void operator()(cmark_iter* i) const { cmark_iter_free(i); }
+  };
+  std::unique_ptr<cmark_iter, IterFree> it(cmark_iter_new(doc.root()));
 
   std::string block;    // text of the current leaf block
   std::string heading;  // text of the current heading
   int heading_level = 0, heading_line = 0;
   std::vector<Link*> open_links;  // links being read (nested images inside links)
   std::string first_paragraph;
+  std::string cell;  // text of the current table cell
+  bool in_cell = false;
+  std::vector<std::string> cells;  // cells of the current table row
+  int line_shift = 0;              // see source_line
 
   auto sink = [&](std::string_view s) {
     if (heading_level > 0)
       heading += s;
+    else if (in_cell)
+      cell += s;
     else
       block += s;
     for (Link* l : open_links) l->text += s;
   };
-  auto line_of = [&](cmark_node* n) { return a.body_line + cmark_node_get_start_line(n) - 1; };
+  auto line_of = [&](cmark_node* n) { return a.body_line + source_line(n, line_shift) - 1; };
+  auto end_block = [&] {
+    if (first_paragraph.empty()) first_paragraph = text::collapse_whitespace(block);
+    a.text += block;
+    a.text += '\n';
+    block.clear();
+  };
 
   cmark_event_type ev;
   while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
@@ -554,15 +571,39 @@ void extract_markdown(Article& a) {
         }
         break;
       case CMARK_NODE_PARAGRAPH:
-        if (!enter) {
-          std::string p = flatten_table(block);
-          if (first_paragraph.empty()) first_paragraph = text::collapse_whitespace(p);
-          a.text += p;
-          a.text += '\n';
-          block.clear();
+        if (enter) {
+          cmark_node* next = cmark_node_next(node);
+          line_shift = cmark_node_get_start_line(node) == 0 && next &&
+                               markdown::extension_of(next) == markdown::Extension::table
+                           ? cmark_node_get_start_line(next)
+                           : 0;
+        } else {
+          end_block();
+          line_shift = 0;
         }
         break;
       default:
+        // The table extension's nodes: each cell's text, each row a line of the block, the table a block.
+        switch (markdown::extension_of(node)) {
+          case markdown::Extension::table:
+            if (!enter) end_block();
+            break;
+          case markdown::Extension::table_row:
+            if (enter)
+              cells.clear();
+            else
+              add_table_row(block, cells);
+            break;
+          case markdown::Extension::table_cell:
+            in_cell = enter;
+            if (enter)
+              cell.clear();
+            else
+              cells.emplace_back(text::trim(cell));
+            break;
+          default:  // strikethrough, task list items: their text is read like any other
+            break;
+        }
         break;
     }
   }

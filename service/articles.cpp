@@ -1,11 +1,6 @@
 #include "articles.hpp"
 
-#include <cmark.h>
-
-#include <cstdlib>
-#include <memory>
-
-#include "pipe_table.hpp"
+#include "markdown.hpp"
 #include "schema.hpp"
 #include "text.hpp"
 
@@ -88,116 +83,10 @@ Result<ArticleList> list_articles(const Xapian::Database& db, const ArticleFilte
   return out;
 }
 
-namespace {
-
-constexpr int render_options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
-
-struct CmarkFree {
-  void operator()(cmark_node* n) const { cmark_node_free(n); }
-  void operator()(char* p) const { std::free(p); }
-};
-
-/// cmark's safe HTML of a piece of Markdown.
-std::string cmark_html(std::string_view markdown) {
-  std::unique_ptr<char, CmarkFree> html(
-      cmark_markdown_to_html(markdown.data(), markdown.size(), render_options));
-  return html ? std::string(html.get()) : std::string();
-}
-
-/// One table cell's Markdown as inline HTML: cmark's paragraph without its <p> wrapper.
-std::string cell_html(const std::string& cell) {
-  std::string html = cmark_html(cell);
-  if (html.starts_with("<p>") && html.ends_with("</p>\n")) return html.substr(3, html.size() - 8);
-  return html;
-}
-
-std::string table_html(const PipeTable& t) {
-  std::string out;
-  if (!t.lead.empty()) {
-    std::string lead;
-    for (const auto line : t.lead) lead.append(line).append("\n");
-    out += cmark_html(lead);
-  }
-  auto cells = [&t, &out](const std::vector<std::string>& row, const char* tag) {
-    out += "<tr>\n";
-    for (size_t i = 0; i < row.size(); ++i) {
-      out += "<";
-      out += tag;
-      switch (t.align[i]) {
-        case CellAlign::left:
-          out += " align=\"left\"";
-          break;
-        case CellAlign::center:
-          out += " align=\"center\"";
-          break;
-        case CellAlign::right:
-          out += " align=\"right\"";
-          break;
-        case CellAlign::none:
-          break;
-      }
-      out.append(">").append(cell_html(row[i])).append("</").append(tag).append(">\n");
-    }
-    out += "</tr>\n";
-  };
-  out += "<table>\n<thead>\n";
-  cells(t.header, "th");
-  out += "</thead>\n";
-  if (!t.rows.empty()) {
-    out += "<tbody>\n";
-    for (const auto& row : t.rows) cells(row, "td");
-    out += "</tbody>\n";
-  }
-  out += "</table>\n";
-  return out;
-}
-
-}  // namespace
-
 std::string render_markdown(std::string_view markdown) {
-  // cmark 0.30 is safe by default: without CMARK_OPT_UNSAFE raw HTML and dangerous URLs are removed.
-  // Its core has no tables: a top-level paragraph that holds a pipe table is rendered here, each cell
-  // through cmark (so cells keep their emphasis, code and links, and the same safety).
-  // cmark ends lines at LF, CRLF and a lone CR; the paragraphs' line numbers are looked up in lines
-  // split at LF only, so line ends are made LF first (a lone CR would shift every later paragraph onto
-  // other lines: a paragraph rendered as the table below it, the table as text).
-  std::string lf;
-  if (markdown.find('\r') != std::string_view::npos) {
-    lf.reserve(markdown.size());
-    for (size_t i = 0; i < markdown.size(); ++i)
-      if (markdown[i] != '\r')
-        lf += markdown[i];
-      else if (i + 1 == markdown.size() || markdown[i + 1] != '\n')
-        lf += '\n';
-    markdown = lf;
-  }
-  std::unique_ptr<cmark_node, CmarkFree> doc(
-      cmark_parse_document(markdown.data(), markdown.size(), render_options));
-  if (!doc) return {};
-  std::vector<std::string_view> lines;
-  bool split = false;
-  std::string out;
-  for (cmark_node* n = cmark_node_first_child(doc.get()); n; n = cmark_node_next(n)) {
-    if (cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) {
-      if (!split) {
-        lines = text::split(markdown, '\n');
-        split = true;
-      }
-      const int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
-      if (first >= 1 && last >= first && static_cast<size_t>(last) <= lines.size()) {
-        const char* begin = lines[static_cast<size_t>(first - 1)].data();
-        const std::string_view end_line = lines[static_cast<size_t>(last - 1)];
-        if (auto table =
-                parse_pipe_table({begin, static_cast<size_t>(end_line.data() + end_line.size() - begin)})) {
-          out += table_html(*table);
-          continue;
-        }
-      }
-    }
-    std::unique_ptr<char, CmarkFree> html(cmark_render_html(n, render_options));
-    if (html) out += html.get();
-  }
-  return out;
+  // cmark-gfm's own renderer over the same parse as the indexer's (indexer/markdown.hpp): safe mode
+  // (raw HTML omitted, unsafe URLs emptied), GFM tables, strikethrough, autolinks, task lists, tagfilter.
+  return markdown::Document(markdown).html();
 }
 
 }  // namespace solusi::service

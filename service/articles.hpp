@@ -44,8 +44,9 @@ struct ArticleList {
 Result<ArticleList> list_articles(const Xapian::Database& db, const ArticleFilter& filter,
                                   const Visibility& visibility);
 
-/// Markdown to HTML with cmark's safe mode: raw HTML is dropped and javascript:/vbscript:/file:/data:
-/// links are emptied.
+/// Markdown (CommonMark with GitHub's extensions: tables, ~~strikethrough~~, bare links, task lists)
+/// to HTML with cmark-gfm's safe mode: raw HTML is dropped (and tagfilter escapes <script>, <iframe>,
+/// <style>, … should it ever be kept) and javascript:/vbscript:/file:/data: links are emptied.
 std::string render_markdown(std::string_view markdown);
 
 }  // namespace solusi::service

@@ -1,5 +1,5 @@
 // Pure helpers of the editor API: slugs for new articles, front matter edits, JSON to article text,
-// line diffs between revisions, and the Knowledge-Centered Service draft made from a ticket.
+// line diffs between revisions (diff.hpp), and the Knowledge-Centered Service draft made from a ticket.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "article.hpp"
+#include "diff.hpp"  // line_diff, merge3
 #include "error.hpp"
 #include "language.hpp"
 
@@ -38,14 +39,6 @@ Result<std::string> set_front_matter_field(std::string_view text, std::string_vi
 /// The article text for a JSON write: {"front_matter": {…}, "body": "…"} → "---\n<YAML>---\n<body>".
 /// An error names the member that is not usable.
 Result<std::string> article_from_json(const nlohmann::json& front_matter, std::string_view body);
-
-struct DiffLine {
-  char op;  ///< ' ' same, '-' only in the old text, '+' only in the new one
-  std::string text;
-};
-
-/// Line diff (Myers' O(ND) algorithm): the shortest edit script from @p before to @p after.
-std::vector<DiffLine> line_diff(std::string_view before, std::string_view after);
 
 /// A draft in the Knowledge-Centered Service shape (Masalah / Penyebab / Solusi, or Problem / Cause /
 /// Resolution) from a ticket, with the customer's own words kept in a section of their own.

@@ -16,8 +16,8 @@ namespace solusi::fuzz {
 /// A whole article file (front matter + Markdown) through parse_article(); when it parses, also the
 /// editor's front matter rewrite (set_front_matter_field) and parsing the result again.
 int fuzz_article(const std::uint8_t* data, std::size_t size);
-/// A Markdown body: render_markdown() (cmark + pipe tables, safe HTML), parse_pipe_table(), and the
-/// indexer's body extraction under a fixed valid front matter.
+/// A Markdown body: render_markdown() (cmark-gfm with GitHub's extensions, safe HTML), its tables'
+/// shape, and the indexer's body extraction under a fixed valid front matter.
 int fuzz_markdown(const std::uint8_t* data, std::size_t size);
 /// A support ticket (first line: subject, the rest: body) through clean_ticket(), then the
 /// suggester on a small fixed index.

@@ -1013,6 +1013,36 @@ TEST_F(Editor, PipeTablesRenderAsTablesInPreviewAndArticleView) {
   EXPECT_THAT(html, Not(HasSubstr("|")));
 }
 
+TEST_F(Editor, MarkdownPastedFromGitHubRendersSafelyAndIsSearchable) {
+  // Strikethrough, bare links, task lists and a table inside a list, as editors paste them from GitHub,
+  // GitLab or Document360; raw HTML and script links stay out.
+  const std::string body =
+      "Nama lama ~~kaldoriva~~ kini Rp5.000, kirim ~3 hari.\n\nPanduan: "
+      "https://warungraya.example/bantuan\n\n"
+      "- [x] cek saldo\n- [ ] hubungi bank\n\nKode bank:\n\n1. Transfer:\n\n"
+      "   | Bank | Kode |\n   |---|---|\n   | BCA | kwarvelon |\n\n"
+      "<script>alert(1)</script>\n\n[klik](javascript:alert(1)) <iframe src=x></iframe>\n";
+  const Reply preview = post("/v1/preview", "---\ntitle: GFM\n---\n" + body, "budi", "text/markdown");
+  ASSERT_EQ(preview.status, 200) << preview.describe();
+  ASSERT_EQ(put("pembayaran/gfm-tempel", article("Tempel dari GitHub", "zelvaroni") + "\n" + body).status,
+            201);
+  const Reply view = get("/v1/articles/pembayaran/gfm-tempel", as("rina"));
+  ASSERT_EQ(view.status, 200) << view.describe();
+
+  for (const auto& html : {preview.json["html"].get<std::string>(), view.json["html"].get<std::string>()}) {
+    EXPECT_THAT(html, HasSubstr("<del>kaldoriva</del> kini Rp5.000, kirim ~3 hari."));
+    EXPECT_THAT(html, HasSubstr("<a href=\"https://warungraya.example/bantuan\">"));
+    EXPECT_THAT(html, HasSubstr("<li><input type=\"checkbox\" checked=\"\" disabled=\"\" /> cek saldo</li>"));
+    EXPECT_THAT(html, HasSubstr("<td>kwarvelon</td>"));
+    EXPECT_THAT(html, Not(HasSubstr("<script")));
+    EXPECT_THAT(html, Not(HasSubstr("<iframe")));
+    EXPECT_THAT(html, Not(HasSubstr("javascript:")));
+  }
+  // The cell of the table in the list and the struck word are indexed text.
+  EXPECT_TRUE(await("pembayaran/gfm-tempel", "kwarvelon", true));
+  EXPECT_TRUE(await("pembayaran/gfm-tempel", "kaldoriva", true));
+}
+
 // ------------------------------------------------------------------------------------------------
 // Outside edits of the articles folder
 

@@ -574,6 +574,10 @@ TEST(LineDiff, InsertDeleteReplace) {
   EXPECT_THAT(ops(replace), HasSubstr("+x|"));
   EXPECT_EQ(ops(line_diff("a\n", "b\n")).size(), 6u);
   EXPECT_EQ(ops(line_diff("first\nsame\n", "same\nlast\n")), "-first| same|+last|");
+  // In a changed region the old lines come first.
+  EXPECT_EQ(ops(line_diff("a\nb\nc\nz\n", "a\nx\ny\nz\n")), " a|-b|-c|+x|+y| z|");
+  EXPECT_EQ(ops(line_diff("a\nb\nz\n", "a\nx\ny\nz\n")), " a|-b|+x|+y| z|");
+  EXPECT_EQ(ops(line_diff("a\nb\nc\nz\n", "a\nx\nz\n")), " a|-b|-c|+x| z|");
 }
 
 TEST(LineDiff, EmptySides) {

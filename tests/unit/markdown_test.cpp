@@ -235,6 +235,102 @@ TEST(Markdown, PipeTableCellsBecomeTextAndSeparatorsAreDropped) {
   EXPECT_THAT(a.text, Not(HasSubstr("|")));
 }
 
+TEST(Markdown, PipeTableTextIsExactlyRowsOfCells) {
+  // What the index held with the hand-written pipe-table parser, byte for byte.
+  const Article a = parse_ok("x.md",
+                             "Intro.\n"
+                             "\n"
+                             "| Metode | Lama |\n"
+                             "|---|---:|\n"
+                             "| **VA** | `3 hari` |\n"
+                             "|  | kosong |\n"
+                             "| [Kartu](kartu.md) | 14 hari | lebih |\n"
+                             "\n"
+                             "Akhir.\n");
+  EXPECT_EQ(a.text, "Intro.\nMetode, Lama.\nVA, 3 hari.\nkosong.\nKartu, 14 hari.\n\nAkhir.\n");
+  EXPECT_EQ(a.code, "3 hari\n");
+  ASSERT_EQ(a.links.size(), 1u);
+  EXPECT_EQ(a.links[0].text, "Kartu");
+  EXPECT_EQ(a.links[0].line, 7);
+}
+
+TEST(Markdown, TextBeforeATableInOneParagraphKeepsItsLines) {
+  const Article a = parse_ok("x.md",
+                             "---\n"
+                             "title: T\n"
+                             "---\n"
+                             "Satu.\n"
+                             "\n"
+                             "Biaya per [metode](metode.md):\n"                   // 6
+                             "lihat juga [ini](ini.md) dan www.contoh.example\n"  // 7
+                             "| a | b |\n"
+                             "|---|---|\n"
+                             "| [c](c.md) | 2 |\n");  // 10
+  EXPECT_EQ(a.text, "Satu.\nBiaya per metode:\nlihat juga ini dan www.contoh.example\na, b.\nc, 2.\n\n");
+  ASSERT_EQ(a.links.size(), 4u);
+  EXPECT_EQ(a.links[0].line, 6);
+  EXPECT_EQ(a.links[1].line, 7);
+  EXPECT_EQ(a.links[2].url, "http://www.contoh.example");
+  EXPECT_EQ(a.links[2].line, 7);
+  EXPECT_EQ(a.links[3].line, 10);
+}
+
+TEST(Markdown, TablesInListsAndQuotesAreReadAsTables) {
+  const Article a = parse_ok("x.md",
+                             "- Langkah:\n"
+                             "\n"
+                             "  | Bank | Kode |\n"
+                             "  |---|---|\n"
+                             "  | BCA | 014 |\n"
+                             "\n"
+                             "> | q | r |\n"
+                             "> |---|---|\n"
+                             "> | 3 | 4 |\n");
+  EXPECT_THAT(a.text, HasSubstr("Bank, Kode.\nBCA, 014.\n"));
+  EXPECT_THAT(a.text, HasSubstr("q, r.\n3, 4.\n"));
+  EXPECT_THAT(a.text, Not(HasSubstr("|")));
+}
+
+TEST(Markdown, EscapedPipesStayInTheirCell) {
+  const Article a = parse_ok("x.md", "| a \\| b | c |\n|---|---|\n| x \\| y | z |\n");
+  EXPECT_EQ(a.text, "a | b, c.\nx | y, z.\n\n");
+}
+
+TEST(Markdown, StruckTextIsTextWithoutTildes) {
+  const Article a = parse_ok("x.md", "Harga ~~Rp10.000~~ Rp5.000, kirim ~3 hari.\n");
+  EXPECT_EQ(a.text, "Harga Rp10.000 Rp5.000, kirim ~3 hari.\n");
+}
+
+TEST(Markdown, BareLinksAreLinksWithTheirLines) {
+  const Article a = parse_ok("x.md",
+                             "---\n"
+                             "title: T\n"
+                             "---\n"
+                             "Bantuan di https://warungraya.example/bantuan.\n"  // 4
+                             "Atau www.warungraya.example dan\n"                 // 5
+                             "cs@warungraya.example ya.\n");                     // 6
+  EXPECT_EQ(a.text,
+            "Bantuan di https://warungraya.example/bantuan.\nAtau www.warungraya.example dan\n"
+            "cs@warungraya.example ya.\n");
+  ASSERT_EQ(a.links.size(), 3u);
+  EXPECT_EQ(a.links[0].url, "https://warungraya.example/bantuan");
+  EXPECT_EQ(a.links[0].text, "https://warungraya.example/bantuan");
+  EXPECT_EQ(a.links[0].line, 4);
+  EXPECT_EQ(a.links[1].url, "http://www.warungraya.example");
+  EXPECT_EQ(a.links[1].line, 5);
+  EXPECT_EQ(a.links[2].url, "mailto:cs@warungraya.example");
+  EXPECT_EQ(a.links[2].line, 6);
+  for (const auto& l : a.links) {
+    EXPECT_FALSE(l.article_slug) << l.url;  // web links: never a broken article link
+    EXPECT_FALSE(l.local_file) << l.url;
+  }
+}
+
+TEST(Markdown, TaskListItemsAreTheirText) {
+  const Article a = parse_ok("x.md", "Periksa:\n\n- [ ] cek saldo\n- [x] hubungi bank\n");
+  EXPECT_EQ(a.text, "Periksa:\ncek saldo\nhubungi bank\n");
+}
+
 TEST(Markdown, RawHtmlBlocksKeepTextWithoutTags) {
   const Article a = parse_ok("x.md",
                              "Sebelum.\n"
