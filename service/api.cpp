@@ -78,7 +78,8 @@ bool nested_deeper_than(std::string_view body, int max) {
 
 }  // namespace
 
-Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<std::string>& accepted) {
+Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<std::string>& accepted,
+                                        bool always_strict) {
   const std::string type = text::to_lower(text::trim(r.content_type.substr(0, r.content_type.find(';'))));
   if (type != "application/json")
     return fail(ErrorCode::unsupported_media_type,
@@ -99,9 +100,10 @@ Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<s
   if (unknown.empty()) return j;
   std::string list;
   for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
-  if (r.strict)
+  if (r.strict || always_strict)
     return fail(ErrorCode::invalid_argument, "unknown field '" + unknown.front() + "' (accepted: " + list +
-                                                 "; strict=true refuses others)");
+                                                 (always_strict ? "; this route refuses unknown fields)"
+                                                                : "; strict=true refuses others)"));
   for (const auto& key : unknown) {
     if (r.warnings.size() < max_warnings)
       r.warnings.push_back(

@@ -96,7 +96,10 @@ inline constexpr size_t max_warnings = 20;
 /// The request body as a JSON object: 415 unless the Content-Type is JSON, 400 when it does not
 /// parse, is nested deeper than max_json_depth or is not an object. A member not in @p accepted is
 /// removed and reported in request.warnings ("unknown_field"), or with request.strict a 400 naming it.
-Result<nlohmann::json> json_object_body(const ApiRequest& request, const std::vector<std::string>& accepted);
+/// @p always_strict: refused whatever the request says, for routes that take something back, where a
+/// field the route does not know may have been meant to narrow what it takes.
+Result<nlohmann::json> json_object_body(const ApiRequest& request, const std::vector<std::string>& accepted,
+                                        bool always_strict = false);
 
 /// A string member: absent → nullopt; wrong type, invalid UTF-8, NUL bytes or over @p max_bytes → 400.
 Result<std::optional<std::string>> string_member(const nlohmann::json& object, const std::string& name,

@@ -1167,7 +1167,8 @@ struct Server::Impl {
   /// POST /v1/feedback/withdraw {"principal", "since", "until"}: everything a token filed in a time
   /// range, taken back at once (a misconfigured integration, a bot that marked everything resolved).
   Result<ApiResponse> withdraw_feedback_bulk(const ApiRequest& r) {
-    auto j = json_object_body(r, {"principal", "since", "until"});
+    // Strict always: an unknown field may have been meant to narrow what is taken back.
+    auto j = json_object_body(r, {"principal", "since", "until"}, true);
     if (!j) return tl::unexpected(j.error());
     auto principal = string_member(*j, "principal", 200);
     if (!principal) return tl::unexpected(principal.error());
