@@ -896,6 +896,7 @@ int main(int argc, char** argv) {
       std::ofstream cfg(work / "config.yaml");
       cfg << "listen: 127.0.0.1:" << s.port << "\narticles: " << (work / "articles").string()
           << "\nindex: " << (work / "index").string() << "\nevents: " << (work / "events.db").string()
+          << "\nrate_limit_per_second: 0"  // the soak loads the service; the limit would answer 429
           << "\ntokens:\n";
       for (const auto& [name, role, hash] : std::vector<std::tuple<std::string, std::string, std::string>>{
                {"soak-agent", "agent", agent.second},

@@ -1,6 +1,8 @@
 #include "api.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 
 #include "text.hpp"
 
@@ -76,7 +78,8 @@ bool nested_deeper_than(std::string_view body, int max) {
 
 }  // namespace
 
-Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<std::string>& accepted) {
+Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<std::string>& accepted,
+                                        bool always_strict) {
   const std::string type = text::to_lower(text::trim(r.content_type.substr(0, r.content_type.find(';'))));
   if (type != "application/json")
     return fail(ErrorCode::unsupported_media_type,
@@ -91,12 +94,26 @@ Result<nlohmann::json> json_object_body(const ApiRequest& r, const std::vector<s
   nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded()) return fail(ErrorCode::invalid_argument, "the request body is not valid JSON");
   if (!j.is_object()) return fail(ErrorCode::invalid_argument, "the request body must be a JSON object");
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(accepted.begin(), accepted.end(), key) != accepted.end()) continue;
-    std::string list;
-    for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
-    return fail(ErrorCode::invalid_argument, "unknown field '" + key + "' (accepted: " + list + ")");
+  std::vector<std::string> unknown;
+  for (const auto& [key, value] : j.items())
+    if (std::find(accepted.begin(), accepted.end(), key) == accepted.end()) unknown.push_back(key);
+  if (unknown.empty()) return j;
+  std::string list;
+  for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+  if (r.strict || always_strict)
+    return fail(ErrorCode::invalid_argument, "unknown field '" + unknown.front() + "' (accepted: " + list +
+                                                 (always_strict ? "; this route refuses unknown fields)"
+                                                                : "; strict=true refuses others)"));
+  for (const auto& key : unknown) {
+    if (r.warnings.size() < max_warnings)
+      r.warnings.push_back(
+          {"unknown_field", key, "unknown field '" + key + "' ignored (accepted: " + list + ")"});
+    j.erase(key);
   }
+  if (unknown.size() > max_warnings)
+    r.warnings.push_back({"unknown_fields_not_listed", "",
+                          std::to_string(unknown.size() - max_warnings) +
+                              " more unknown fields ignored and not listed one by one"});
   return j;
 }
 
@@ -112,6 +129,24 @@ Result<std::optional<std::string>> string_member(const nlohmann::json& object, c
   if (v.find('\0') != std::string::npos)
     return fail(ErrorCode::invalid_argument, "field '" + name + "' contains a NUL byte");
   return std::optional<std::string>(std::move(v));
+}
+
+Result<std::optional<std::string>> ticket_id_member(const nlohmann::json& object, const std::string& name,
+                                                    size_t max_bytes) {
+  const auto it = object.find(name);
+  if (it == object.end() || it->is_null() || it->is_string()) return string_member(object, name, max_bytes);
+  if (!it->is_number())
+    return fail(ErrorCode::invalid_argument, "field '" + name + "' must be a string or an integer");
+  if (it->is_number_unsigned()) return std::optional<std::string>(std::to_string(it->get<std::uint64_t>()));
+  if (it->is_number_integer()) return std::optional<std::string>(std::to_string(it->get<std::int64_t>()));
+  // A float: JSON numbers past 2^64 and numbers written with a fraction or an exponent.
+  constexpr double exact_limit = 9007199254740992.0;  // 2^53: every integer up to it is exact
+  const double d = it->get<double>();
+  if (!std::isfinite(d) || d != std::trunc(d) || std::fabs(d) > exact_limit)
+    return fail(ErrorCode::invalid_argument, "field '" + name + "' must be a string or an integer (got " +
+                                                 it->dump() +
+                                                 "; send an id with a fraction or over 2^53 as a string)");
+  return std::optional<std::string>(std::to_string(static_cast<std::int64_t>(d)));
 }
 
 int http_status(ErrorCode code) {

@@ -14,6 +14,13 @@
 
 namespace solusi::service {
 
+/// Something the service did not use of a request, reported in the response's "warnings" array.
+struct ApiWarning {
+  std::string code;     ///< "unknown_field"
+  std::string field;    ///< the member it is about
+  std::string message;  ///< for people
+};
+
 struct ApiRequest {
   std::string method;
   std::string path;
@@ -23,6 +30,11 @@ struct ApiRequest {
   std::string content_type;  ///< the Content-Type header, as sent
   std::optional<std::string> if_match, if_none_match;
   Principal principal;
+  /// ?strict=true: an unknown JSON body field is a 400 rather than ignored with a warning.
+  bool strict = false;
+  /// Filled while the handler reads the request (json_object_body); the adapter adds them to a
+  /// successful JSON response as "warnings". Mutable: handlers get the request as const.
+  mutable std::vector<ApiWarning> warnings;
 
   /// The value of a parameter given once; an error if it is given more than once.
   Result<std::optional<std::string>> single(const std::string& name) const;
@@ -77,14 +89,27 @@ Result<size_t> parse_count(const std::string& name, const std::string& value, si
 /// dump()) recurses deeper.
 inline constexpr int max_json_depth = 32;
 
+/// Unknown fields of one request body listed one by one in "warnings" at most; the rest are counted
+/// in one more warning ("unknown_fields_not_listed").
+inline constexpr size_t max_warnings = 20;
+
 /// The request body as a JSON object: 415 unless the Content-Type is JSON, 400 when it does not
-/// parse, is nested deeper than max_json_depth or is not an object, or when it has a member not in
-/// @p accepted (named in the message).
-Result<nlohmann::json> json_object_body(const ApiRequest& request, const std::vector<std::string>& accepted);
+/// parse, is nested deeper than max_json_depth or is not an object. A member not in @p accepted is
+/// removed and reported in request.warnings ("unknown_field"), or with request.strict a 400 naming it.
+/// @p always_strict: refused whatever the request says, for routes that take something back, where a
+/// field the route does not know may have been meant to narrow what it takes.
+Result<nlohmann::json> json_object_body(const ApiRequest& request, const std::vector<std::string>& accepted,
+                                        bool always_strict = false);
 
 /// A string member: absent → nullopt; wrong type, invalid UTF-8, NUL bytes or over @p max_bytes → 400.
 Result<std::optional<std::string>> string_member(const nlohmann::json& object, const std::string& name,
                                                  size_t max_bytes);
+
+/// A ticket id member: a string as string_member() takes it, or an integer (Zendesk and Freshdesk ids
+/// are numbers) as its decimal string; a number with a fraction, or over 2^53 in magnitude when it is
+/// not an exact integer in the JSON, is a 400 (it would have lost digits).
+Result<std::optional<std::string>> ticket_id_member(const nlohmann::json& object, const std::string& name,
+                                                    size_t max_bytes);
 
 /// Parses "true"/"false"/"1"/"0".
 Result<bool> parse_flag(const std::string& name, const std::string& value);

@@ -66,16 +66,35 @@ Result<ArticleList> list_articles(const Xapian::Database& db, const ArticleFilte
   filter(schema::prefix::owner, f.owner);
   filter(schema::prefix::lang, f.lang);
   filter(schema::prefix::status, f.status);
+  if (f.updated_since)
+    query = Xapian::Query(
+        Xapian::Query::OP_FILTER, query,
+        Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(schema::Slot::updated),
+                      Xapian::sortable_serialise(static_cast<double>(f.updated_since->days_since_epoch()))));
   query = visibility_filter(query, visibility);
+  Xapian::Query page = query;
+  if (f.after_slug)  // slugs from this one on, without it
+    page = Xapian::Query(Xapian::Query::OP_AND_NOT,
+                         Xapian::Query(Xapian::Query::OP_FILTER, page,
+                                       Xapian::Query(Xapian::Query::OP_VALUE_GE,
+                                                     schema::slot(schema::Slot::slug), *f.after_slug)),
+                         Xapian::Query(schema::term(schema::prefix::id, *f.after_slug)));
 
   Xapian::Enquire enquire(db);
-  enquire.set_query(query);
+  enquire.set_query(page);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_sort_by_value(schema::slot(schema::Slot::slug), false);
   Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(f.offset),
                                        static_cast<Xapian::doccount>(f.limit), db.get_doccount());
   ArticleList out;
-  out.total = mset.get_matches_estimated();
+  // Exact: every document is checked (checkatleast is the document count).
+  out.more = f.offset + mset.size() < mset.get_matches_estimated();
+  if (f.after_slug) {
+    enquire.set_query(query);
+    out.total = enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+  } else {
+    out.total = mset.get_matches_estimated();
+  }
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     StoredArticle a = read_stored(it.get_document(), stored_meta);
     out.articles.push_back(std::move(a));

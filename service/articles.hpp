@@ -32,13 +32,19 @@ Result<StoredArticle> find_article(const Xapian::Database& db, std::string_view 
 
 struct ArticleFilter {
   std::optional<std::string> tag, category, owner, lang, status;
+  /// Only articles whose last content change ("updated", a day) is on or after this day.
+  std::optional<Date> updated_since;
+  /// Keyset paging: only articles whose slug sorts after this one (the list is sorted by slug, so an
+  /// article published or archived meanwhile moves no other across pages).
+  std::optional<std::string> after_slug;
   size_t limit = 50;
   size_t offset = 0;
 };
 
 struct ArticleList {
   std::vector<StoredArticle> articles;  ///< sorted by slug; text and markdown left empty
-  Xapian::doccount total = 0;
+  Xapian::doccount total = 0;           ///< matching the filters, after_slug aside
+  bool more = false;                    ///< articles follow this page
 };
 
 Result<ArticleList> list_articles(const Xapian::Database& db, const ArticleFilter& filter,

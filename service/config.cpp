@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "text.hpp"
@@ -160,6 +161,29 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
         c.usage_flush_ms = v.as<int>();
         if (c.usage_flush_ms < 10 || c.usage_flush_ms > 3600000)
           return bad(v, "usage_flush_ms must be between 10 and 3600000");
+      } else if (key == "rate_limit_per_second") {
+        c.rate_limit_per_second = v.as<double>();
+        if (!(c.rate_limit_per_second == 0 ||
+              (c.rate_limit_per_second >= 0.001 && c.rate_limit_per_second <= 1000000)))
+          return bad(v, "rate_limit_per_second must be 0 (no limit) or between 0.001 and 1000000");
+      } else if (key == "rate_limit_burst") {
+        c.rate_limit_burst = v.as<double>();
+        if (!(c.rate_limit_burst >= 1 && c.rate_limit_burst <= 1000000))
+          return bad(v, "rate_limit_burst must be between 1 and 1000000");
+      } else if (key == "agent_url_base" || key == "public_url_base") {
+        const std::string base = v.as<std::string>();
+        const bool has_blank = std::any_of(base.begin(), base.end(), [](char ch) {
+          return static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f;
+        });
+        if (has_blank) return bad(v, key + " must not contain spaces or control characters");
+        if (key == "agent_url_base") {
+          if (base.empty()) return bad(v, "agent_url_base must not be empty");
+          c.agent_url_base = base;
+        } else {
+          if (!base.empty() && !base.starts_with("https://") && !base.starts_with("http://"))
+            return bad(v, "public_url_base must start with https:// or http://");
+          c.public_url_base = base;
+        }
       } else if (key == "notify_webhook") {
         c.notify_webhook = v.as<std::string>();
       } else if (key == "tokens") {

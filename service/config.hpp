@@ -62,6 +62,17 @@ struct Config {
   size_t usage_queue_size = 10000;
   /// How often the usage log writes what is queued (milliseconds).
   int usage_flush_ms = 1000;
+  /// Requests per second each API token (each client address when no tokens are configured) may make
+  /// to /v1 routes on average, and how many at once (a token bucket); past them 429 with Retry-After.
+  /// 0 requests per second: no limit. Health probes, metrics and the web page's files are not limited.
+  double rate_limit_per_second = 50;
+  double rate_limit_burst = 200;
+  /// The start of an article's address in the agents' page: the slug is appended ("url" of search hits,
+  /// suggestions and listed articles). The default is this service's own page ("/?a=akun/otp").
+  std::string agent_url_base = "/?a=";
+  /// The start of an article's address in a public help centre; when set, articles with audience
+  /// public also carry "public_url". Empty: none.
+  std::string public_url_base;
   /// Where `solusi stale --notify` posts each owner's queue (http:// or https://); empty: none.
   std::string notify_webhook;
 };

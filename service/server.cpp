@@ -9,6 +9,7 @@
 #include <iostream>
 #include <mutex>
 #include <regex>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -21,6 +22,7 @@
 #include "events.hpp"
 #include "guard.hpp"
 #include "index_writer.hpp"
+#include "integration.hpp"
 #include "metrics.hpp"
 #include "publisher.hpp"
 #include "report_sources.hpp"
@@ -57,6 +59,13 @@ std::string iso_now() {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
+}
+
+/// A configured number as people write it: "50", "0.5".
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
 }
 
 /// True when every '%' in the raw request target starts a valid "%XX" escape.
@@ -121,6 +130,8 @@ struct Server::Impl {
   Config config;
   HttpServer http;
   Metrics metrics;
+  /// Per-token (or per-address) token buckets of the /v1 routes (integration.hpp).
+  RateLimiter limiter;
   std::vector<Route> routes;
   std::thread watcher;
   std::thread warmer;
@@ -168,7 +179,13 @@ struct Server::Impl {
     std::uint64_t epoch = 0;
   };
 
-  explicit Impl(Config c) : config(std::move(c)), http(connection_limits(config)) { build_routes(); }
+  explicit Impl(Config c)
+      : config(std::move(c)),
+        http(connection_limits(config)),
+        limiter(
+            RateLimitOptions{config.rate_limit_per_second, config.rate_limit_burst, max_rate_limit_keys}) {
+    build_routes();
+  }
 
   static ConnectionLimits connection_limits(const Config& c) {
     ConnectionLimits l;
@@ -401,10 +418,27 @@ struct Server::Impl {
       usage->record(std::move(e));
     }
     nlohmann::json j = to_json(*result);
+    add_urls_to_each(j["hits"]);
+    if (!s.facets) j.erase("facets");
     j["query"] = s.q;
     j["offset"] = s.offset;
     j["limit"] = s.limit;
     return ApiResponse::json(j);
+  }
+
+  /// An article's addresses in an answer (search hit, suggestion, listed or viewed article): "url" in the
+  /// agents' page (agent_url_base), and "public_url" in the help centre (public_url_base) when it is set
+  /// and the article's audience is public.
+  void add_urls(nlohmann::json& item) const {
+    if (!item.is_object() || !item.contains("slug") || !item["slug"].is_string()) return;
+    const std::string& slug = item["slug"].get_ref<const std::string&>();
+    item["url"] = article_url(config.agent_url_base, slug);
+    if (!config.public_url_base.empty() && item.value("audience", "") == "public")
+      item["public_url"] = article_url(config.public_url_base, slug);
+  }
+  void add_urls_to_each(nlohmann::json& list) const {
+    if (list.is_array())
+      for (auto& item : list) add_urls(item);
   }
 
   Visibility visibility_for(const Principal& p) const {
@@ -425,6 +459,7 @@ struct Server::Impl {
     auto a = find_article((*searcher)->database(), slug, visibility_for(r.principal));
     if (!a) return tl::unexpected(a.error());
     nlohmann::json j = article_json(*a);
+    add_urls(j);
     j["markdown"] = a->markdown;
     j["html"] = render_markdown(a->markdown);
     if (usage) usage->record(ViewEvent{events->now(), a->slug, author_of(r)});
@@ -821,20 +856,54 @@ struct Server::Impl {
       if (!n) return tl::unexpected(n.error());
       f.offset = *n;
     }
+    if (auto v = r.single("cursor"); !v) {
+      return tl::unexpected(v.error());
+    } else if (*v && !(*v)->empty()) {
+      if (f.offset != 0) return fail(ErrorCode::invalid_argument, "give 'cursor' or 'offset', not both");
+      auto slug = decode_list_cursor(**v);
+      if (!slug) return tl::unexpected(slug.error());
+      f.after_slug = std::move(*slug);
+    }
+    if (auto v = r.single("updated_since"); !v) {
+      return tl::unexpected(v.error());
+    } else if (*v && !(*v)->empty()) {
+      const auto t = parse_time_text(**v, false);
+      if (!t)
+        return fail(ErrorCode::invalid_argument,
+                    "parameter 'updated_since' must be an ISO 8601 date or time (2026-12-07, "
+                    "2026-12-07T10:00:00Z, 2026-12-07T17:00:00+07:00) or Unix seconds (got '" +
+                        **v + "')");
+      // "updated" is a day (UTC): the day of the instant, so nothing changed after it is missed.
+      const auto day = *t >= 0 ? *t / 86400 : (*t - 86399) / 86400;
+      f.updated_since = Date(std::chrono::sys_days(std::chrono::days(day)));
+    }
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
     auto list = list_articles((*searcher)->database(), f, visibility_for(r.principal));
     if (!list) return tl::unexpected(list.error());
     auto items = nlohmann::json::array();
-    for (const auto& a : list->articles) items.push_back(article_json(a));
-    return ApiResponse::json(
-        {{"articles", items}, {"total", list->total}, {"offset", f.offset}, {"limit", f.limit}});
+    for (const auto& a : list->articles) {
+      items.push_back(article_json(a));
+      add_urls(items.back());
+    }
+    const nlohmann::json next = list->more && !list->articles.empty()
+                                    ? nlohmann::json(encode_list_cursor(list->articles.back().slug))
+                                    : nlohmann::json();
+    return ApiResponse::json({{"articles", items},
+                              {"total", list->total},
+                              {"offset", f.offset},
+                              {"limit", f.limit},
+                              {"next_cursor", next}});
   }
 
   /// Reads the ticket fields shared by /v1/suggest and /v1/feedback.
   static Result<void> read_ticket(const nlohmann::json& j, SuggestRequest& s) {
-    for (auto [name, field, max] : {std::tuple{"ticket_id", &s.ticket_id, max_ticket_id_bytes},
-                                    std::tuple{"subject", &s.subject, max_ticket_bytes},
+    // A ticket id may be a number (Zendesk, Freshdesk): kept as its decimal string.
+    if (auto v = ticket_id_member(j, "ticket_id", max_ticket_id_bytes); !v)
+      return tl::unexpected(v.error());
+    else if (*v)
+      s.ticket_id = std::move(**v);
+    for (auto [name, field, max] : {std::tuple{"subject", &s.subject, max_ticket_bytes},
                                     std::tuple{"body", &s.body, max_ticket_bytes}}) {
       auto v = string_member(j, name, max);
       if (!v) return tl::unexpected(v.error());
@@ -920,6 +989,13 @@ struct Server::Impl {
     if (auto ok = events->log_suggestion(log); !ok) return tl::unexpected(ok.error());
 
     nlohmann::json out = to_json(*result);
+    add_urls_to_each(out["suggestions"]);
+    if (out.contains("candidates")) add_urls_to_each(out["candidates"]);
+    if (result->best && out.contains("best_below_threshold")) {
+      out["best_below_threshold"]["audience"] = result->best->audience;
+      add_urls(out["best_below_threshold"]);
+      out["best_below_threshold"].erase("audience");
+    }
     if (!s.ticket_id.empty()) out["ticket_id"] = s.ticket_id;
     return ApiResponse::json(out);
   }
@@ -1077,62 +1153,22 @@ struct Server::Impl {
     const auto it = j.find(name);
     if (it == j.end() || it->is_null())
       return fail(ErrorCode::invalid_argument, "field '" + name + "' is required");
-    const std::string bad = "field '" + name +
-                            "' must be Unix seconds or an ISO 8601 date or time (2026-12-07, "
-                            "2026-12-07T10:00:00Z, 2026-12-07T17:00:00+07:00)";
     if (it->is_number_integer()) return it->get<std::int64_t>();
-    if (!it->is_string()) return fail(ErrorCode::invalid_argument, bad);
-    const std::string& v = it->get_ref<const std::string&>();
-    if (!v.empty() && v.size() <= 12 && v.find_first_not_of("0123456789") == std::string::npos)
-      return static_cast<std::int64_t>(std::stoll(v));
-    if (v.size() < 10 || v.size() > 40) return fail(ErrorCode::invalid_argument, bad);
-    auto date = Date::parse(v.substr(0, 10));
-    if (!date || date->iso() != v.substr(0, 10)) return fail(ErrorCode::invalid_argument, bad);
-    const std::int64_t midnight = static_cast<std::int64_t>(date->days_since_epoch()) * 86400;
-    if (v.size() == 10) return end_of_day ? midnight + 86399 : midnight;
-    // THH:MM[:SS[.fff]] then Z or ±HH:MM
-    auto digits = [&](size_t at, size_t n, int max, int& out) {
-      if (at + n > v.size()) return false;
-      out = 0;
-      for (size_t i = at; i < at + n; ++i) {
-        if (v[i] < '0' || v[i] > '9') return false;
-        out = out * 10 + (v[i] - '0');
-      }
-      return out <= max;
-    };
-    int hh = 0, mm = 0, ss = 0;
-    if ((v[10] != 'T' && v[10] != 't' && v[10] != ' ') || !digits(11, 2, 23, hh) || v.size() < 16 ||
-        v[13] != ':' || !digits(14, 2, 59, mm))
-      return fail(ErrorCode::invalid_argument, bad);
-    size_t i = 16;
-    if (i < v.size() && v[i] == ':') {
-      if (!digits(i + 1, 2, 60, ss)) return fail(ErrorCode::invalid_argument, bad);
-      i += 3;
-      if (i < v.size() && v[i] == '.') {
-        ++i;
-        const size_t start = i;
-        while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
-        if (i == start) return fail(ErrorCode::invalid_argument, bad);
-      }
-    }
-    std::int64_t offset = 0;
-    if (i < v.size() && (v[i] == 'Z' || v[i] == 'z') && i + 1 == v.size()) {
-      // UTC
-    } else if (i < v.size() && (v[i] == '+' || v[i] == '-') && i + 6 == v.size() && v[i + 3] == ':') {
-      int oh = 0, om = 0;
-      if (!digits(i + 1, 2, 23, oh) || !digits(i + 4, 2, 59, om))
-        return fail(ErrorCode::invalid_argument, bad);
-      offset = (v[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-    } else {
-      return fail(ErrorCode::invalid_argument, bad + " (with Z or an offset)");
-    }
-    return midnight + hh * 3600 + mm * 60 + ss - offset;
+    const auto t = it->is_string() ? parse_time_text(it->get_ref<const std::string&>(), end_of_day)
+                                   : std::optional<std::int64_t>{};
+    if (!t)
+      return fail(ErrorCode::invalid_argument,
+                  "field '" + name +
+                      "' must be Unix seconds or an ISO 8601 date or time "
+                      "(2026-12-07, 2026-12-07T10:00:00Z, 2026-12-07T17:00:00+07:00)");
+    return *t;
   }
 
   /// POST /v1/feedback/withdraw {"principal", "since", "until"}: everything a token filed in a time
   /// range, taken back at once (a misconfigured integration, a bot that marked everything resolved).
   Result<ApiResponse> withdraw_feedback_bulk(const ApiRequest& r) {
-    auto j = json_object_body(r, {"principal", "since", "until"});
+    // Strict always: an unknown field may have been meant to narrow what is taken back.
+    auto j = json_object_body(r, {"principal", "since", "until"}, true);
     if (!j) return tl::unexpected(j.error());
     auto principal = string_member(*j, "principal", 200);
     if (!principal) return tl::unexpected(principal.error());
@@ -1397,6 +1433,8 @@ struct Server::Impl {
                                       {"overloaded", c.overloaded}})
       gauges +=
           std::string("solusi_connections_total{outcome=\"") + name + "\"} " + std::to_string(value) + "\n";
+    gauge("solusi_rate_limit_clients", "Tokens or client addresses the rate limiter tracks.",
+          static_cast<double>(limiter.tracked()));
     gauge("solusi_cases", "Solved tickets in the case index.",
           static_cast<double>(cases_indexed.load(std::memory_order_acquire)));
     gauge("solusi_cases_seq", "The last case write the case index is in line with.",
@@ -1455,7 +1493,7 @@ struct Server::Impl {
          R"(/v1/articles)",
          "articles",
          Access::read,
-         {"tag", "category", "owner", "lang", "limit", "offset"},
+         {"tag", "category", "owner", "lang", "limit", "offset", "cursor", "updated_since"},
          bind(&Impl::list)},
         {"GET", R"(/v1/articles/(.+)/revisions)", "revisions", Access::review, {}, bind(&Impl::revisions)},
         {"GET",
@@ -1561,27 +1599,42 @@ struct Server::Impl {
     for (const auto& allowed : config.cors_origins) {
       if (allowed == "*" || allowed == origin) {
         res.set_header("Access-Control-Allow-Origin", allowed == "*" ? "*" : origin);
+        res.set_header("Access-Control-Expose-Headers", "ETag, Retry-After, X-Request-Id");
         res.set_header("Vary", "Origin");
         return;
       }
     }
   }
 
-  void log_access(const httplib::Request& req, const std::string& route, int status, double seconds,
-                  size_t bytes, const std::string& who) const {
+  void log_access(const httplib::Request& req, const httplib::Response& res, const std::string& route,
+                  double seconds, const std::string& who) const {
+    const int status = res.status;
+    const size_t bytes = res.body.size();
+    const std::string rid = res.get_header_value("X-Request-Id");
     if (!config.access_log) return;
     nlohmann::json line{{"time", iso_now()}, {"method", req.method}, {"path", req.path},
                         {"route", route},    {"status", status},     {"duration_ms", seconds * 1000.0},
-                        {"bytes", bytes},    {"principal", who}};
+                        {"bytes", bytes},    {"principal", who},     {"request_id", rid}};
     const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::cerr << text << std::flush;
   }
 
-  void respond_error(httplib::Response& res, int status, std::string_view code,
+  /// The request's id: the client's X-Request-Id when valid_request_id(), else a new one; fixed the first
+  /// time it is asked for (the pre-routing handler, or the error handler for a request that never got
+  /// there) and sent back as the response's X-Request-Id.
+  static std::string request_id(const httplib::Request& req, httplib::Response& res) {
+    if (const auto it = res.headers.find("X-Request-Id"); it != res.headers.end()) return it->second;
+    std::string id = request_id_for(req.get_header_value("X-Request-Id"));
+    res.set_header("X-Request-Id", id);
+    return id;
+  }
+
+  void respond_error(const httplib::Request& req, httplib::Response& res, int status, std::string_view code,
                      std::string_view message) const {
     res.status = status;
-    res.set_content(error_body(code, message).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                    "application/json");
+    nlohmann::json body = error_body(code, message);
+    body["error"]["request_id"] = request_id(req, res);
+    res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
   }
 
   /// Runs a handler; a reader that fell behind the writer (DatabaseModifiedError: two commits since it
@@ -1601,12 +1654,30 @@ struct Server::Impl {
     }
   }
 
+  /// What the adapter adds to a handler's JSON answer: the request's warnings (unknown fields ignored)
+  /// to a successful one, after any of its own; the request id to an error body.
+  static void decorate(ApiResponse& out, const ApiRequest& r, const std::string& rid) {
+    const bool add_warnings = !r.warnings.empty() && out.status < 400;
+    if ((!add_warnings && out.status < 400) || !out.content_type.starts_with("application/json")) return;
+    nlohmann::json j = nlohmann::json::parse(out.body, nullptr, false);
+    if (!j.is_object()) return;
+    if (add_warnings) {
+      auto& list = j["warnings"];
+      if (!list.is_array()) list = nlohmann::json::array();
+      for (const auto& w : r.warnings)
+        list.push_back({{"code", w.code}, {"field", w.field}, {"message", w.message}});
+    }
+    if (out.status >= 400 && j.contains("error") && j["error"].is_object()) j["error"]["request_id"] = rid;
+    out.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
   void dispatch(const Route& route, const httplib::Request& req, httplib::Response& res) {
     const auto t0 = Clock::now();
     std::string who = "anonymous";
+    const std::string rid = request_id(req, res);
     [&] {
       if (!valid_percent_encoding(req.target)) {
-        respond_error(res, 400, "invalid_argument", "malformed percent-encoding in the request URL");
+        respond_error(req, res, 400, "invalid_argument", "malformed percent-encoding in the request URL");
         return;
       }
       ApiRequest r;
@@ -1618,13 +1689,22 @@ struct Server::Impl {
       if (req.has_header("If-None-Match")) r.if_none_match = req.get_header_value("If-None-Match");
       for (size_t i = 1; i < req.matches.size(); ++i) r.path_args.push_back(req.matches[i].str());
       for (const auto& [k, v] : query_params(req.target)) {
+        if (k == "strict" && route.access != Access::open) {  // every /v1 route takes it
+          auto flag = parse_flag("strict", v);
+          if (!flag) {
+            respond_error(req, res, 400, "invalid_argument", flag.error().message);
+            return;
+          }
+          r.strict = *flag;
+          continue;
+        }
         // Open routes (health probes, scrapers) ignore parameters: probes add cache-busting ones.
         if (route.access != Access::open &&
             std::find(route.params.begin(), route.params.end(), k) == route.params.end()) {
           std::string accepted;
           for (const auto& p : route.params) accepted += (accepted.empty() ? "" : ", ") + p;
           respond_error(
-              res, 400, "invalid_argument",
+              req, res, 400, "invalid_argument",
               "unknown parameter '" + k + "'" + (accepted.empty() ? "" : " (accepted: " + accepted + ")"));
           return;
         }
@@ -1632,7 +1712,7 @@ struct Server::Impl {
       }
       if (route.access == Access::write && config.tokens.empty()) {
         respond_error(
-            res, 403, "forbidden",
+            req, res, 403, "forbidden",
             "article writes need an editor token: configure tokens (see `solusi token --role editor`)");
         return;
       }
@@ -1645,23 +1725,38 @@ struct Server::Impl {
         if (!p) {
           res.set_header("WWW-Authenticate", "Bearer realm=\"solusi\"");
           respond_error(
-              res, 401, "unauthorized",
+              req, res, 401, "unauthorized",
               auth.empty() ? "this route needs an API token: Authorization: Bearer …" : "unknown API token");
           return;
         }
         r.principal = *p;
         who = p->name;
         if (!allowed(route.access, p->role)) {
-          respond_error(res, 403, "forbidden",
+          respond_error(req, res, 403, "forbidden",
                         "role '" + std::string(to_string(p->role)) + "' may not use " + route.name);
+          return;
+        }
+      }
+      if (route.access != Access::open && limiter.enabled()) {
+        // Per token; without tokens per client address (all on loopback then).
+        const std::string key = config.tokens.empty() ? "address " + req.remote_addr : "token " + who;
+        if (const std::int64_t wait = limiter.take(key); wait > 0) {
+          res.set_header("Retry-After", std::to_string(wait));
+          respond_error(req, res, 429, "rate_limited",
+                        "too many requests: at most " + number_text(config.rate_limit_per_second) +
+                            " per second on average and " + number_text(config.rate_limit_burst) +
+                            " at once " + (config.tokens.empty() ? "per client address" : "per token") +
+                            "; retry after " + std::to_string(wait) + " s");
           return;
         }
       }
       Result<ApiResponse> out = call(route, r);
       if (!out) {
-        respond_error(res, http_status(out.error().code), to_string(out.error().code), out.error().message);
+        respond_error(req, res, http_status(out.error().code), to_string(out.error().code),
+                      out.error().message);
         return;
       }
+      decorate(*out, r, rid);
       res.status = out->status;
       for (const auto& [k, v] : out->headers) {
         res.headers.erase(k);  // the handler's value replaces a default header (Cache-Control)
@@ -1677,7 +1772,7 @@ struct Server::Impl {
     add_cors(req, res);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     metrics.record(route.name, req.method, res.status, seconds);
-    log_access(req, route.name, res.status, seconds, res.body.size(), who);
+    log_access(req, res, route.name, seconds, who);
   }
 
   /// Whether the request's Host may be answered. Without tokens every route but article writes is
@@ -1720,21 +1815,21 @@ struct Server::Impl {
     std::string allowed;
     for (const auto& method : allowed_methods(req.path)) allowed += (allowed.empty() ? "" : ", ") + method;
     if (allowed.empty()) {
-      respond_error(res, 404, "not_found", "no such route: " + req.method + " " + req.path);
+      respond_error(req, res, 404, "not_found", "no such route: " + req.method + " " + req.path);
     } else if (req.method == "OPTIONS" && !config.cors_origins.empty()) {
       res.status = 204;
       res.set_header("Access-Control-Allow-Methods", allowed + ", OPTIONS");
-      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
+      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, X-Request-Id");
       res.set_header("Access-Control-Max-Age", "600");
     } else {
       res.set_header("Allow", allowed);
-      respond_error(res, 405, "method_not_allowed",
+      respond_error(req, res, 405, "method_not_allowed",
                     req.method + " is not allowed on " + req.path + " (allowed: " + allowed + ")");
     }
     add_cors(req, res);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     metrics.record("unmatched", req.method, res.status, seconds);
-    log_access(req, "unmatched", res.status, seconds, res.body.size(), "anonymous");
+    log_access(req, res, "unmatched", seconds, "anonymous");
   }
 
   void configure() {
@@ -1742,13 +1837,14 @@ struct Server::Impl {
     // what it answers itself is counted here.
     http.on_reject([this](int status) { metrics.record("connection", "-", status, 0); });
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      (void)request_id(req, res);  // fixed here, before any answer
       if (!host_allowed(req)) {
-        respond_error(res, 421, "misdirected_request",
+        respond_error(req, res, 421, "misdirected_request",
                       "this server does not answer for host '" + req.get_header_value("Host") +
                           "' (loopback names only without tokens; see the config key allowed_hosts)");
         add_cors(req, res);
         metrics.record("unmatched", req.method, res.status, 0);
-        log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
+        log_access(req, res, "unmatched", 0, "anonymous");
         return httplib::Server::HandlerResponse::Handled;
       }
       // cpp-httplib reads the body of a POST, PUT or PATCH without Content-Length or Transfer-Encoding
@@ -1763,12 +1859,12 @@ struct Server::Impl {
           return httplib::Server::HandlerResponse::Handled;
         }
         if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
-          respond_error(res, 411, "length_required",
+          respond_error(req, res, 411, "length_required",
                         req.method + " " + req.path + " needs a Content-Length (or a chunked body)");
           res.set_header("Connection", "close");
           add_cors(req, res);
           metrics.record("unmatched", req.method, res.status, 0);
-          log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
+          log_access(req, res, "unmatched", 0, "anonymous");
           return httplib::Server::HandlerResponse::Handled;
         }
       }
@@ -1795,41 +1891,43 @@ struct Server::Impl {
 
     // Errors cpp-httplib produces itself (unknown GET path, 413, malformed requests): JSON bodies.
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+      (void)request_id(req, res);  // a request cpp-httplib refused before routing has none yet
       if (!res.body.empty()) return;
       switch (res.status) {
         case 404:
-          respond_error(res, 404, "not_found", "no such route: " + req.method + " " + req.path);
+          respond_error(req, res, 404, "not_found", "no such route: " + req.method + " " + req.path);
           break;
         case 413:
-          respond_error(res, 413, "payload_too_large",
+          respond_error(req, res, 413, "payload_too_large",
                         "request body is larger than " + std::to_string(config.max_body_bytes) + " bytes");
           break;
         case 414:
-          respond_error(res, 414, "uri_too_long", "request URL is too long");
+          respond_error(req, res, 414, "uri_too_long", "request URL is too long");
           break;
         case 431:
         case 400:
-          respond_error(res, res.status, "bad_request", "malformed HTTP request");
+          respond_error(req, res, res.status, "bad_request", "malformed HTTP request");
           break;
         default:
-          respond_error(res, res.status, "error", "HTTP error " + std::to_string(res.status));
+          respond_error(req, res, res.status, "error", "HTTP error " + std::to_string(res.status));
           break;
       }
       add_cors(req, res);
       metrics.record("unmatched", req.method.empty() ? "-" : req.method, res.status, 0);
-      log_access(req, "unmatched", res.status, 0, res.body.size(), "anonymous");
+      log_access(req, res, "unmatched", 0, "anonymous");
     });
     http.set_exception_handler(
         [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
           try {
             if (ep) std::rethrow_exception(ep);
           } catch (const std::exception& e) {
-            std::cerr << "solusi: internal error on " << req.method << " " << req.path << ": " << e.what()
-                      << "\n";
+            std::cerr << "solusi: internal error on " << req.method << " " << req.path << " (request "
+                      << request_id(req, res) << "): " << e.what() << "\n";
           } catch (...) {
-            std::cerr << "solusi: internal error on " << req.method << " " << req.path << "\n";
+            std::cerr << "solusi: internal error on " << req.method << " " << req.path << " (request "
+                      << request_id(req, res) << ")\n";
           }
-          respond_error(res, 500, "internal", "internal error");
+          respond_error(req, res, 500, "internal", "internal error");
         });
   }
 };

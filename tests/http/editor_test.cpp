@@ -851,11 +851,14 @@ TEST_F(Editor, RefusedWritesLeaveEverythingAlone) {
 
   // 400: invalid UTF-8, bad JSON.
   EXPECT_EQ(put("akun/utf", "---\ntitle: A\n---\nBody \xC3\x28\n").status, 400);
-  for (const std::string body : {"{", "[]", R"({"front_matter": [], "body": "x"})", R"({"body": 5})",
-                                 R"({"front_matter": {}, "body": "x", "extra": 1})"}) {
+  for (const std::string body : {"{", "[]", R"({"front_matter": [], "body": "x"})", R"({"body": 5})"}) {
     const Reply r = put("akun/json", body, "budi", {}, "application/json");
     EXPECT_EQ(r.status, 400) << body << " → " << r.describe();
   }
+  // An unknown field is refused in strict mode (without it, ignored with a warning).
+  const Reply extra = put("akun/json", R"({"front_matter": {}, "body": "x", "extra": 1})", "budi", {},
+                          "application/json", "?strict=true");
+  EXPECT_EQ(extra.status, 400) << extra.describe();
   EXPECT_EQ(put("akun/note", ok_text, "budi", {}, "text/markdown", "?note=" + std::string(501, 'n')).status,
             400);
   EXPECT_EQ(put("akun/param", ok_text, "budi", {}, "text/markdown", "?unknown=1").status, 400);
@@ -1184,7 +1187,8 @@ TEST_F(Editor, DraftFromTicketChoosesOrRefusesTheSlug) {
     EXPECT_EQ(r.status, 400) << slug << " → " << r.describe();
   }
   EXPECT_EQ(post("/v1/drafts/from-ticket", json{{"subject", ""}, {"body", ""}}.dump()).status, 400);
-  EXPECT_EQ(post("/v1/drafts/from-ticket", json{{"subject", "a"}, {"unknown", 1}}.dump()).status, 400);
+  EXPECT_EQ(post("/v1/drafts/from-ticket?strict=true", json{{"subject", "a"}, {"unknown", 1}}.dump()).status,
+            400);
   EXPECT_EQ(post("/v1/drafts/from-ticket", json{{"subject", "a"}, {"lang", "fr"}}.dump()).status, 400);
 }
 

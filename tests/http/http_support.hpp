@@ -483,6 +483,9 @@ class HttpTest : public ::testing::Test {
     c.threads = 4;
     c.access_log = false;
     c.index_poll_ms = 20;
+    // Off: load and concurrency tests make thousands of requests from one address; the rate limit's
+    // own tests (integration_test.cpp) turn it on.
+    c.rate_limit_per_second = 0;
     return c;
   }
 

@@ -46,8 +46,13 @@ class ServeCommand : public ::testing::Test {
   /// Sends @p sig while a client thread keeps using one keep-alive connection; checks that every
   /// answer the client got is whole and that the process exits 0 within 5 s, saying it stopped.
   void stop_while_busy(int sig, const std::string& name) {
+    // The client loops as fast as it can from one address: the rate limit is off.
+    const auto config = dir_ / "no-rate-limit.yaml";
+    testing::write_file(config, "rate_limit_per_second: 0\n");
     int port = 0;
-    auto child = serve_default(port);
+    auto child = serve({"--config", config.string(), "--listen", "127.0.0.1:0", "--articles",
+                        articles_dir().string(), "--index", index_dir().string()},
+                       port);
     ASSERT_GT(port, 0);
 
     auto client = testing::make_client(port);

@@ -661,8 +661,8 @@ TEST_F(SuggestValidation, SuggestRefusesEveryBadRequest) {
   split["subject"] = std::string(200 * 1024, 'a');
   split["body"] = std::string(100 * 1024, 'b');
   const BadCall cases[] = {
-      {"unknown field", s, with(ok, "priority", "high"), "application/json", 400, "invalid_argument",
-       "'priority'"},
+      {"unknown field in strict mode", s + "?strict=true", with(ok, "priority", "high"), "application/json",
+       400, "invalid_argument", "'priority'"},
       {"invalid JSON", s, R"({"subject": "Refund", )", "application/json", 400, "invalid_argument",
        "not valid JSON"},
       {"JSON array", s, R"(["Refund"])", "application/json", 400, "invalid_argument", "JSON object"},
@@ -744,7 +744,8 @@ TEST_F(SuggestValidation, FeedbackRefusesEveryBadRequest) {
       {"unknown kind", f, with(ok, "kind", "liked"), "application/json", 400, "invalid_argument", "liked"},
       {"kind in capitals", f, with(ok, "kind", "RESOLVED"), "application/json", 400, "invalid_argument",
        "'kind'"},
-      {"unknown field", f, with(ok, "rating", 5), "application/json", 400, "invalid_argument", "'rating'"},
+      {"unknown field in strict mode", f + "?strict=true", with(ok, "rating", 5), "application/json", 400,
+       "invalid_argument", "'rating'"},
       {"invalid JSON", f, "{\"ticket_id\": \"F-1\"", "application/json", 400, "invalid_argument",
        "not valid JSON"},
       {"text/plain", f, ok.dump(), "text/plain", 415, "unsupported_media_type", "application/json"},
