@@ -29,6 +29,9 @@ struct ApiRequest {
   std::string body;
   std::string content_type;  ///< the Content-Type header, as sent
   std::optional<std::string> if_match, if_none_match;
+  /// The X-Solusi-Client header, as sent ("web" from the agent page): classifies usage for the
+  /// reports (EventSource), never trusted for access.
+  std::string client;
   Principal principal;
   /// ?strict=true: an unknown JSON body field is a 400 rather than ignored with a warning.
   bool strict = false;

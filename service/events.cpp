@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 #include <unordered_set>
 
 #include "sql_stmt.hpp"
@@ -37,6 +38,43 @@ Result<void> fill_article_usage(sqlite3* db) {
     ins.reset();
   }
   return {};
+}
+
+/// Adds @p column (declared @p decl) to @p table unless the table has it already.
+Result<void> add_column_once(sqlite3* db, const char* table, const char* column, const char* decl) {
+  sql::Stmt st(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+  if (!st.ok()) return tl::unexpected(sql::error(db, "cannot read the columns of " + std::string(table)));
+  st.bind(1, std::string(table)).bind(2, std::string(column));
+  const int rc = st.step();
+  if (rc == SQLITE_ROW) return {};
+  if (rc != SQLITE_DONE)
+    return tl::unexpected(sql::error(db, "cannot read the columns of " + std::string(table)));
+  const std::string text = std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + decl + ";";
+  return sql::exec(db, text.c_str(), "cannot add column " + std::string(column) + " to " + table);
+}
+
+/// Migration 10: where each search and suggestion came from, and which search an article view
+/// followed. Written to be idempotent: a column or index already there is left alone, so the step is
+/// safe whatever other step added a column first.
+Result<void> fill_sources(sqlite3* db) {
+  const char* text_default_unknown = "TEXT NOT NULL DEFAULT 'unknown'";
+  const char* text_default_empty = "TEXT NOT NULL DEFAULT ''";
+  for (auto [table, column, decl] : {std::tuple{"searches", "source", text_default_unknown},
+                                     std::tuple{"searches", "search_id", text_default_empty},
+                                     std::tuple{"views", "search_id", text_default_empty},
+                                     std::tuple{"suggestions", "source", text_default_unknown}})
+    if (auto ok = add_column_once(db, table, column, decl); !ok) return ok;
+  return sql::exec(db, R"sql(
+CREATE INDEX IF NOT EXISTS views_search ON views(search_id) WHERE search_id <> '';
+CREATE INDEX IF NOT EXISTS suggestions_ticket ON suggestions(ticket_id, gap) WHERE ticket_id <> '';
+DROP INDEX IF EXISTS searches_zero;
+CREATE INDEX searches_zero ON searches(at, id, query, lang, hits, superseded, source)
+  WHERE hits = 0 AND superseded = 0;
+DROP INDEX IF EXISTS suggestions_gap;
+CREATE INDEX suggestions_gap
+  ON suggestions(at, id, ticket_id, lang, top_slug, top_confidence, terms, text, gap, source) WHERE gap = 1;
+)sql",
+                   "cannot add the sources of searches and suggestions");
 }
 
 /// One version of the schema: its SQL, then what SQL cannot do (in the same transaction).
@@ -274,6 +312,12 @@ INSERT INTO cases(ticket_id, slug, lang, words, principal, agent, at, changed)
     FROM feedback AS f WHERE f.kind = 'resolved' ORDER BY f.id;
 INSERT INTO store_meta(key, value) VALUES ('case_seq', (SELECT coalesce(max(changed), 0) FROM cases));
 )sql"},
+    // 10: the source of each search and suggestion (EventSource: page, ticket_system, api; rows from
+    // before it are 'unknown'), an id for each search that the page sends back with the article view it
+    // opens (views.search_id: "no click" judged per search, not per token), an index to find a
+    // ticket's other suggestions (a ticket answered later is no gap), and the reports' covering indexes
+    // again with the source. All in fill_sources, which checks before it adds.
+    {"", fill_sources},
 };
 
 using sql::exec;
@@ -314,6 +358,63 @@ WallClock system_wall_clock() {
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
             .count());
   };
+}
+
+std::string_view to_string(EventSource source) {
+  switch (source) {
+    case EventSource::page:
+      return "page";
+    case EventSource::ticket_system:
+      return "ticket_system";
+    case EventSource::api:
+      return "api";
+    case EventSource::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::optional<EventSource> parse_event_source(std::string_view s) {
+  for (EventSource k : all_event_sources)
+    if (to_string(k) == s) return k;
+  return std::nullopt;
+}
+
+SourceFilter SourceFilter::all() {
+  SourceFilter f;
+  f.searches.assign(std::begin(all_event_sources), std::end(all_event_sources));
+  f.tickets = f.searches;
+  return f;
+}
+
+Result<SourceFilter> parse_source_filter(std::string_view text) {
+  if (text.empty()) return SourceFilter{};
+  if (text == "all") return SourceFilter::all();
+  std::vector<EventSource> list;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string_view name = text.substr(start, comma - start);
+    const auto source = parse_event_source(name);
+    if (!source)
+      return fail(ErrorCode::invalid_argument,
+                  "parameter 'sources' must be 'all' or a comma-separated list of page, ticket_system, api "
+                  "and unknown (got '" +
+                      std::string(name) + "')");
+    if (std::find(list.begin(), list.end(), *source) == list.end()) list.push_back(*source);
+    start = comma + 1;
+  }
+  SourceFilter f;
+  f.searches = list;
+  f.tickets = std::move(list);
+  return f;
+}
+
+std::string sql_source_list(const std::vector<EventSource>& sources) {
+  std::string out = "(";
+  for (EventSource s : sources) (out += out.size() > 1 ? ",'" : "'").append(to_string(s)) += "'";
+  if (sources.empty()) out += "''";
+  return out + ")";
 }
 
 std::string_view to_string(FeedbackKind kind) {
@@ -581,13 +682,13 @@ Result<void> EventStore::log_suggestion(const SuggestionLog& s) {
 
 Result<void> insert_suggestion(sqlite3* db, const SuggestionLog& s, std::int64_t now) {
   Stmt st(db,
-          "INSERT INTO suggestions(ticket_id, at, lang, terms, text, shown, top_slug, top_confidence, gap) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+          "INSERT INTO suggestions(ticket_id, at, lang, terms, text, shown, top_slug, top_confidence, gap, "
+          "source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!st.ok()) return tl::unexpected(sql_error(db, "cannot log suggestion"));
   const std::int64_t at = s.at ? s.at : now;
   st.bind(1, s.ticket_id).bind(2, at).bind(3, s.lang).bind(4, terms_to_json(s.terms));
   st.bind(5, s.text).bind(6, nlohmann::json(s.shown).dump()).bind(7, s.top_slug).bind(8, s.top_confidence);
-  st.bind(9, static_cast<std::int64_t>(s.gap ? 1 : 0));
+  st.bind(9, static_cast<std::int64_t>(s.gap ? 1 : 0)).bind(10, std::string(to_string(s.source)));
   if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db, "cannot log suggestion"));
   ArticleCounters counters(db);
   ArticleDayCounts shown;

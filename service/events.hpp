@@ -45,6 +45,35 @@ struct TicketRecord {
   std::string words;  ///< stems of the whole cleaned ticket, space separated (what a case keeps)
 };
 
+/// Where a search or a suggestion came from (the `source` column of searches and suggestions), so
+/// that the lead's reports count what the lead asks for (SourceFilter). `page`: the agent page, which
+/// marks its own requests (header X-Solusi-Client: web); the mark only classifies usage and is never
+/// trusted for access. `ticket_system`: a token of the ticket-system role. `api`: any other API use.
+/// `unknown`: recorded before the source was kept (schema < 10).
+enum class EventSource { page, ticket_system, api, unknown };
+inline constexpr EventSource all_event_sources[] = {EventSource::page, EventSource::ticket_system,
+                                                    EventSource::api, EventSource::unknown};
+std::string_view to_string(EventSource source);
+std::optional<EventSource> parse_event_source(std::string_view s);
+
+/// Which sources the lead's reports count, for searches and for tickets (suggestions). By default
+/// people's searches (the agent page) and tickets from people and ticket systems: an unanswered ticket
+/// is a real gap, an integration's repeated searches are not. Rows of unknown source (recorded before
+/// the source was kept) are counted by default, as they were before.
+struct SourceFilter {
+  std::vector<EventSource> searches{EventSource::page, EventSource::unknown};
+  std::vector<EventSource> tickets{EventSource::page, EventSource::ticket_system, EventSource::unknown};
+  /// Every source, for searches and tickets alike.
+  static SourceFilter all();
+  bool operator==(const SourceFilter&) const = default;
+};
+/// The `sources` parameter of the report routes: "all", or a comma-separated list of source names
+/// (page, ticket_system, api, unknown) that then applies to searches and tickets alike; empty: the
+/// default. An unknown name is an error naming it.
+Result<SourceFilter> parse_source_filter(std::string_view text);
+/// The SQL list of @p sources, e.g. "('page','unknown')" ("('')" when empty: matches nothing).
+std::string sql_source_list(const std::vector<EventSource>& sources);
+
 /// One call of the suggester, for the content-gap inbox and usage statistics.
 struct SuggestionLog {
   std::string ticket_id;  ///< may be empty
@@ -56,6 +85,7 @@ struct SuggestionLog {
   double top_confidence = 0;
   bool gap = false;  ///< nothing was confident enough
   std::int64_t at = 0;
+  EventSource source = EventSource::unknown;
 };
 
 /// outdated: an agent marks the article as out of date (the stale report's `flagged_outdated`).
@@ -123,7 +153,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 9;
+  static constexpr int schema_version = 10;
 
   /// The store's identity: a random 128-bit id in hex, made with the store and kept for its life
   /// (the index records it: stored_state.hpp). Empty for the in-memory stand-in of a missing file.

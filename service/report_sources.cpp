@@ -109,13 +109,15 @@ void ticket_terms(std::string_view json, GapEvent& e) {
 /// as_you_type_seconds) is not a search of its own: the usage log's writer marks it superseded.
 constexpr const char* not_superseded = " AND s.superseded = 0";
 
-/// Zero-result searches not typed on, in time order, their stems not yet found.
-Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, std::vector<GapEvent>& out) {
+/// Zero-result searches not typed on of the sources in @p sources, in time order, their stems not yet
+/// found.
+Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, const std::vector<EventSource>& sources,
+                               std::vector<GapEvent>& out) {
   const std::string text =
       std::string(
           "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits = 0 AND s.at >= ?1 "
           "AND s.at < ?2 AND s.query <> ''") +
-      not_superseded + " ORDER BY s.at, s.id";
+      not_superseded + " AND s.source IN " + sql_source_list(sources) + " ORDER BY s.at, s.id";
   sql::Stmt st(db, text.c_str());
   if (st.ok()) st.bind(1, w.from).bind(2, w.until);
   return each_row(db, st, "searches", [&](const sql::Stmt& row) {
@@ -123,12 +125,13 @@ Result<void> read_zero_results(sqlite3* db, const TimeWindow& w, std::vector<Gap
   });
 }
 
-/// Tickets with no confident suggestion: the latest suggestion of each ticket (a ticket suggested for
-/// twice is one ticket), and every suggestion made without a ticket id.
-Result<void> read_gap_tickets(sqlite3* db, const TimeWindow& w, std::vector<GapEvent>& out) {
-  sql::Stmt st(db,
-               "SELECT at, lang, terms, text, top_slug, top_confidence, ticket_id FROM suggestions "
-               "WHERE gap = 1 AND at >= ?1 AND at < ?2 ORDER BY at DESC, id DESC");
+/// Tickets with no confident answer and no helpful outcome (gap_ticket_sql): the latest suggestion of
+/// each ticket (a ticket suggested for twice is one ticket), and every gap suggestion made without a
+/// ticket id.
+Result<void> read_gap_tickets(sqlite3* db, const TimeWindow& w, const std::vector<EventSource>& sources,
+                              std::vector<GapEvent>& out) {
+  const std::string text = gap_ticket_sql(sources);
+  sql::Stmt st(db, text.c_str());
   if (st.ok()) st.bind(1, w.from).bind(2, w.until);
   std::unordered_set<std::string> tickets;
   const size_t first = out.size();
@@ -149,7 +152,37 @@ Result<void> read_gap_tickets(sqlite3* db, const TimeWindow& w, std::vector<GapE
   return {};
 }
 
+/// Searches not typed on of the sources in @p sources that went unanswered (search_gap) at @p now, as
+/// gap events in time order, their stems not yet found.
+Result<void> read_unanswered_searches(sqlite3* db, const TimeWindow& w, std::int64_t now,
+                                      const std::vector<EventSource>& sources, std::vector<GapEvent>& out) {
+  const std::string text = search_outcome_sql(sources);
+  sql::Stmt st(db, text.c_str());
+  if (st.ok()) st.bind(1, w.from).bind(2, w.until).bind(3, click_seconds);
+  return each_row(db, st, "searches", [&](const sql::Stmt& row) {
+    const SearchOutcome outcome{row.integer(0), row.integer(1), row.integer(2) != 0};
+    const auto gap = search_gap(outcome, now, click_seconds);
+    if (!gap) return;
+    GapEvent& e = out.emplace_back();
+    e.kind = *gap == SearchGap::zero_result ? GapEvent::Kind::zero_result : GapEvent::Kind::no_click;
+    e.at = outcome.at;
+    e.text = row.text(3);
+    e.lang = row.text(4);
+  });
+}
+
 }  // namespace
+
+std::string gap_ticket_sql(const std::vector<EventSource>& sources) {
+  return "SELECT s.at, s.lang, s.terms, s.text, s.top_slug, s.top_confidence, s.ticket_id "
+         "FROM suggestions AS s WHERE s.gap = 1 AND s.at >= ?1 AND s.at < ?2 AND s.source IN " +
+         sql_source_list(sources) +
+         " AND (s.ticket_id = '' OR (NOT EXISTS (SELECT 1 FROM suggestions AS c "
+         "WHERE c.ticket_id = s.ticket_id AND c.ticket_id <> '' AND c.gap = 0) AND NOT EXISTS (SELECT 1 FROM "
+         "feedback AS f "
+         "WHERE f.ticket_id = s.ticket_id AND f.kind IN ('resolved', 'helpful') "
+         "AND f.withdrawn_at IS NULL))) ORDER BY s.at DESC, s.id DESC";
+}
 
 Result<std::vector<ArticleFacts>> load_article_facts(const Xapian::Database& db) {
   std::vector<ArticleFacts> out;
@@ -184,7 +217,7 @@ Result<std::vector<ArticleFacts>> load_article_facts(const Xapian::Database& db)
 }
 
 Result<EventHistory> load_stale_history(const std::filesystem::path& path, const StaleOptions& o,
-                                        Lang default_lang) {
+                                        Lang default_lang, const SourceFilter& sources) {
   EventHistory h;
   auto reader = Reader::open(path);
   if (!reader) return tl::unexpected(reader.error());
@@ -195,7 +228,7 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
 
   // The zero-result searches first: their queries are stemmed by another thread while this one reads
   // the counters and the tickets (one connection, one snapshot).
-  if (auto ok = read_zero_results(db, w, h.gaps); !ok) return tl::unexpected(ok.error());
+  if (auto ok = read_zero_results(db, w, sources.searches, h.gaps); !ok) return tl::unexpected(ok.error());
   auto stemming = std::async(
       std::launch::async, [&h, default_lang] { stem_searches(h.gaps.begin(), h.gaps.end(), default_lang); });
   struct Join {  // the stemming thread ends before h does, on every return path
@@ -267,7 +300,7 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
     if (!ok) return tl::unexpected(ok.error());
   }
 
-  if (auto ok = read_gap_tickets(db, w, tickets); !ok) return tl::unexpected(ok.error());
+  if (auto ok = read_gap_tickets(db, w, sources.tickets, tickets); !ok) return tl::unexpected(ok.error());
   {  // when the usage log starts: its oldest search, view or daily count
     sql::Stmt st(db,
                  "SELECT min(m) FROM (SELECT min(at) AS m FROM searches UNION ALL SELECT min(at) FROM views "
@@ -285,31 +318,18 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
 }
 
 Result<std::vector<GapEvent>> load_gap_events(const std::filesystem::path& path, std::int64_t since,
-                                              std::int64_t until, std::int64_t now, Lang default_lang) {
+                                              std::int64_t until, std::int64_t now, Lang default_lang,
+                                              const SourceFilter& sources) {
   std::vector<GapEvent> out;
   auto reader = Reader::open(path);
   if (!reader) return tl::unexpected(reader.error());
   if (!*reader) return out;
   sqlite3* db = (*reader)->db();
   const TimeWindow w{since, until};
-  if (auto ok = read_zero_results(db, w, out); !ok) return tl::unexpected(ok.error());
-  {  // searches with hits but no article view by the same principal soon after
-    const std::string text =
-        std::string(
-            "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits > 0 AND s.at >= ?1 AND s.at < ?2 "
-            "AND s.query <> '' AND s.at + ?4 <= ?5 AND NOT EXISTS (SELECT 1 FROM views AS v "
-            "WHERE v.principal = s.principal AND v.at >= s.at AND v.at <= s.at + ?4)") +
-        not_superseded + " ORDER BY s.at, s.id";
-    sql::Stmt st(db, text.c_str());
-    if (st.ok())
-      st.bind(1, w.from).bind(2, w.until).bind(3, as_you_type_seconds).bind(4, click_seconds).bind(5, now);
-    auto ok = each_row(db, st, "searches", [&](const sql::Stmt& row) {
-      out.push_back(search_event(GapEvent::Kind::no_click, row));
-    });
-    if (!ok) return tl::unexpected(ok.error());
-  }
+  if (auto ok = read_unanswered_searches(db, w, now, sources.searches, out); !ok)
+    return tl::unexpected(ok.error());
   stem_searches(out.begin(), out.end(), default_lang);
-  if (auto ok = read_gap_tickets(db, w, out); !ok) return tl::unexpected(ok.error());
+  if (auto ok = read_gap_tickets(db, w, sources.tickets, out); !ok) return tl::unexpected(ok.error());
   {  // not-helpful votes, in the words of the ticket's subject when the service saw the ticket
     sql::Stmt st(db,
                  "SELECT f.at, f.slug, f.lang, f.terms, coalesce(t.subject, '') FROM feedback AS f "

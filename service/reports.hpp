@@ -10,10 +10,12 @@
 // usage window (views + suggestions shown + 3 × resolutions), and its impact (1 + reliance) ×
 // staleness: the most-used outdated article comes first. Articles are grouped by owner.
 //
-// Gap inbox. Zero-result searches, searches with no click, tickets with no confident suggestion and
-// not-helpful votes are clustered by their stemmed terms (weighted by how rare each stem is in the
-// knowledge base), each cluster with its count, first and last time seen, three wordings in the
-// customers' and agents' own words, the nearest existing article and the body of a draft.
+// Gap inbox. Searches that went unanswered (found nothing, or nothing was opened from them: judged per
+// search, search_days.hpp), tickets with no confident answer and no helpful outcome, and not-helpful
+// votes, of the sources the lead asks for (SourceFilter, events.hpp), are clustered by their stemmed terms
+// (weighted by how rare each stem is in the knowledge base), each cluster with its count, first and last time
+// seen, three wordings in the customers' and agents' own words, the nearest existing article and the body of
+// a draft.
 #pragma once
 
 #include <xapian.h>

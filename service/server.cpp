@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <fstream>
 #include <iostream>
@@ -407,8 +408,11 @@ struct Server::Impl {
     if (!searcher) return tl::unexpected(searcher.error());
     auto result = (*searcher)->search(s);
     if (!result) return tl::unexpected(result.error());
+    std::string search_id;
     if (s.offset == 0 && usage) {  // one search, however many pages the agent turns
       SearchEvent e;
+      e.source = source_of(r);
+      e.search_id = search_id = new_search_id();
       e.at = events->now();
       e.query = normalize_query(s.q);
       if (const auto lang = s.lang ? s.lang : result->query_language) e.lang = lang_code(*lang);
@@ -423,6 +427,8 @@ struct Server::Impl {
     j["query"] = s.q;
     j["offset"] = s.offset;
     j["limit"] = s.limit;
+    // The page sends it back with the article it opens from these results (a click on this search).
+    if (!search_id.empty()) j["search_id"] = search_id;
     return ApiResponse::json(j);
   }
 
@@ -439,6 +445,15 @@ struct Server::Impl {
   void add_urls_to_each(nlohmann::json& list) const {
     if (list.is_array())
       for (auto& item : list) add_urls(item);
+  }
+
+  /// Where a search or suggestion came from, for the reports: a ticket-system token, else the agent
+  /// page when it marked the request (a label only: anyone can send the header), else other API use.
+  static EventSource source_of(const ApiRequest& r) {
+    if (r.principal.authenticated && r.principal.role == Role::ticket_system)
+      return EventSource::ticket_system;
+    if (r.client == "web") return EventSource::page;
+    return EventSource::api;
   }
 
   Visibility visibility_for(const Principal& p) const {
@@ -458,11 +473,17 @@ struct Server::Impl {
     const std::string& slug = r.path_args.at(0);
     auto a = find_article((*searcher)->database(), slug, visibility_for(r.principal));
     if (!a) return tl::unexpected(a.error());
+    auto search_id = r.single("search_id");  // the search it was opened from: a click on that search
+    if (!search_id) return tl::unexpected(search_id.error());
+    if (*search_id && !valid_search_id(**search_id))
+      return fail(ErrorCode::invalid_argument,
+                  "parameter 'search_id' must be 1 to " + std::to_string(max_search_id_bytes) +
+                      " letters, digits, '_' or '-' (as GET /v1/search returned it)");
     nlohmann::json j = article_json(*a);
     add_urls(j);
     j["markdown"] = a->markdown;
     j["html"] = render_markdown(a->markdown);
-    if (usage) usage->record(ViewEvent{events->now(), a->slug, author_of(r)});
+    if (usage) usage->record(ViewEvent{events->now(), a->slug, author_of(r), search_id->value_or("")});
     ApiResponse res = ApiResponse::json(j);
     // The ETag of the file as it is now, for an editor's If-Match.
     if (auto current = publisher->current(slug); current && *current) {
@@ -986,6 +1007,7 @@ struct Server::Impl {
     }
     log.gap = result->gap;
     log.at = now;
+    log.source = source_of(r);
     if (auto ok = events->log_suggestion(log); !ok) return tl::unexpected(ok.error());
 
     nlohmann::json out = to_json(*result);
@@ -1269,6 +1291,24 @@ struct Server::Impl {
     return std::optional<Date>(*d);
   }
 
+  /// The 'sources' parameter of the reports (parse_source_filter): default, people's searches and
+  /// tickets from people and ticket systems.
+  static Result<SourceFilter> sources_param(const ApiRequest& r) {
+    auto v = r.single("sources");
+    if (!v) return tl::unexpected(v.error());
+    return parse_source_filter(v->value_or(""));
+  }
+
+  /// {"searches": [...], "tickets": [...]}: the sources a report counted.
+  static nlohmann::json sources_json(const SourceFilter& f) {
+    auto names = [](const std::vector<EventSource>& list) {
+      auto out = nlohmann::json::array();
+      for (EventSource s : list) out.push_back(to_string(s));
+      return out;
+    };
+    return {{"searches", names(f.searches)}, {"tickets", names(f.tickets)}};
+  }
+
   /// The 'format' parameter: json (default) or csv.
   static Result<bool> csv_format(const ApiRequest& r) {
     auto v = r.single("format");
@@ -1323,7 +1363,9 @@ struct Server::Impl {
     }
     auto articles = article_facts();
     if (!articles) return tl::unexpected(articles.error());
-    auto history = load_stale_history(events->path(), o, config.default_lang);
+    auto sources = sources_param(r);
+    if (!sources) return tl::unexpected(sources.error());
+    auto history = load_stale_history(events->path(), o, config.default_lang, *sources);
     if (!history) return tl::unexpected(history.error());
     const StaleReport report = stale_report(*stale_base_for(*articles, o), *history, o);
     if (*csv) return csv_response(to_csv(report), "solusi-stale-" + report.as_of + ".csv");
@@ -1339,6 +1381,8 @@ struct Server::Impl {
     if (!since) return tl::unexpected(since.error());
     auto csv = csv_format(r);
     if (!csv) return tl::unexpected(csv.error());
+    auto sources = sources_param(r);
+    if (!sources) return tl::unexpected(sources.error());
     const std::int64_t now = events->now();
     const Date until_day = as_of->value_or(day_of(now));
     const Date since_day = since->value_or(until_day.plus_days(-(default_gap_days - 1)));
@@ -1350,14 +1394,16 @@ struct Server::Impl {
     o.until = (until_day.days_since_epoch() + 1) * std::int64_t{86400};
     auto articles = article_facts();
     if (!articles) return tl::unexpected(articles.error());
-    auto gaps = load_gap_events(events->path(), o.since, o.until, now, config.default_lang);
+    auto gaps = load_gap_events(events->path(), o.since, o.until, now, config.default_lang, *sources);
     if (!gaps) return tl::unexpected(gaps.error());
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
     count_stem_articles((*searcher)->database(), *gaps, o);
     const GapReport report = gap_report(**articles, std::move(*gaps), o);
     if (*csv) return csv_response(to_csv(report), "solusi-gaps-" + until_day.iso() + ".csv");
-    return ApiResponse::json(to_json(report));
+    nlohmann::json j = to_json(report);
+    j["sources"] = sources_json(*sources);
+    return ApiResponse::json(j);
   }
 
   /// Searches per day and how many found nothing, for the lead's chart: the same window as the gap
@@ -1375,12 +1421,26 @@ struct Server::Impl {
     if (until_day - since_day >= max_search_days)
       return fail(ErrorCode::invalid_argument,
                   "at most " + std::to_string(max_search_days) + " days from 'since' to 'as_of'");
-    auto days = load_search_days(events->path(), since_day, until_day);
+    auto sources = sources_param(r);
+    if (!sources) return tl::unexpected(sources.error());
+    auto days = load_search_days(events->path(), since_day, until_day, events->now(), *sources);
     if (!days) return tl::unexpected(days.error());
     auto items = nlohmann::json::array();
     for (const auto& d : *days)
-      items.push_back({{"day", d.day}, {"searches", d.searches}, {"zero_results", d.zero_results}});
-    return ApiResponse::json({{"since", since_day.iso()}, {"until", until_day.iso()}, {"days", items}});
+      items.push_back({{"day", d.day},
+                       {"searches", d.searches},
+                       {"zero_results", d.zero_results},
+                       {"judged", d.judged},
+                       {"unanswered", d.unanswered}});
+    const SearchTotals t = search_totals(*days);
+    return ApiResponse::json({{"since", since_day.iso()},
+                              {"until", until_day.iso()},
+                              {"days", items},
+                              {"searches", t.searches},
+                              {"judged", t.judged},
+                              {"unanswered", t.unanswered},
+                              {"unanswered_share", std::round(t.unanswered_share * 1000) / 1000},
+                              {"sources", sources_json(*sources)}});
   }
 
   /// Ready when the index opens and answers a query (a damaged table fails here, 503), not merely opens.
@@ -1504,7 +1564,7 @@ struct Server::Impl {
          bind(&Impl::revision)},
         {"GET", R"(/v1/articles/(.+)/diff)", "diff", Access::review, {"from", "to"}, bind(&Impl::diff)},
         {"GET", R"(/v1/articles/(.+)/draft)", "draft", Access::review, {}, bind(&Impl::draft)},
-        {"GET", R"(/v1/articles/(.+))", "article", Access::read, {}, bind(&Impl::article)},
+        {"GET", R"(/v1/articles/(.+))", "article", Access::read, {"search_id"}, bind(&Impl::article)},
         {"PUT", R"(/v1/articles/(.+))", "article_write", Access::write, {"note"}, bind(&Impl::put_article)},
         {"DELETE",
          R"(/v1/articles/(.+))",
@@ -1573,19 +1633,19 @@ struct Server::Impl {
          R"(/v1/reports/stale)",
          "reports_stale",
          Access::report,
-         {"owner", "category", "as_of", "format", "limit"},
+         {"owner", "category", "as_of", "format", "limit", "sources"},
          bind(&Impl::stale_report_handler)},
         {"GET",
          R"(/v1/reports/gaps)",
          "reports_gaps",
          Access::report,
-         {"since", "as_of", "format"},
+         {"since", "as_of", "format", "sources"},
          bind(&Impl::gap_report_handler)},
         {"GET",
          R"(/v1/reports/searches)",
          "reports_searches",
          Access::report,
-         {"since", "as_of"},
+         {"since", "as_of", "sources"},
          bind(&Impl::search_days_handler)},
     };
   }
@@ -1687,6 +1747,7 @@ struct Server::Impl {
       r.content_type = req.get_header_value("Content-Type");
       if (req.has_header("If-Match")) r.if_match = req.get_header_value("If-Match");
       if (req.has_header("If-None-Match")) r.if_none_match = req.get_header_value("If-None-Match");
+      r.client = req.get_header_value("X-Solusi-Client");
       for (size_t i = 1; i < req.matches.size(); ++i) r.path_args.push_back(req.matches[i].str());
       for (const auto& [k, v] : query_params(req.target)) {
         if (k == "strict" && route.access != Access::open) {  // every /v1 route takes it

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <map>
+#include <random>
 
 #include "guard.hpp"
 #include "report_sources.hpp"
@@ -35,6 +36,26 @@ Result<std::int64_t> delete_in_chunks(EventStore& store, const char* sql, std::i
 }
 
 }  // namespace
+
+std::string new_search_id() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::uint64_t bits = random();
+  std::string out(16, '0');
+  for (char& c : out) {
+    c = hex[bits & 0xf];
+    bits >>= 4;
+  }
+  return out;
+}
+
+bool valid_search_id(std::string_view id) {
+  if (id.empty() || id.size() > max_search_id_bytes) return false;
+  for (const char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-'))
+      return false;
+  return true;
+}
 
 std::string normalize_query(std::string_view query) {
   // The ticket cleaner's rules for one line: identifiers out, error codes in.
@@ -84,8 +105,9 @@ Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch
     if (auto ok = sql::exec(db, "BEGIN IMMEDIATE", "cannot log usage"); !ok) return ok;
     auto body = [&]() -> Result<void> {
       sql::Stmt search(db,
-                       "INSERT INTO searches(at, query, lang, hits, principal) VALUES (?1, ?2, ?3, ?4, ?5)");
-      sql::Stmt view(db, "INSERT INTO views(at, slug, principal) VALUES (?1, ?2, ?3)");
+                       "INSERT INTO searches(at, query, lang, hits, principal, source, search_id) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      sql::Stmt view(db, "INSERT INTO views(at, slug, principal, search_id) VALUES (?1, ?2, ?3, ?4)");
       // A search extends an earlier one of the same principal (typed on, as-you-type): that one is
       // marked superseded, and the gap readers skip it.
       sql::Stmt typed_on(db, "UPDATE searches SET superseded = 1 WHERE id = ?1");
@@ -96,6 +118,7 @@ Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch
         if (const auto* s = std::get_if<SearchEvent>(&e)) {
           search.reset();
           search.bind(1, s->at).bind(2, s->query).bind(3, s->lang).bind(4, s->hits).bind(5, s->principal);
+          search.bind(6, to_string(s->source)).bind(7, s->search_id);
           if (search.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a search"));
           for (const std::int64_t earlier : typing.supersede(*s, sqlite3_last_insert_rowid(db))) {
             typed_on.reset();
@@ -104,7 +127,7 @@ Result<void> write_usage(EventStore& store, const std::vector<UsageEvent>& batch
           }
         } else if (const auto* v = std::get_if<ViewEvent>(&e)) {
           view.reset();
-          view.bind(1, v->at).bind(2, v->slug).bind(3, v->principal);
+          view.bind(1, v->at).bind(2, v->slug).bind(3, v->principal).bind(4, v->search_id);
           if (view.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot log a view"));
         }
       }

@@ -34,8 +34,12 @@ struct SearchEvent {
   std::string query;      ///< normalized (normalize_query)
   std::string lang;       ///< "id", "en" (asked for, or what the query looked like), or "" when unclear
   std::int64_t hits = 0;  ///< the search's total estimate: 0 is a zero-result search
-  std::vector<std::string> shown;  ///< slugs on the page, best first (counted per article per day)
-  std::string principal;           ///< the token's name, "anonymous" without tokens
+  std::vector<std::string> shown;             ///< slugs on the page, best first (counted per article per day)
+  std::string principal;                      ///< the token's name, "anonymous" without tokens
+  EventSource source = EventSource::unknown;  ///< who asked: the agent page, a ticket system, other API use
+  /// The search's id, made by the service and returned with the results; the page sends it back with
+  /// the article view it opens from them (ViewEvent::search_id). Empty: none (schema < 10).
+  std::string search_id{};
 };
 
 /// One article view (GET /v1/articles/{slug}).
@@ -43,9 +47,18 @@ struct ViewEvent {
   std::int64_t at = 0;
   std::string slug;
   std::string principal;
+  std::string search_id{};  ///< the search it was opened from (SearchEvent::search_id), or empty
 };
 
 using UsageEvent = std::variant<SearchEvent, ViewEvent>;
+
+/// A new search id (SearchEvent::search_id): 16 random lowercase hex digits. Not a secret: it only
+/// links an article view to the search it came from.
+std::string new_search_id();
+/// The longest search id an article view may carry (bytes): GET /v1/articles/{slug}?search_id= longer
+/// than this, or with a byte other than [0-9A-Za-z_-], is a 400.
+inline constexpr size_t max_search_id_bytes = 64;
+bool valid_search_id(std::string_view id);
 
 /// Longest normalized query kept (bytes).
 inline constexpr size_t max_logged_query_bytes = 200;

@@ -1,8 +1,8 @@
 // The team lead's dashboard (`/lead`) against the real `solusi serve` with tokens: a vote from the
 // agent's page counted in the stale report, the owner filter, the CSV download, the gap inbox with
 // "create draft" opening the editor, the chart, the language switch, reasons as sentences in both
-// languages, the period of the inbox and the chart kept in the address, 360 px, and what the public
-// role sees.
+// languages, the period of the inbox and the chart kept in the address, 360 px, what the public
+// role sees, and an integration's repeated searches kept out of the inbox.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before } from 'node:test';
@@ -12,6 +12,9 @@ import { api, fitsWidth, launchBrowser, pageTest, signIn, startServer } from './
 const agent = { name: 'rina', role: 'agent', token: 'sol_browser-agent-rina-0123456789' };
 const lead = { name: 'sari', role: 'lead', token: 'sol_browser-lead-sari-0123456789' };
 const editor = { name: 'budi', role: 'editor', token: 'sol_browser-editor-budi-0123456789' };
+const helpdesk = { name: 'helpdesk', role: 'ticket-system', token: 'sol_browser-ticket-helpdesk-0123456789' };
+/// What the agent page sends with its requests: the searches below stand for the page's.
+const fromPage = { 'X-Solusi-Client': 'web' };
 const visitor = { name: 'situs', role: 'public', token: 'sol_browser-public-situs-0123456789' };
 
 /// The fixture article the votes are about (owner tim-uji-logistik, reviewed long ago).
@@ -23,7 +26,7 @@ const gapQueries = ['kripto', 'aktivasi kripto'];
 let server;
 let browser;
 before(async () => {
-  server = await startServer({ tokens: [agent, lead, editor, visitor] });
+  server = await startServer({ tokens: [agent, lead, editor, visitor, helpdesk] });
   browser = await launchBrowser();
   // The stale report counts not-helpful votes from 3 on: two come from other tickets through the API,
   // the third from the agent's page in the first test.
@@ -35,10 +38,17 @@ before(async () => {
     assert.equal(r.status, 201, JSON.stringify(r.data));
   }
   for (const q of gapQueries) {
-    const r = await api(server, agent.token, `/v1/search?q=${encodeURIComponent(q)}`);
+    const r = await api(server, agent.token, `/v1/search?q=${encodeURIComponent(q)}`, { headers: fromPage });
     assert.equal(r.data.total_estimate, 0, `"${q}" finds an article: the gap test needs a topic no article covers`);
   }
+  // A ticket system's integration searching the same words again and again: not people's searches, so
+  // not in the inbox by default (its count stays 3 below).
+  for (let i = 0; i < 4; i++) {
+    const r = await api(server, helpdesk.token, `/v1/search?q=${encodeURIComponent(gapQueries[0])}`);
+    assert.equal(r.status, 200, JSON.stringify(r.data));
+  }
   const ticket = await api(server, agent.token, '/v1/suggest', {
+    headers: fromPage,
     method: 'POST',
     body: { ticket_id: 'ZD-gap-1', subject: 'kripto ditolak', body: 'Kak, kripto saya ditolak terus, kenapa ya?' },
   });

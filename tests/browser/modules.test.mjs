@@ -170,11 +170,12 @@ test('evidence as text', () => {
   assert.equal(format.evidenceText(['paylater ditolak', '<b>x</b>']), 'paylater ditolak, <b>x</b>');
 });
 
-test('the chart: a bar and a point per day, scaled to the busiest day', () => {
+test('the chart: a bar and a point per day, scaled to the busiest day; the point is the unanswered share', () => {
+  // The share is unanswered / judged (searches old enough to judge), not of all searches.
   const days = [
-    { day: '2026-11-01', searches: 0, zero_results: 0 },
-    { day: '2026-11-02', searches: 10, zero_results: 5 },
-    { day: '2026-11-03', searches: 5, zero_results: 5 },
+    { day: '2026-11-01', searches: 0, zero_results: 0, judged: 0, unanswered: 0 },
+    { day: '2026-11-02', searches: 10, zero_results: 1, judged: 8, unanswered: 4 },
+    { day: '2026-11-03', searches: 5, zero_results: 0, judged: 5, unanswered: 5 },
   ];
   const g = format.chartGeometry(days, 130, 120, 5);
   assert.equal(g.max, 10);

@@ -15,10 +15,13 @@ const maxBytes = 200 * 1024;
 const server = await startServer({ tokens: [agent, editor], fixtures: false });
 const browser = await launchBrowser();
 try {
-  // What agents did today: searches (two found nothing) and a ticket no article answers.
+  // What agents did today on the page (X-Solusi-Client: web): searches (two found nothing) and a
+  // ticket no article answers.
+  const fromPage = { 'X-Solusi-Client': 'web' };
   for (const q of ['refund belum masuk', 'ongkir mahal', 'paylater', 'aktivasi paylater', 'kode otp'])
-    await api(server, agent.token, `/v1/search?q=${encodeURIComponent(q)}`);
+    await api(server, agent.token, `/v1/search?q=${encodeURIComponent(q)}`, { headers: fromPage });
   await api(server, agent.token, '/v1/suggest', {
+    headers: fromPage,
     method: 'POST',
     body: { ticket_id: 'ZD-2001', subject: 'Paylater ditolak', body: 'Kak, pengajuan paylater saya ditolak terus, kenapa ya?' },
   });

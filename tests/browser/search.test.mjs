@@ -157,6 +157,22 @@ pageTest('typing shows highlighted results, debounced', state, async ({ page }) 
   assert.equal(new URL(page.url()).searchParams.get('q'), query);
 });
 
+pageTest('a result opened from the results carries its search id, and every request says it is the page', state, async ({ page }) => {
+  const answered = page.waitForResponse((r) => r.url().includes('/v1/search?') && new URL(r.url()).searchParams.get('q') === 'refund belum masuk');
+  await page.locator('#q').fill('refund belum masuk');
+  const search = await answered;
+  assert.equal(search.request().headers()['x-solusi-client'], 'web');
+  const id = (await search.json()).search_id;
+  assert.match(id, /^[0-9a-f]{16}$/);
+  await waitForFirst(page, 'pembayaran/refund-belum-masuk');
+  // The lead's reports count this view as a click on that search, and on no other.
+  const opened = page.waitForRequest((r) => r.url().includes('/v1/articles/pembayaran/refund-belum-masuk'));
+  await page.locator('#results a.result').first().click();
+  const request = await opened;
+  assert.equal(new URL(request.url()).searchParams.get('search_id'), id);
+  assert.equal(request.headers()['x-solusi-client'], 'web');
+});
+
 pageTest('a slow earlier answer never replaces the latest one', state, async ({ page }) => {
   let delayed = 0;
   await page.route('**/v1/search?*', async (route) => {

@@ -1,7 +1,9 @@
 // The usage log and the team leads' reports through real HTTP on loopback: searches and views land in
 // events.db off the request path, a full queue never fails a search (and is counted in /metrics), the
 // retention runs on start, GET /v1/reports/stale and /v1/reports/gaps in JSON and CSV, their
-// parameters and who may read them.
+// parameters and who may read them; each search and ticket recorded with its source and the reports
+// counting the sources asked for, a click clearing only its own search, the unanswered share, and a
+// ticket another article answered being no gap.
 #include "reports.hpp"
 
 #include <gmock/gmock.h>
@@ -45,6 +47,9 @@ std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+/// What the agent page sends with its requests.
+const httplib::Headers from_page{{"X-Solusi-Client", "web"}};
 
 class Reports : public testing::HttpTest {
  protected:
@@ -315,24 +320,26 @@ TEST_F(Reports, BadParametersAre400) {
 
 TEST_F(Reports, GapInboxClustersWhatWasNotFound) {
   start(quick_config());
-  // Three tickets about a missing topic, and two searches for it that found nothing.
+  // Three tickets about a missing topic, and two searches for it that found nothing, all from the
+  // agent page (the inbox counts people's searches and tickets by default).
   const std::vector<std::string> tickets{"Kak, paylater saya ditolak terus, kenapa ya?",
                                          "Cara daftar paylater gimana min",
                                          "limit paylater saya tidak muncul di aplikasi"};
   for (size_t i = 0; i < tickets.size(); ++i) {
     const auto r = post_json(
         *client_, "/v1/suggest",
-        {{"ticket_id", "ZD-" + std::to_string(900 + i)}, {"subject", "paylater"}, {"body", tickets[i]}});
+        {{"ticket_id", "ZD-" + std::to_string(900 + i)}, {"subject", "paylater"}, {"body", tickets[i]}},
+        from_page);
     ASSERT_EQ(r.status, 200) << r.describe();
     ASSERT_TRUE(r.json["gap"]) << r.describe();
   }
   for (const std::string q : {"paylater", "aktivasi%20paylater"}) {
-    const auto r = get("/v1/search?q=" + q);
+    const auto r = get("/v1/search?q=" + q, from_page);
     ASSERT_EQ(r.status, 200);
     ASSERT_EQ(r.json["total_estimate"], 0) << q << " → " << r.describe();
   }
   // An unrelated search that found nothing stays apart.
-  ASSERT_EQ(get("/v1/search?q=zzqxv%20wobble").json["total_estimate"], 0);
+  ASSERT_EQ(get("/v1/search?q=zzqxv%20wobble", from_page).json["total_estimate"], 0);
 
   nlohmann::json j;
   ASSERT_TRUE(eventually(
@@ -387,11 +394,17 @@ TEST_F(Reports, SearchesPerDayForTheChart) {
                         "&as_of=" + today.plus_days(-1).iso());
   EXPECT_EQ(j["since"], today.plus_days(-4).iso());
   EXPECT_EQ(j["until"], today.plus_days(-1).iso());
-  EXPECT_EQ(j["days"], nlohmann::json::parse(R"([
-    {"day": ")" + today.plus_days(-4).iso() + R"(", "searches": 0, "zero_results": 0},
-    {"day": ")" + today.plus_days(-3).iso() + R"(", "searches": 4, "zero_results": 1},
-    {"day": ")" + today.plus_days(-2).iso() + R"(", "searches": 2, "zero_results": 1},
-    {"day": ")" + today.plus_days(-1).iso() + R"(", "searches": 0, "zero_results": 0}])"));
+  // Days old, so every search is judged; no article was opened from any: all unanswered.
+  EXPECT_EQ(j["days"],
+            nlohmann::json::parse(R"([
+    {"day": ")" + today.plus_days(-4).iso() +
+                                  R"(", "searches": 0, "zero_results": 0, "judged": 0, "unanswered": 0},
+    {"day": ")" + today.plus_days(-3).iso() +
+                                  R"(", "searches": 4, "zero_results": 1, "judged": 4, "unanswered": 4},
+    {"day": ")" + today.plus_days(-2).iso() +
+                                  R"(", "searches": 2, "zero_results": 1, "judged": 2, "unanswered": 2},
+    {"day": ")" + today.plus_days(-1).iso() +
+                                  R"(", "searches": 0, "zero_results": 0, "judged": 0, "unanswered": 0}])"));
   // Without parameters: the 30 days up to today, as the gap inbox.
   const auto all = get_ok("/v1/reports/searches");
   ASSERT_EQ(all["days"].size(), 30u);
@@ -447,6 +460,232 @@ TEST_F(Reports, OnlyLeadsAndEditorsReadTheReports) {
         return column(events_db(), "SELECT principal FROM searches") == std::vector<std::string>{"rina"};
       },
       5s));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Trustworthy gaps: each search and ticket with its source, "no click" judged per search.
+
+/// @p headers with @p token's Authorization.
+httplib::Headers as(const Token& token, httplib::Headers headers = {}) {
+  headers.emplace("Authorization", "Bearer " + token.secret);
+  return headers;
+}
+
+TEST_F(Reports, ThePagesSearchesAndTicketSystemsTicketsCountAnIntegrationsSearchesDoNot) {
+  const Token agent{"rina", service::Role::agent, "sol_agent-rina-0123456789"};
+  const Token bot{"bot", service::Role::agent, "sol_agent-bot-0123456789"};
+  const Token lead{"sari", service::Role::lead, "sol_lead-sari-0123456789"};
+  const Token helpdesk{"helpdesk", service::Role::ticket_system, "sol_ticket-helpdesk-0123456789"};
+  auto config = quick_config();
+  for (const auto& t : {agent, bot, lead, helpdesk})
+    config.tokens.push_back({t.name, t.role, service::sha256_hex(t.secret)});
+  start(config);
+  // An agent on the page: a search no article answers.
+  ASSERT_EQ(get("/v1/search?q=paylater", as(agent, from_page)).json["total_estimate"], 0);
+  // The ticket system's integration searching the same words again and again.
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(get("/v1/search?q=paylater", as(helpdesk)).status, 200);
+  // Another API client (an agent token without the page's mark).
+  ASSERT_EQ(get("/v1/search?q=zzqxv%20wobble", as(bot)).json["total_estimate"], 0);
+  // A ticket from the ticket system that no article answers: a real gap.
+  const auto ticket = post_json(*client_, "/v1/suggest",
+                                {{"ticket_id", "ZD-77"},
+                                 {"subject", "paylater"},
+                                 {"body", "Kak, paylater saya ditolak terus, kenapa ya?"}},
+                                as(helpdesk));
+  ASSERT_EQ(ticket.status, 200) << ticket.describe();
+  ASSERT_TRUE(ticket.json["gap"]) << ticket.describe();
+  ASSERT_TRUE(eventually(
+      [&] { return column(events_db(), "SELECT count(*) FROM searches") == std::vector<std::string>{"5"}; },
+      5s));
+  EXPECT_THAT(column(events_db(), "SELECT source FROM searches ORDER BY id"),
+              ElementsAre("page", "ticket_system", "ticket_system", "ticket_system", "api"));
+  EXPECT_THAT(column(events_db(), "SELECT source FROM suggestions"), ElementsAre("ticket_system"));
+
+  // By default: the page's search and the ticket, one cluster of two.
+  const auto j = get_ok("/v1/reports/gaps", as(lead));
+  EXPECT_EQ(j["events"], 2) << j.dump(2);
+  ASSERT_EQ(j["clusters"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(j["clusters"][0]["label"], "paylater");
+  EXPECT_EQ(j["clusters"][0]["count"], 2);
+  EXPECT_EQ(j["clusters"][0]["kinds"]["zero_result"], 1);
+  EXPECT_EQ(j["clusters"][0]["kinds"]["no_confident_suggestion"], 1);
+  EXPECT_EQ(j["sources"], nlohmann::json::parse(R"({"searches": ["page", "unknown"],
+                                                     "tickets": ["page", "ticket_system", "unknown"]})"));
+  // Asked for: everything, or one source.
+  const auto all = get_ok("/v1/reports/gaps?sources=all", as(lead));
+  EXPECT_EQ(all["events"], 6) << all.dump(2);
+  EXPECT_EQ(all["clusters"][0]["count"], 5);
+  const auto api = get_ok("/v1/reports/gaps?sources=api", as(lead));
+  ASSERT_EQ(api["clusters"].size(), 1u) << api.dump(2);
+  EXPECT_EQ(api["clusters"][0]["examples"], nlohmann::json::array({"zzqxv wobble"}));
+  EXPECT_EQ(get_ok("/v1/reports/gaps?sources=ticket_system", as(lead))["events"], 4);
+  // The chart counts the same searches.
+  EXPECT_EQ(get_ok("/v1/reports/searches", as(lead))["searches"], 1);
+  EXPECT_EQ(get_ok("/v1/reports/searches?sources=page,api", as(lead))["searches"], 2);
+  for (const std::string target : {"/v1/reports/gaps?sources=robots", "/v1/reports/searches?sources=page,",
+                                   "/v1/reports/stale?sources=everything"}) {
+    const auto r = get(target, as(lead));
+    EXPECT_EQ(r.status, 400) << target << " → " << r.describe();
+    EXPECT_THAT(r.body, HasSubstr("sources")) << target;
+  }
+}
+
+TEST_F(Reports, AClickClearsOnlyTheGapOfTheSearchItCameFrom) {
+  const std::int64_t t0 = now_seconds() - 3600;  // an hour ago: every search can be judged
+  {
+    auto store = service::EventStore::open(events_db());
+    ASSERT_TRUE(store) << store.error().describe();
+    using service::EventSource;
+    ASSERT_TRUE(service::write_usage(
+        **store,
+        {service::SearchEvent{t0, "refund saldo", "id", 3, {}, "anonymous", EventSource::page, "s-refund"},
+         service::SearchEvent{
+             t0 + 60, "ongkir mahal", "id", 2, {}, "anonymous", EventSource::page, "s-ongkir"},
+         // A search from before search ids: judged by the same token's views, as before.
+         service::SearchEvent{t0 + 100, "paket terlambat", "id", 2, {}, "anonymous"},
+         // An article view by the same token soon after, opened from neither page search: it used to
+         // clear every search of the token; now it clears only the search without an id.
+         service::ViewEvent{t0 + 120, "akun/otp-tidak-masuk", "anonymous"}}));
+  }
+  start(quick_config());
+  // The page opens an article from the refund search's results, with that search's id.
+  ASSERT_EQ(get("/v1/articles/pembayaran/refund-belum-masuk?search_id=s-refund", from_page).status, 200);
+  ASSERT_TRUE(eventually(
+      [&] { return column(events_db(), "SELECT count(*) FROM views") == std::vector<std::string>{"2"}; },
+      5s));
+  const auto j = get_ok("/v1/reports/gaps");
+  std::vector<std::string> no_click;
+  for (const auto& c : j["clusters"])
+    if (c["kinds"]["no_click"] > 0)
+      for (const auto& e : c["examples"]) no_click.push_back(e);
+  EXPECT_THAT(no_click, ElementsAre("ongkir mahal")) << j.dump(2);
+
+  // The page's own round trip: the search's id comes with its results and goes back with the view.
+  const auto search = get("/v1/search?q=refund", from_page);
+  ASSERT_EQ(search.status, 200);
+  const std::string id = search.json.value("search_id", "");
+  EXPECT_THAT(id, ::testing::MatchesRegex("[0-9a-f]{16}"));
+  ASSERT_EQ(get("/v1/articles/pembayaran/refund-belum-masuk?search_id=" + id, from_page).status, 200);
+  ASSERT_TRUE(eventually(
+      [&] {
+        return column(events_db(),
+                      "SELECT v.slug FROM views AS v JOIN searches AS s ON s.search_id = v.search_id "
+                      "WHERE s.query = 'refund' AND s.source = 'page'") ==
+               std::vector<std::string>{"pembayaran/refund-belum-masuk"};
+      },
+      5s));
+  // A search id that GET /v1/search cannot have made is refused.
+  for (const std::string& bad : {std::string(65, 'a'), std::string("a%20b"), std::string("")}) {
+    const auto r = get("/v1/articles/akun/otp-tidak-masuk?search_id=" + bad);
+    EXPECT_EQ(r.status, 400) << bad << " → " << r.describe();
+    EXPECT_TRUE(r.is_error_body()) << r.describe();
+  }
+}
+
+TEST_F(Reports, TheUnansweredShareReplacesTheZeroResultShare) {
+  const Date today = service::day_of(now_seconds());
+  const std::int64_t yesterday = today.plus_days(-1).days_since_epoch() * std::int64_t{86400};
+  {
+    auto store = service::EventStore::open(events_db());
+    ASSERT_TRUE(store) << store.error().describe();
+    using service::EventSource;
+    using service::SearchEvent;
+    using service::ViewEvent;
+    ASSERT_TRUE(service::write_usage(
+        **store, {// Found nothing: unanswered.
+                  SearchEvent{yesterday + 3600, "zzqxv", "", 0, {}, "rina", EventSource::page, "a"},
+                  // Found something and a result was opened from it: answered.
+                  SearchEvent{yesterday + 7200, "refund", "id", 3, {}, "rina", EventSource::page, "b"},
+                  ViewEvent{yesterday + 7230, "pembayaran/refund-belum-masuk", "rina", "b"},
+                  // Found something, nothing opened from it (a view of another search's result does
+                  // not count): unanswered.
+                  SearchEvent{yesterday + 7300, "ongkir", "id", 2, {}, "rina", EventSource::page, "c"},
+                  // From before search ids: a view by the same token within 10 minutes answers it.
+                  SearchEvent{yesterday + 9000, "kode otp", "id", 2, {}, "budi"},
+                  ViewEvent{yesterday + 9060, "akun/otp-tidak-masuk", "budi"},
+                  // An integration's search: not counted by default.
+                  SearchEvent{yesterday + 9500, "zzqxv", "", 0, {}, "bot", EventSource::api, "d"},
+                  // Today, just now: counted, not judged yet.
+                  SearchEvent{now_seconds(), "refund", "id", 3, {}, "rina", EventSource::page, "e"}}));
+  }
+  start(quick_config());
+  const auto j = get_ok("/v1/reports/searches?since=" + today.plus_days(-1).iso());
+  EXPECT_EQ(j["days"],
+            nlohmann::json::parse(R"([
+    {"day": ")" + today.plus_days(-1).iso() +
+                                  R"(", "searches": 4, "zero_results": 1, "judged": 4, "unanswered": 2},
+    {"day": ")" + today.iso() + R"(", "searches": 1, "zero_results": 0, "judged": 0, "unanswered": 0}])"));
+  EXPECT_EQ(j["searches"], 5);
+  EXPECT_EQ(j["judged"], 4);
+  EXPECT_EQ(j["unanswered"], 2);
+  EXPECT_EQ(j["unanswered_share"], 0.5);
+  const auto all = get_ok("/v1/reports/searches?sources=all&since=" + today.plus_days(-1).iso());
+  EXPECT_EQ(all["unanswered"], 3);
+  EXPECT_EQ(all["judged"], 5);
+  EXPECT_EQ(all["unanswered_share"], 0.6);
+}
+
+TEST_F(Reports, ATicketAnotherArticleAnsweredIsNoGapAgainstThisOne) {
+  // Four tickets whose words are the title of pembayaran/refund-belum-masuk; the suggester's best
+  // candidate for each was another article, far under the threshold.
+  std::vector<std::string> stems;
+  service::TermExtractor extract;
+  extract.add("refund saldo rayapay belum masuk", Lang::id, stems);
+  ASSERT_FALSE(stems.empty());
+  std::vector<service::TicketTerm> terms;
+  for (const auto& s : stems) terms.push_back({s, s, 1.0});
+  const std::int64_t t0 = now_seconds() - 2 * 86400;
+  const std::string other = "pembayaran/virtual-account";
+  {
+    auto store = service::EventStore::open(events_db());
+    ASSERT_TRUE(store) << store.error().describe();
+    for (int i = 1; i <= 4; ++i) {
+      service::SuggestionLog s;
+      s.ticket_id = "ZD-" + std::to_string(i);
+      s.at = t0 + i * 60;
+      s.lang = "id";
+      s.terms = terms;
+      s.text = "refund saldo rayapay belum masuk, tiket " + std::to_string(i);
+      s.top_slug = other;
+      s.top_confidence = 0.1;
+      s.gap = true;
+      s.source = service::EventSource::ticket_system;
+      ASSERT_TRUE((*store)->log_suggestion(s));
+    }
+    // ZD-1 asked again later, and the other article was then a confident answer.
+    service::SuggestionLog again;
+    again.ticket_id = "ZD-1";
+    again.at = t0 + 3600;
+    again.lang = "id";
+    again.terms = terms;
+    again.text = "refund saldo rayapay belum masuk, tiket 1";
+    again.shown = {other};
+    again.top_slug = other;
+    again.top_confidence = 0.8;
+    again.source = service::EventSource::ticket_system;
+    ASSERT_TRUE((*store)->log_suggestion(again));
+  }
+  start(quick_config());
+  // ZD-2 was resolved with the other article.
+  const auto resolved =
+      post_json(*client_, "/v1/feedback", {{"ticket_id", "ZD-2"}, {"slug", other}, {"kind", "resolved"}});
+  ASSERT_EQ(resolved.status, 201) << resolved.describe();
+
+  const auto j = get_ok("/v1/reports/stale?limit=all");
+  const nlohmann::json* gap = nullptr;
+  for (const auto& a : j["articles"])
+    if (a["slug"] == "pembayaran/refund-belum-masuk")
+      for (const auto& r : a["reasons"])
+        if (r["code"] == "losing_to_gap") gap = &r;
+  ASSERT_NE(gap, nullptr) << j.dump(2);
+  // Only ZD-3 and ZD-4: the answered tickets are no gap, against this article or any other.
+  EXPECT_EQ((*gap)["evidence"]["events"], 2) << gap->dump(2);
+  EXPECT_EQ((*gap)["evidence"]["no_confident_suggestions"], 2);
+  EXPECT_EQ((*gap)["evidence"]["examples"],
+            nlohmann::json::array(
+                {"refund saldo rayapay belum masuk, tiket 4", "refund saldo rayapay belum masuk, tiket 3"}));
+  // Nor in the gap inbox.
+  EXPECT_EQ(get_ok("/v1/reports/gaps")["events"], 2);
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "report_fixture.hpp"
+#include "report_sources.hpp"
+#include "search_days.hpp"
 #include "test_support.hpp"
 
 namespace solusi::service {
@@ -209,6 +211,12 @@ TEST(Events, MigratesFeedbackAndBackfillsTheCountersFromTheRows) {
   EXPECT_THAT(rows(path, "SELECT id || ' ' || superseded FROM searches ORDER BY id"),
               ElementsAre("1 1", "2 0", "3 0", "4 0"));
   EXPECT_THAT(rows(path, "SELECT name FROM sqlite_master WHERE name = 'usage_daily'"), ElementsAre());
+  // Version 10: rows from before sources are of unknown source (counted by the reports by default),
+  // with no search id.
+  EXPECT_THAT(rows(path, "SELECT DISTINCT source || '|' || search_id FROM searches"),
+              ElementsAre("unknown|"));
+  EXPECT_THAT(rows(path, "SELECT DISTINCT source FROM suggestions"), ElementsAre("unknown"));
+  EXPECT_THAT(rows(path, "SELECT count(*) FROM views WHERE search_id = ''"), ElementsAre("0"));
   EXPECT_THAT(rows(path,
                    "SELECT name FROM sqlite_master WHERE tbl_name = 'feedback' AND type = 'index' "
                    "ORDER BY name"),
@@ -261,15 +269,57 @@ TEST(Events, TheReportsReadTheGapRowsFromCoveringIndexes) {
   const std::string zero =
       plan(path,
            "SELECT s.at, s.query, s.lang FROM searches AS s WHERE s.hits = 0 AND s.at >= 1 "
-           "AND s.at < 2 AND s.query <> '' AND s.superseded = 0 ORDER BY s.at, s.id");
+           "AND s.at < 2 AND s.query <> '' AND s.superseded = 0 AND s.source IN ('page','unknown') "
+           "ORDER BY s.at, s.id");
   EXPECT_THAT(zero, HasSubstr("USING COVERING INDEX searches_zero"));
   EXPECT_THAT(zero, ::testing::Not(HasSubstr("TEMP B-TREE")));
-  const std::string gaps =
-      plan(path,
-           "SELECT at, lang, terms, text, top_slug, top_confidence, ticket_id FROM suggestions "
-           "WHERE gap = 1 AND at >= 1 AND at < 2 ORDER BY at DESC, id DESC");
+  // The gap tickets: the gap rows from their covering index, a ticket's other suggestions and its
+  // feedback by ticket id.
+  const std::string gaps = plan(path, gap_ticket_sql(SourceFilter{}.tickets));
   EXPECT_THAT(gaps, HasSubstr("USING COVERING INDEX suggestions_gap"));
+  EXPECT_THAT(gaps, HasSubstr("suggestions_ticket"));
+  EXPECT_THAT(gaps, HasSubstr("sqlite_autoindex_feedback_1"));
   EXPECT_THAT(gaps, ::testing::Not(HasSubstr("TEMP B-TREE")));
+  // A search's click: by its id.
+  EXPECT_THAT(plan(path, search_outcome_sql(SourceFilter{}.searches)), HasSubstr("views_search"));
+}
+
+TEST(Events, TheSourcesMigrationIsIdempotent) {
+  TempDir dir;
+  const auto path = dir / "events.db";
+  { ASSERT_TRUE(EventStore::open(path)); }
+  // As if step 10 had to run again over columns and indexes already there (a database another
+  // branch of the schema migrated first): it checks before it adds.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 9", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = EventStore::open(path);
+  ASSERT_TRUE(store) << store.error().describe();
+  EXPECT_EQ(user_version(path), EventStore::schema_version);
+  EXPECT_THAT(rows(path,
+                   "SELECT count(*) FROM pragma_table_info('searches') WHERE name IN ('source', "
+                   "'search_id')"),
+              ElementsAre("2"));
+  EXPECT_THAT(rows(path, "SELECT count(*) FROM pragma_table_info('views') WHERE name = 'search_id'"),
+              ElementsAre("1"));
+}
+
+TEST(Events, SourceFilters) {
+  EXPECT_EQ(*parse_source_filter(""), SourceFilter{});
+  EXPECT_EQ(*parse_source_filter("all"), SourceFilter::all());
+  const auto two = parse_source_filter("api,page,api");
+  ASSERT_TRUE(two);
+  EXPECT_THAT(two->searches, ElementsAre(EventSource::api, EventSource::page));
+  EXPECT_EQ(two->tickets, two->searches);
+  for (const char* bad : {"robots", "page,", ",", "Page", "all,page"}) {
+    const auto r = parse_source_filter(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_THAT(r.error().message, HasSubstr("parameter 'sources'")) << bad;
+  }
+  EXPECT_EQ(sql_source_list({EventSource::page, EventSource::ticket_system}), "('page','ticket_system')");
+  EXPECT_EQ(sql_source_list({}), "('')");
+  for (EventSource s : all_event_sources) EXPECT_EQ(parse_event_source(to_string(s)), s);
 }
 
 TEST(Events, ReadOnlyOpenOfAMissingFileIsAnEmptyStore) {

@@ -771,5 +771,84 @@ TEST(GapInbox, ATooOldOrNewerDatabaseIsRefused) {
                                                 std::to_string(EventStore::schema_version)));
 }
 
+// ------------------------------------------------------------------------------------------------
+// Searches judged one by one: the stage that decides (search_gap) and the one that counts by day
+// (count_search_days), with plain values.
+
+TEST(SearchOutcomes, ASearchIsAGapUnlessSomethingWasOpenedFromIt) {
+  const std::int64_t now = 10'000;
+  EXPECT_EQ(search_gap({now - 5, 0, false}, now, 600), SearchGap::zero_result);  // judged at once
+  EXPECT_EQ(search_gap({now - 600, 4, false}, now, 600), SearchGap::no_click);
+  EXPECT_EQ(search_gap({now - 599, 4, false}, now, 600), std::nullopt);  // an agent may still click
+  EXPECT_EQ(search_gap({now - 5000, 4, true}, now, 600), std::nullopt);
+  EXPECT_EQ(search_gap({now - 5000, 0, true}, now, 600), std::nullopt);
+}
+
+TEST(SearchOutcomes, TheUnansweredShareCountsJudgedSearchesByDay) {
+  const Date d1 = *Date::parse("2026-06-01");
+  const std::int64_t day1 = d1.days_since_epoch() * 86400;
+  const std::int64_t now = day1 + 86400 + 3600;                             // 2026-06-02 01:00
+  const std::vector<SearchOutcome> searches{{day1 + 10, 0, false},          // found nothing: unanswered
+                                            {day1 + 20, 3, true},           // a result opened: answered
+                                            {day1 + 30, 3, false},          // nothing opened: unanswered
+                                            {day1 + 40, 2, true},           // answered
+                                            {now - 60, 0, false},           // too recent: counted, not judged
+                                            {day1 - 1, 0, false},           // before the window
+                                            {day1 + 3 * 86400, 0, false}};  // after it
+  const auto days = count_search_days(searches, d1, d1.plus_days(1), now, 600);
+  ASSERT_EQ(days.size(), 2u);
+  EXPECT_EQ(days[0].day, "2026-06-01");
+  EXPECT_EQ(days[0].searches, 4);
+  EXPECT_EQ(days[0].zero_results, 1);
+  EXPECT_EQ(days[0].judged, 4);
+  EXPECT_EQ(days[0].unanswered, 2);
+  EXPECT_EQ(days[1].searches, 1);
+  EXPECT_EQ(days[1].zero_results, 1);
+  EXPECT_EQ(days[1].judged, 0);
+  EXPECT_EQ(days[1].unanswered, 0);
+  const SearchTotals t = search_totals(days);
+  EXPECT_EQ(t.searches, 5);
+  EXPECT_EQ(t.judged, 4);
+  EXPECT_EQ(t.unanswered, 2);
+  EXPECT_DOUBLE_EQ(t.unanswered_share, 0.5);
+  EXPECT_DOUBLE_EQ(search_totals({}).unanswered_share, 0);  // nothing judged: 0, not NaN
+  EXPECT_TRUE(count_search_days(searches, d1.plus_days(1), d1, now).empty());
+}
+
+TEST(GapInbox, AnsweredTicketsAndOtherSourcesAreNotGaps) {
+  TempDir dir;
+  auto store = EventStore::open(dir / "events.db");
+  ASSERT_TRUE(store);
+  auto ticket = [&](const std::string& id, std::int64_t when, bool gap, EventSource source) {
+    auto s = solusi::testing::suggestion(id, when, {}, gap, "refund zamrud " + id,
+                                         solusi::testing::ticket_terms({"refund", "zamrud"}), "x", 0.1);
+    s.source = source;
+    ASSERT_TRUE((*store)->log_suggestion(s));
+  };
+  ticket("T-1", at("2026-06-02"), true, EventSource::ticket_system);  // unanswered: a gap
+  ticket("T-2", at("2026-06-03"), true, EventSource::ticket_system);
+  ticket("T-2", at("2026-06-04"), false, EventSource::ticket_system);  // answered confidently later
+  ticket("T-3", at("2026-06-05"), true, EventSource::page);
+  ASSERT_TRUE((*store)->add_feedback(  // resolved by some article
+      solusi::testing::feedback("T-3", "y", FeedbackKind::resolved, at("2026-06-06"))));
+  ticket("T-4", at("2026-06-07"), true, EventSource::api);  // another API client's
+  ticket("T-5", at("2026-06-08"), true, EventSource::page);
+  FeedbackEvent helpful = solusi::testing::feedback("T-5", "y", FeedbackKind::helpful, at("2026-06-09"));
+  ASSERT_TRUE((*store)->add_feedback(helpful));
+  ASSERT_TRUE((*store)->withdraw_feedback("T-5", "y", FeedbackKind::helpful, "sari"));  // taken back
+
+  auto texts = [&](const SourceFilter& sources) {
+    std::vector<std::string> out;
+    auto events = load_gap_events(dir / "events.db", at("2026-06-01", 0), at("2026-07-01", 0),
+                                  at("2026-06-20"), Lang::id, sources);
+    EXPECT_TRUE(events) << events.error().describe();
+    if (events)
+      for (const auto& e : *events) out.push_back(e.text);
+    return out;
+  };
+  EXPECT_THAT(texts({}), ElementsAre("refund zamrud T-1", "refund zamrud T-5"));
+  EXPECT_THAT(texts(SourceFilter::all()),
+              ElementsAre("refund zamrud T-1", "refund zamrud T-4", "refund zamrud T-5"));
+}
 }  // namespace
 }  // namespace solusi::service

@@ -1,5 +1,5 @@
 // The HTTP API client of every page: JSON in and out, the pasted token (kept in sessionStorage, so it
-// ends with the tab) sent as a Bearer token, errors as ApiError with the API's code and message; who
+// ends with the tab) sent as a Bearer token, every request marked as the page's (X-Solusi-Client: web), errors as ApiError with the API's code and message; who
 // is signed in (GET /v1/whoami), and the ticket id feedback is filed under when the agent gave none.
 import { generatedTicketId } from './format.js';
 
@@ -44,8 +44,10 @@ function queryString(params) {
   return text ? `?${text}` : '';
 }
 
+/// Every request of the pages says it comes from them (X-Solusi-Client: web): the lead's reports count
+/// people's searches apart from integrations'. A label for the statistics, not a credential.
 function authHeaders(accept) {
-  const headers = { Accept: accept };
+  const headers = { Accept: accept, 'X-Solusi-Client': 'web' };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   return headers;

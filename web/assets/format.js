@@ -296,8 +296,9 @@ export function queryWith(search, values) {
 }
 
 /// Where each day of GET /v1/reports/searches goes in a chart @p width × @p height (with @p pad around
-/// the plot): a bar of the day's searches (scaled to the busiest day) and a point of its zero-result
-/// share (0–100 %, bottom to top). Returns {max, bars: [{x, y, width, height}], points: [{x, y, share}]}.
+/// the plot): a bar of the day's searches (scaled to the busiest day) and a point of its unanswered
+/// share (unanswered / judged: found nothing or nothing opened from it; 0–100 %, bottom to top).
+/// Returns {max, bars: [{x, y, width, height}], points: [{x, y, share}]}.
 export function chartGeometry(days, width, height, pad = 8) {
   const n = days.length;
   const max = Math.max(1, ...days.map((d) => d.searches));
@@ -310,10 +311,16 @@ export function chartGeometry(days, width, height, pad = 8) {
     const h = (d.searches / max) * plotH;
     const x = pad + i * step;
     bars.push({ x: round(x + step * 0.15), y: round(pad + plotH - h), width: round(step * 0.7), height: round(h) });
-    const share = d.searches ? d.zero_results / d.searches : 0;
+    const share = unansweredShare(d);
     points.push({ x: round(x + step / 2), y: round(pad + plotH - share * plotH), share });
   });
   return { max, bars, points };
+}
+
+/// The share of @p d's judged searches (or of a whole period's: the same fields summed) that went
+/// unanswered: found nothing, or nothing was opened from them. 0 when none was judged yet.
+export function unansweredShare(d) {
+  return d.judged ? d.unanswered / d.judged : 0;
 }
 
 function round(n) {

@@ -1,7 +1,8 @@
 // The team lead's dashboard (`/lead`): the stale report (GET /v1/reports/stale: filters, sorting,
 // reason badges with their evidence, the owners with their counts, a CSV download), the content-gap
 // inbox (GET /v1/reports/gaps, with "create draft" for editors) and a chart of searches per day and
-// their zero-result share (GET /v1/reports/searches), drawn as inline SVG. The period of the inbox and
+// their unanswered share (GET /v1/reports/searches: found nothing, or nothing opened from them),
+// drawn as inline SVG. The period of the inbox and
 // the chart (since, as_of; the server's default: the 30 days up to today) and the stale report's owner,
 // category and sort are kept in the query string, so the view can be shared. Each reason reads as a sentence in the page's language, built from its
 // code and evidence (the server's English summary for a code the page does not know).
@@ -19,6 +20,7 @@ import {
   queryWith,
   reasonSentence,
   sortStale,
+  unansweredShare,
 } from '../format.js';
 import { dateArg, label, onLanguageChange, t } from '../i18n.js';
 
@@ -388,7 +390,7 @@ class LeadPage {
   async loadGaps(period, seq) {
     this.gaps.setAttribute('aria-busy', 'true');
     try {
-      const { data } = await request('/v1/reports/gaps', { params: period, signal: this.controller.signal });
+      const { data } = await request('/v1/reports/gaps', { params: withSources(period), signal: this.controller.signal });
       if (seq !== this.periodSeq) return;
       this.since.value = data.since;
       this.until.value = data.until;
@@ -459,7 +461,7 @@ class LeadPage {
 
   async loadChart(period, seq) {
     try {
-      const { data } = await request('/v1/reports/searches', { params: period, signal: this.controller.signal });
+      const { data } = await request('/v1/reports/searches', { params: withSources(period), signal: this.controller.signal });
       if (seq !== this.periodSeq) return;
       this.days = data.days;
       this.drawChart();
@@ -472,17 +474,18 @@ class LeadPage {
   }
 
   /// Bars: searches per day (scaled to the busiest day); points joined by a line: the share of them
-  /// that found nothing (0–100 %). Labels are text nodes; the figures are also in a table below.
+  /// that went unanswered (0–100 %). Labels are text nodes; the figures are also in a table below.
   drawChart() {
     const days = this.days;
     if (!days.length) return;
     const { width, height } = chartSize;
     const g = chartGeometry(days, width, height, 12);
     const total = days.reduce((n, d) => n + d.searches, 0);
-    const zero = days.reduce((n, d) => n + d.zero_results, 0);
+    const judged = days.reduce((n, d) => n + d.judged, 0);
+    const unanswered = days.reduce((n, d) => n + d.unanswered, 0);
     const summary = t('lead.chart_summary', {
       searches: total,
-      share: total ? Math.round((zero / total) * 100) : 0,
+      share: Math.round(unansweredShare({ judged, unanswered }) * 100),
       since: dateArg(days[0].day),
       until: dateArg(days[days.length - 1].day),
     });
@@ -501,11 +504,11 @@ class LeadPage {
     const table = h(
       'table',
       { class: 'chart-table' },
-      h('thead', {}, h('tr', {}, h('th', { i18n: 'lead.day' }), h('th', { i18n: 'lead.searches' }), h('th', { i18n: 'lead.zero_results' }))),
+      h('thead', {}, h('tr', {}, h('th', { i18n: 'lead.day' }), h('th', { i18n: 'lead.searches' }), h('th', { i18n: 'lead.unanswered' }))),
       h(
         'tbody',
         {},
-        days.map((d) => h('tr', {}, h('td', {}, d.day), h('td', {}, String(d.searches)), h('td', {}, String(d.zero_results)))),
+        days.map((d) => h('tr', {}, h('td', {}, d.day), h('td', {}, String(d.searches)), h('td', {}, String(d.unanswered)))),
       ),
     );
     this.chart.replaceChildren(
@@ -534,12 +537,20 @@ function reasonSummary(reason) {
   );
 }
 
-/// One day of the chart as text: "2026-11-20: 12 searches, 25 % found nothing".
+/// @p params with the address's `sources` (e.g. /lead?sources=all), when it has one: which searches and
+/// tickets the inbox and the chart count (the server's default: people's searches, and tickets from
+/// people and ticket systems).
+function withSources(params) {
+  const sources = new URLSearchParams(location.search).get('sources');
+  return sources ? { ...params, sources } : params;
+}
+
+/// One day of the chart as text: "2026-11-20: 12 searches, 25% unanswered".
 function dayText(d) {
   return t('lead.day_text', {
     date: dateArg(d.day),
     n: d.searches,
-    share: d.searches ? Math.round((d.zero_results / d.searches) * 100) : 0,
+    share: Math.round(unansweredShare(d) * 100),
   });
 }
 

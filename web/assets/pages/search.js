@@ -29,6 +29,7 @@ class SearchPage {
     this.main = main;
     this.can = session.can;
     this.searchSeq = 0;
+    this.searchId = null; // the id of the search whose results are shown (GET /v1/search)
     this.searchController = null;
     this.timer = 0;
     this.articleSeq = 0;
@@ -276,7 +277,9 @@ class SearchPage {
     const link = event.target.closest('a[data-slug]');
     if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    this.openArticle(link.dataset.slug, { from });
+    // A result of the current search carries its id: the view counts as a click on that search.
+    const searchId = this.results.contains(link) ? this.searchId : null;
+    this.openArticle(link.dataset.slug, { from, searchId });
   }
 
   setMode(mode, focus = true) {
@@ -352,6 +355,7 @@ class SearchPage {
     if (key === this.lastQuery) return;
     this.lastQuery = key;
     const seq = ++this.searchSeq;
+    this.searchId = null;
     this.searchController?.abort();
     this.searchController = null;
     if (!q) {
@@ -382,6 +386,7 @@ class SearchPage {
   }
 
   showResults(data, q, filters) {
+    this.searchId = data.search_id ?? null;
     const today = todayIso();
     const hits = data.hits ?? [];
     this.results.replaceChildren(...hits.map((hit) => this.resultItem(hit, q, today)));
@@ -454,7 +459,9 @@ class SearchPage {
   // ----------------------------------------------------------------------------------------------
   // The article
 
-  async openArticle(slug, { from = 'search', push = true, focus = true } = {}) {
+  /// @p searchId: the id of the search whose result was clicked (GET /v1/search's search_id), sent
+  /// with the view so that the lead's reports count the click for that search.
+  async openArticle(slug, { from = 'search', push = true, focus = true, searchId = null } = {}) {
     const seq = ++this.articleSeq;
     this.articleController?.abort();
     const controller = new AbortController();
@@ -466,7 +473,10 @@ class SearchPage {
     this.workspace.classList.add('reading');
     this.article.setAttribute('aria-busy', 'true');
     try {
-      const { data } = await request(articlePath(slug), { signal: controller.signal });
+      const { data } = await request(articlePath(slug), {
+        params: searchId ? { search_id: searchId } : undefined,
+        signal: controller.signal,
+      });
       if (seq !== this.articleSeq) return;
       this.showArticle(data);
     } catch (error) {
