@@ -733,8 +733,27 @@ Result<IndexReport> index_folder(const IndexOptions& options) {
       report.chat_words_changed = true;
     }
 
+    // Category groups: the same category in both languages ("pembayaran, payments"), stored as one
+    // line per group; a category filter matches every category of its group.
+    const fs::path categories_path = options.articles_dir / category_groups_file_name;
+    std::string categories_stored;
+    if (fs::exists(categories_path, ec)) {
+      auto content = read_file(categories_path);
+      if (!content) return tl::unexpected(content.error());
+      SynonymFile groups = parse_synonyms(*content, std::string(category_groups_file_name));
+      report.category_groups = groups.groups.size();
+      for (auto& p : groups.problems)
+        (p.severity == Diagnostic::Severity::error ? report.errors : report.warnings).push_back(std::move(p));
+      categories_stored = serialise_category_groups(groups.groups);
+    }
+    if (db.get_metadata(schema::meta::category_groups) != categories_stored) {
+      db.set_metadata(schema::meta::category_groups, categories_stored);
+      report.category_groups_changed = true;
+    }
+
     const bool changed = full || report.added || report.updated || report.removed ||
-                         report.synonyms_changed || report.chat_words_changed || report.learned_updated;
+                         report.synonyms_changed || report.chat_words_changed ||
+                         report.category_groups_changed || report.learned_updated;
     if (changed) {
       db.set_metadata(schema::meta::schema_version, std::to_string(schema::version));
       db.set_metadata(schema::meta::languages, "id en");

@@ -84,7 +84,9 @@ struct IndexReport {
   bool synonyms_changed = false;
   size_t synonym_groups = 0;
   bool chat_words_changed = false;
-  size_t chat_words = 0;             ///< mappings in chat-words.txt (0 without the file: the built-in table)
+  size_t chat_words = 0;  ///< mappings in chat-words.txt (0 without the file: the built-in table)
+  bool category_groups_changed = false;
+  size_t category_groups = 0;        ///< groups in categories.txt (one category in several languages)
   size_t learned_updated = 0;        ///< unchanged articles whose learned terms were replaced
   size_t documents = 0;              ///< documents in the index afterwards
   std::vector<std::string> changed;  ///< slugs added, updated or removed

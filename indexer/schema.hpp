@@ -23,6 +23,8 @@ inline constexpr const char* synonyms_hash = "solusi.synonyms_hash";
 /// The chat word table from articles/chat-words.txt (ChatWords::serialise); absent when the folder has
 /// no such file (readers then use the built-in table).
 inline constexpr const char* chat_words = "solusi.chat_words";
+/// The category groups from articles/categories.txt (serialise_category_groups); absent without it.
+inline constexpr const char* category_groups = "solusi.category_groups";
 inline constexpr const char* languages = "solusi.languages";
 inline constexpr const char* last_commit = "solusi.last_commit";  ///< Unix seconds of the last commit
 inline constexpr const char* articles_dir = "solusi.articles_dir";

@@ -56,4 +56,33 @@ SynonymFile parse_synonyms(std::string_view text, const std::string& file_name) 
   return out;
 }
 
+std::string serialise_category_groups(const std::vector<SynonymGroup>& groups) {
+  std::string out;
+  for (const auto& g : groups) {
+    for (size_t i = 0; i < g.size(); ++i) out += (i ? "," : "") + g[i];
+    out += '\n';
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> deserialise_category_groups(std::string_view stored) {
+  std::map<std::string, std::vector<std::string>> out;
+  size_t start = 0;
+  while (start < stored.size()) {
+    size_t end = stored.find('\n', start);
+    if (end == std::string_view::npos) end = stored.size();
+    std::vector<std::string> group;
+    size_t a = start;
+    while (a < end) {
+      size_t b = stored.find(',', a);
+      if (b == std::string_view::npos || b > end) b = end;
+      if (b > a) group.emplace_back(stored.substr(a, b - a));
+      a = b + 1;
+    }
+    for (const auto& c : group) out[c] = group;
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace solusi

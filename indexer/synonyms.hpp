@@ -1,6 +1,7 @@
 // The editor-owned synonym file (articles/synonyms.txt): groups of equivalent words and phrases.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,16 @@ struct SynonymFile {
 
 /// File name of the synonym file inside the articles folder.
 inline constexpr std::string_view synonyms_file_name = "synonyms.txt";
+
+/// File name of the category groups inside the articles folder: the synonym file's format, one group
+/// per line of category names that are the same category in different languages
+/// ("pembayaran, payments"). A category filter matches every category of its group.
+inline constexpr std::string_view category_groups_file_name = "categories.txt";
+
+/// Category groups as stored in the index metadata (one comma-separated line per group), and back:
+/// each category mapped to every category of its group, itself included.
+std::string serialise_category_groups(const std::vector<SynonymGroup>& groups);
+std::map<std::string, std::vector<std::string>> deserialise_category_groups(std::string_view stored);
 
 /// Parses the file: one group per line, comma-separated, '#' starts a comment line. Each entry is
 /// normalised to lowercase words separated by single spaces. Bad lines are reported and skipped.

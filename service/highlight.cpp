@@ -47,38 +47,59 @@ std::pair<size_t, size_t> best_passage(std::string_view text, const std::vector<
 
 std::string highlight(std::string_view text, const SnippetTerms& terms, const Xapian::Stem& stemmer,
                       size_t width) {
-  const auto [from, to] = best_passage(text, terms.stems, width);
+  std::vector<std::string> needles = terms.stems;
+  for (const auto& phrase : terms.phrases)
+    if (!phrase.empty()) needles.push_back(phrase.front());
+  const auto [from, to] = best_passage(text, needles, width);
   const std::string_view passage = text.substr(from, to - from);
+
+  // The passage's words: byte range, lowercase form, and the stem when one may be needed.
+  struct Word {
+    size_t start, end;
+    std::string lower, stem;
+    bool hit = false;
+  };
+  std::vector<Word> words;
+  Xapian::Utf8Iterator it(passage.data(), passage.size());
+  while (it != Xapian::Utf8Iterator()) {
+    while (it != Xapian::Utf8Iterator() && !Xapian::Unicode::is_wordchar(*it)) ++it;
+    if (it == Xapian::Utf8Iterator()) break;
+    Word w;
+    w.start = static_cast<size_t>(it.raw() - passage.data());
+    while (it != Xapian::Utf8Iterator() && Xapian::Unicode::is_wordchar(*it)) {
+      Xapian::Unicode::append_utf8(w.lower, Xapian::Unicode::tolower(*it));
+      ++it;
+    }
+    w.end = it.raw() ? static_cast<size_t>(it.raw() - passage.data()) : passage.size();
+    // A stem is (nearly always) a substring of the words it comes from ("kembali" in "dikembalikan"),
+    // so only words containing one are stemmed to confirm.
+    const bool candidate = std::any_of(needles.begin(), needles.end(), [&](const std::string& stem) {
+      return w.lower.find(stem) != std::string::npos;
+    });
+    if (candidate || !terms.phrases.empty()) w.stem = stemmer(w.lower);
+    w.hit = std::find(terms.words.begin(), terms.words.end(), w.lower) != terms.words.end() ||
+            (!terms.prefix.empty() && w.lower.starts_with(terms.prefix)) ||
+            (candidate && std::find(terms.stems.begin(), terms.stems.end(), w.stem) != terms.stems.end());
+    words.push_back(std::move(w));
+  }
+  for (const auto& phrase : terms.phrases)
+    for (size_t i = 0; !phrase.empty() && i + phrase.size() <= words.size(); ++i) {
+      bool all = true;
+      for (size_t k = 0; k < phrase.size() && all; ++k)
+        all = words[i + k].stem == phrase[k] || words[i + k].lower == phrase[k];
+      if (all)
+        for (size_t k = 0; k < phrase.size(); ++k) words[i + k].hit = true;
+    }
+
   std::string out;
   out.reserve(passage.size() + 64);
   if (from > 0) out += "…";
   bool matched = false;
-  size_t i = 0;
-  while (i < passage.size()) {
-    // Copy (escaped) up to the next word, then test the word.
-    size_t word_start = i;
-    Xapian::Utf8Iterator it(passage.data() + i, passage.size() - i);
-    while (it != Xapian::Utf8Iterator() && !Xapian::Unicode::is_wordchar(*it)) ++it;
-    word_start = it.raw() ? static_cast<size_t>(it.raw() - passage.data()) : passage.size();
-    out += text::html_escape(passage.substr(i, word_start - i));
-    if (word_start >= passage.size()) break;
-    std::string lower;
-    while (it != Xapian::Utf8Iterator() && Xapian::Unicode::is_wordchar(*it)) {
-      Xapian::Unicode::append_utf8(lower, Xapian::Unicode::tolower(*it));
-      ++it;
-    }
-    const size_t word_end = it.raw() ? static_cast<size_t>(it.raw() - passage.data()) : passage.size();
-    const std::string_view word = passage.substr(word_start, word_end - word_start);
-    // A stem is (nearly always) a substring of the words it comes from ("kembali" in "dikembalikan"),
-    // so only words containing one are stemmed to confirm.
-    const bool candidate = std::any_of(terms.stems.begin(), terms.stems.end(), [&](const std::string& stem) {
-      return lower.find(stem) != std::string::npos;
-    });
-    const bool hit =
-        std::find(terms.words.begin(), terms.words.end(), lower) != terms.words.end() ||
-        (!terms.prefix.empty() && lower.starts_with(terms.prefix)) ||
-        (candidate && std::find(terms.stems.begin(), terms.stems.end(), stemmer(lower)) != terms.stems.end());
-    if (hit) {
+  size_t copied = 0;
+  for (const auto& w : words) {
+    out += text::html_escape(passage.substr(copied, w.start - copied));
+    const std::string_view word = passage.substr(w.start, w.end - w.start);
+    if (w.hit) {
       out += "<mark>";
       out += text::html_escape(word);
       out += "</mark>";
@@ -86,8 +107,9 @@ std::string highlight(std::string_view text, const SnippetTerms& terms, const Xa
     } else {
       out += text::html_escape(word);
     }
-    i = word_end;
+    copied = w.end;
   }
+  out += text::html_escape(passage.substr(copied));
   if (!matched) return {};
   if (to < text.size()) out += "…";
   return out;

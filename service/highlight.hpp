@@ -18,6 +18,9 @@ struct SnippetTerms {
   std::vector<std::string> stems;  ///< lowercase stems of the wanted words (the article's language)
   std::vector<std::string> words;  ///< lowercase words as typed (matched unstemmed too)
   std::string prefix;              ///< the last word when it is matched as a prefix; empty otherwise
+  /// Multi-word expansions (a synonym such as "one time password"), as the stems of their words:
+  /// marked only where all of them stand side by side, never one word at a time.
+  std::vector<std::vector<std::string>> phrases;
 };
 
 /// Byte range of @p text, about @p width bytes and on word boundaries, holding the most distinct

@@ -232,6 +232,7 @@ int run_index(const IndexCommand& o, const std::string& accept_command) {
                                 {"rebuilt", report->rebuilt},
                                 {"synonyms_changed", report->synonyms_changed},
                                 {"synonym_groups", report->synonym_groups},
+                                {"category_groups", report->category_groups},
                                 {"learned_updated", report->learned_updated},
                                 {"documents", report->documents},
                                 {"cases", cases ? nlohmann::json{{"total", cases->total},
@@ -250,7 +251,9 @@ int run_index(const IndexCommand& o, const std::string& accept_command) {
             << report->removed << ", unchanged " << report->unchanged << ", errors " << report->errors.size()
             << ", warnings " << report->warnings.size() << "\n"
             << "  documents in index: " << report->documents << "; synonym groups: " << report->synonym_groups
-            << (report->synonyms_changed ? " (applied)" : " (unchanged)") << "\n";
+            << (report->synonyms_changed ? " (applied)" : " (unchanged)")
+            << "; category groups: " << report->category_groups
+            << (report->category_groups_changed ? " (applied)" : " (unchanged)") << "\n";
   if (report->learned_updated)
     std::cout << "  learned ticket words refreshed on " << report->learned_updated << " articles\n";
   if (cases)

@@ -451,7 +451,7 @@ struct Publisher::Impl {
                 if (w != watches.end()) add_watches(w->second / name, 1);
               }
               if ((ev->mask & IN_ISDIR) || name.ends_with(".md") || name == "synonyms.txt" ||
-                  name == "chat-words.txt") {
+                  name == "chat-words.txt" || name == "categories.txt") {
                 last_event = std::chrono::steady_clock::now();
                 if (!dirty) first_event = last_event;
                 dirty = true;

@@ -39,6 +39,7 @@ nlohmann::json to_json(const SearchResult& r) {
   nlohmann::json j{
       {"hits", hits},
       {"total_estimate", r.total_estimate},
+      {"total_any_word", r.total_any_word},
       {"corrected", optional_string(r.corrected)},
       {"query_language", r.query_language ? nlohmann::json(lang_code(*r.query_language)) : nlohmann::json()},
       {"took_ms", r.took_ms}};

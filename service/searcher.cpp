@@ -33,6 +33,11 @@ constexpr size_t snippet_bytes = 240;
 constexpr double variant_weight = 0.5;
 /// Weight of the articles in the other language when the query's language is clear.
 constexpr double other_language_weight = 0.6;
+/// An article "matches well" when its score is at least this share of the best article's: the count
+/// a search reports (total_estimate).
+constexpr double well_matched_share = 0.4;
+/// Matches counted exactly for that count; beyond it the count is Xapian's estimate.
+constexpr Xapian::doccount max_counted_matches = 1000;
 /// Postings of a query word looked at to see which language uses it.
 constexpr int language_sample = 64;
 
@@ -272,6 +277,7 @@ Result<void> Searcher::answers() {
 void Searcher::load_caches() {
   const std::string chat_words = db_.get_metadata(schema::meta::chat_words);
   chat_words_ = chat_words.empty() ? builtin_chat_words() : ChatWords::deserialise(chat_words);
+  category_groups_ = deserialise_category_groups(db_.get_metadata(schema::meta::category_groups));
   synonym_words_.clear();
   for (auto it = db_.synonym_keys_begin(); it != db_.synonym_keys_end(); ++it)
     for (auto& w : text::words(*it)) synonym_words_.insert(std::move(w));
@@ -533,7 +539,8 @@ Xapian::Query Searcher::indonesian_variant_query(const std::string& q, std::vect
                        Xapian::Query(Xapian::Query::OP_OR, variants.begin(), variants.end()), variant_weight);
 }
 
-Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang, std::vector<std::string>* matched) {
+Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang, std::vector<std::string>* matched,
+                                      std::vector<std::vector<std::string>>* phrases) {
   // Synonyms come from Xapian's synonym table, keyed by lowercase words and phrases (see
   // synonyms.txt). Longest phrase first, each word used once.
   const std::vector<std::string> words = text::words(q);
@@ -553,8 +560,13 @@ Xapian::Query Searcher::synonym_query(const std::string& q, Lang lang, std::vect
         Xapian::Query alt = qp.parse_query(*it, 0);
         qp.set_default_op(Xapian::Query::OP_OR);
         if (!alt.empty()) alternatives.push_back(alt);
-        if (matched)
-          for (auto& w : text::words(*it)) matched->push_back(std::move(w));
+        // A one-word synonym is highlighted wherever it stands; a longer one only as a whole
+        // ("otp" must not mark "time" in "time zone" for "one time password").
+        auto alt_words = text::words(*it);
+        if (alt_words.size() == 1 && matched)
+          matched->push_back(std::move(alt_words.front()));
+        else if (alt_words.size() > 1 && phrases)
+          phrases->push_back(std::move(alt_words));
       }
       if (alternatives.empty()) continue;
       std::fill(used.begin() + static_cast<long>(i), used.begin() + static_cast<long>(i + n), true);
@@ -642,13 +654,17 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
   // Each language's parse only scores that language's articles: stems never meet another stemmer's.
   std::vector<Xapian::Query> per_lang;
   std::vector<std::string> expansion_words[2];  // synonym words and root variants, for highlighting
+  std::vector<std::vector<std::string>> expansion_phrases[2];  // multi-word synonyms, highlighted whole
   for (Lang lang : langs) {
     std::vector<Xapian::Query> parts{text_query(q, lang, flags)};
     if (!corrected.empty()) parts.push_back(text_query(corrected, lang, flags));
     std::vector<Xapian::Query> expansions;
     auto& expanded = expansion_words[static_cast<int>(lang)];
     for (const QueryTerms& terms : analysed) {
-      if (auto syn = synonym_query(terms.positive, lang, &expanded); !syn.empty()) expansions.push_back(syn);
+      if (auto syn =
+              synonym_query(terms.positive, lang, &expanded, &expansion_phrases[static_cast<int>(lang)]);
+          !syn.empty())
+        expansions.push_back(syn);
       if (lang == Lang::id)
         if (auto variants = indonesian_variant_query(terms.positive, &expanded); !variants.empty())
           expansions.push_back(variants);
@@ -677,8 +693,16 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
   std::vector<Xapian::Query> filters;
   for (const auto& tag : request.tags)
     filters.emplace_back(schema::term(schema::prefix::tag, text::to_lower(tag)));
-  if (request.category)
-    filters.emplace_back(schema::term(schema::prefix::category, text::to_lower(*request.category)));
+  if (request.category) {
+    // The same category in the other language too (articles/categories.txt).
+    const std::string category = text::to_lower(*request.category);
+    std::vector<Xapian::Query> same;
+    if (const auto g = category_groups_.find(category); g != category_groups_.end())
+      for (const auto& c : g->second) same.emplace_back(schema::term(schema::prefix::category, c));
+    else
+      same.emplace_back(schema::term(schema::prefix::category, category));
+    filters.emplace_back(Xapian::Query::OP_OR, same.begin(), same.end());
+  }
   for (const auto& f : filters) query = Xapian::Query(Xapian::Query::OP_FILTER, query, f);
   query = visible_only(query, request);
 
@@ -708,6 +732,11 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
           t.stems.push_back(stem);
         if (std::find(t.words.begin(), t.words.end(), w) == t.words.end()) t.words.push_back(w);
       }
+    for (const auto& phrase : expansion_phrases[static_cast<int>(lang)]) {
+      std::vector<std::string> stems;
+      for (const auto& w : phrase) stems.push_back(stemmers[static_cast<int>(lang)](w));
+      t.phrases.push_back(std::move(stems));
+    }
     for (const auto& w : expansion_words[static_cast<int>(lang)]) {
       if (stopper_for(lang)(w)) continue;
       std::string stem = stemmers[static_cast<int>(lang)](w);
@@ -724,6 +753,17 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
 
   SearchResult result;
   result.total_estimate = mset.get_matches_estimated();
+  if (!mset.empty() && mset.get_max_attained() > 0) {
+    // The honest count: articles whose score reaches a share of the best one's. An article that only
+    // shares one common word with the query ("tidak", "order") falls far below it.
+    Xapian::Enquire counter(db_);
+    counter.set_query(query);
+    counter.set_weighting_scheme(Xapian::BM25Weight(bm25_k1, 0, 1, 0.5, 0.5));
+    counter.set_cutoff(0, well_matched_share * mset.get_max_attained());
+    const Xapian::MSet well = counter.get_mset(0, 0, max_counted_matches);
+    result.total_estimate = well.get_matches_estimated();
+    result.total_any_word = mset.get_matches_estimated();
+  }
   result.query_language = query_language;
   if (request.explain) result.explanation = query.get_description();
   if (!corrected.empty()) result.corrected = corrected;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -84,7 +85,11 @@ struct FacetCount {
 
 struct SearchResult {
   std::vector<Hit> hits;
+  /// Articles that match well: score at least 40% of the best hit's (exact up to 1,000, then Xapian's
+  /// estimate); the hits shown are always counted.
   Xapian::doccount total_estimate = 0;
+  /// Every visible article that shares at least one word with the query (Xapian's estimate).
+  Xapian::doccount total_any_word = 0;
   /// The query with misspelled words corrected, when the index suggests a correction. The hits already
   /// include matches for the corrected words.
   std::optional<std::string> corrected;
@@ -131,7 +136,8 @@ class Searcher {
   Result<SuggestResult> run_suggest(const SuggestRequest& request);
   TicketAnalysis read_ticket(const SuggestRequest& request);
   Xapian::Query text_query(const std::string& q, Lang lang, unsigned flags);
-  Xapian::Query synonym_query(const std::string& q, Lang lang, std::vector<std::string>* words = nullptr);
+  Xapian::Query synonym_query(const std::string& q, Lang lang, std::vector<std::string>* words = nullptr,
+                              std::vector<std::vector<std::string>>* phrases = nullptr);
   /// Indonesian stems that share a root with the query's words but not a stem (see
   /// indonesian_root_variants), those that occur in the index.
   Xapian::Query indonesian_variant_query(const std::string& q, std::vector<std::string>* stems = nullptr);
@@ -190,6 +196,7 @@ class Searcher {
   /// Every word of every synonym key: real words, never "corrected".
   std::unordered_set<std::string> synonym_words_;
   /// Chat abbreviations and spellings: the index's table (articles/chat-words.txt), else the built-in one.
+  std::map<std::string, std::vector<std::string>> category_groups_;  ///< categories.txt, from the index
   ChatWords chat_words_;
 };
 

@@ -70,7 +70,7 @@ test('every label the page uses is in the dictionaries, and every label is used'
 
 test('t() fills placeholders: numbers and dates the language way', () => {
   assert.equal(t('search.none', { q: '<b>x</b>' }), 'Tidak ada artikel untuk “<b>x</b>”.');
-  assert.equal(t('search.count', { n: 1234, ms: 5 }), 'Sekitar 1.234 artikel (5 ms)');
+  assert.equal(t('search.count', { n: 1234, ms: 5 }), '1.234 artikel cocok (5 ms)');
   assert.equal(t('no.such.key'), 'no.such.key');
   assert.equal(t('warn.expired', { date: { date: '2026-03-05' } }), `Kedaluwarsa sejak ${format.formatDate('2026-03-05', 'id')}: jangan dipakai untuk menjawab.`);
   assert.match(format.formatDate('2026-03-05', 'id'), /^5 Mar 2026$/);

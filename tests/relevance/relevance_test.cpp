@@ -93,7 +93,7 @@ TEST(Relevance, RightArticleInTopThreeForNinetyPercent) {
             << "%), " << top1 << " at rank 1\n";
   for (const auto& [kind, counts] : by_kind)
     std::cout << "  " << kind << ": " << counts.first << "/" << counts.second << "\n";
-  EXPECT_GE(share, 0.90);
+  EXPECT_GE(share, 0.95);  // 87 of 90 on 2026-12-07 (bench/relevance, docs/performance.md)
 }
 
 }  // namespace

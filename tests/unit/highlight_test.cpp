@@ -11,7 +11,7 @@ namespace {
 
 SnippetTerms terms(std::vector<std::string> stems, std::vector<std::string> words = {},
                    std::string prefix = {}) {
-  return SnippetTerms{std::move(stems), std::move(words), std::move(prefix)};
+  return SnippetTerms{std::move(stems), std::move(words), std::move(prefix), {}};
 }
 
 TEST(Highlight, MarksWordsWhoseStemMatches) {
@@ -66,6 +66,19 @@ TEST(BestPassage, StartOfTextWhenNothingOccurs) {
   const auto [from, to] = best_passage(std::string(500, 'a'), {"zzz"}, 100);
   EXPECT_EQ(from, 0u);
   EXPECT_GE(to, 100u);
+}
+
+TEST(Highlight, AMultiWordExpansionIsMarkedOnlyWhole) {
+  SnippetTerms t = terms({"otp"});
+  t.phrases = {{"one", "time", "password"}};
+  const auto stem = stemmer_for(Lang::en);
+  const std::string zone = highlight("Date and time with time zone. Enter the OTP.", t, stem, 200);
+  EXPECT_EQ(zone.find("<mark>time</mark>"), std::string::npos) << zone;
+  EXPECT_NE(zone.find("<mark>OTP</mark>"), std::string::npos) << zone;
+  const std::string whole = highlight("Type the one time password here.", t, stem, 200);
+  EXPECT_NE(whole.find("<mark>one</mark> <mark>time</mark> <mark>password</mark>"), std::string::npos)
+      << whole;
+  EXPECT_EQ(highlight("One day, some time later.", t, stem, 200), "");
 }
 
 }  // namespace

@@ -92,6 +92,7 @@ class SearchCorpus : public ::testing::Test {
       dir_.write("articles/" + f.path,
                  "---\n" + f.front_matter + "owner: tim\nreviewed: 2026-08-01\n---\n" + f.body + "\n");
     dir_.write("articles/synonyms.txt", synonyms);
+    dir_.write("articles/categories.txt", "# the same category in both languages\npembayaran, payments\n");
     auto report = index_folder(testing::index_options(dir_ / "articles", dir_ / "index"));
     ASSERT_TRUE(report) << report.error().describe();
     ASSERT_TRUE(report->errors.empty()) << report->errors.front().describe();
@@ -305,6 +306,32 @@ TEST(ReferenceVocabulary, LooksUpWordsWithoutCliticsAndGluedPrepositions) {
        {"dimanakah", "kapankah", "menemukan", "feodalisme", "jakarta", "uninstall", "crossed"})
     EXPECT_TRUE(v.knows(w)) << w;
   for (const char* w : {"disanalahx", "refnd", "pengembalain"}) EXPECT_FALSE(v.knows(w)) << w;
+}
+
+TEST_F(SearchCorpus, ACategoryFilterMatchesItsGroupInBothLanguages) {
+  auto r = request("refund");
+  r.category = "pembayaran";
+  const auto by_id = slugs(r);
+  EXPECT_THAT(by_id, AllOf(Contains("id/refund-barang"), Contains("en/returns-policy")));
+  r.category = "Payments";
+  EXPECT_EQ(slugs(r), by_id);
+  r.category = "pesanan";  // no group: itself only
+  EXPECT_THAT(slugs(r), Not(Contains("en/returns-policy")));
+}
+
+TEST_F(SearchCorpus, TheCountIsOfArticlesThatMatchWell) {
+  // The count says how many articles match well, not how many share a word with the query.
+  const auto refund = search(request("refund"));
+  const auto with_common = search(request("refund dalam"));
+  EXPECT_GE(with_common.total_any_word, with_common.total_estimate);
+  EXPECT_LE(refund.total_estimate, refund.hits.size());
+  ASSERT_FALSE(refund.hits.empty());
+  // Every counted article scores at least 40% of the best; the first one left out scores less.
+  const double best = refund.hits.front().score;
+  ASSERT_LT(refund.total_estimate, refund.hits.size()) << "the corpus should have weak matches too";
+  EXPECT_GE(refund.hits[refund.total_estimate - 1].score, 0.4 * best);
+  EXPECT_LT(refund.hits[refund.total_estimate].score, 0.4 * best);
+  EXPECT_EQ(search(request("zzqx ")).total_estimate, 0u);
 }
 
 TEST_F(SearchCorpus, SynonymsCrossLanguages) {

@@ -41,7 +41,7 @@ export default {
   'search.all_languages': 'All languages',
   'search.results': 'Search results',
   'search.none': 'No articles for “{q}”.',
-  'search.count': ({ n }) => (n === 1 ? 'About 1 article ({ms} ms)' : 'About {n} articles ({ms} ms)'),
+  'search.count': ({ n }) => (n === 1 ? '1 article matches well ({ms} ms)' : '{n} articles match well ({ms} ms)'),
   'search.did_you_mean': 'Did you mean:',
 
   'lang.id': 'Indonesian',

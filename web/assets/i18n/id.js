@@ -42,7 +42,7 @@ export default {
   'search.all_languages': 'Semua bahasa',
   'search.results': 'Hasil pencarian',
   'search.none': 'Tidak ada artikel untuk “{q}”.',
-  'search.count': 'Sekitar {n} artikel ({ms} ms)',
+  'search.count': '{n} artikel cocok ({ms} ms)',
   'search.did_you_mean': 'Maksud Anda:',
 
   'lang.id': 'Indonesia',
