@@ -273,6 +273,7 @@ export default {
   'edit.merge_fields': 'Details changed by both (your values are kept):',
   'edit.merge_yours': 'Your version',
   'edit.merge_theirs': 'Their version',
+  'edit.merge_base': 'The version you started from',
   'edit.merge_empty': '(deleted)',
   'edit.markers_left': 'The text still holds conflict markers (<<<<<<<, =======, >>>>>>>). Resolve those parts first, then save.',
   'edit.reload_confirm': 'Replace the form with their version? Your text stays kept in this browser and is offered back.',

@@ -253,6 +253,7 @@ export default {
   'edit.merge_fields': 'Rincian yang diubah oleh keduanya (nilai Anda dipertahankan):',
   'edit.merge_yours': 'Versi Anda',
   'edit.merge_theirs': 'Versi mereka',
+  'edit.merge_base': 'Versi awal (yang Anda buka)',
   'edit.merge_empty': '(dihapus)',
   'edit.markers_left': 'Teks masih berisi penanda bentrok (<<<<<<<, =======, >>>>>>>). Selesaikan bagian itu dulu, lalu simpan.',
   'edit.reload_confirm': 'Ganti isi formulir dengan versi mereka? Teks Anda tetap tersimpan di browser ini dan ditawarkan untuk dipulihkan.',

@@ -1,10 +1,13 @@
 // The editor (`/edit`, `/edit/{slug}`): the list of articles (drafts and archived ones included) and a
 // new article; an article's Markdown with its front matter as a form, a live preview with lint
 // findings (POST /v1/preview), publish / save draft / archive (PUT and DELETE /v1/articles/{slug} with
-// If-Match), its revision history with a line diff, and on a 412 who changed it and when, with
-// "reload their version" and "show the difference". A published article with a pending draft opens on
-// the draft (GET /v1/articles/{slug}/draft) under a banner: the published text stays live until the
-// draft is published.
+// If-Match), its revision history with a line diff, and on a 412 who changed it and when, with your
+// text merged three-way with theirs (POST /v1/articles/{slug}/merge; conflict regions marked in the
+// text), "reload their version" (asked first; your text kept) and "show the difference". A published
+// article with a pending draft opens on the draft (GET /v1/articles/{slug}/draft) under a banner: the
+// published text stays live until the draft is published; draft writes carry the draft's ETag.
+// Nothing typed is lost: unsaved changes are warned about on leaving and kept in localStorage per slug
+// (offered back on reopening, cleared after a save). Archive asks first; archived articles offer Restore.
 import { ApiError, articlePath, request } from '../api.js';
 import { articleContent, h } from '../dom.js';
 import { articleHref, editHref, formatTime, formValues, frontMatter } from '../format.js';
@@ -808,7 +811,9 @@ class Editor {
         ? h(
             'ol',
             { id: 'merge-regions', class: 'merge-regions' },
-            regions.map((c) => h('li', {}, h('p', { i18n: ['edit.line', { n: c.line }] }), side('edit.merge_yours', c.yours), side('edit.merge_theirs', c.theirs))),
+            regions.map((c) =>
+              h('li', {}, h('p', { i18n: ['edit.line', { n: c.line }] }), side('edit.merge_yours', c.yours), side('edit.merge_theirs', c.theirs), side('edit.merge_base', c.base)),
+            ),
           )
         : null,
       h(
