@@ -693,7 +693,7 @@ Result<void> check_slug(std::string_view slug) {
         return bad("only lowercase letters, digits, '-' and '/' are allowed");
     last = segment;
   }
-  if (last == "revisions" || last == "diff" || last == "draft" || last == "restore")
+  if (last == "revisions" || last == "diff" || last == "draft" || last == "restore" || last == "merge")
     return bad("the last segment must not be '" + std::string(last) + "' (a sub-resource of articles)");
   return {};
 }

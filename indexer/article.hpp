@@ -134,7 +134,8 @@ std::string slug_from_path(std::string_view relative_path);
 /// The one slug rule of Solusi (indexer, `solusi check` and the API): lowercase letters, digits and
 /// '-' in '/'-separated segments, each starting with a letter or digit; no "..", no absolute or
 /// hidden paths, at most limits::slug_bytes, and no last segment that names a sub-resource of the
-/// API ("revisions", "diff", "draft", "restore"). The error (invalid_argument) says which part fails.
+/// API ("revisions", "diff", "draft", "restore", "merge"). The error (invalid_argument) says which part
+/// fails.
 Result<void> check_slug(std::string_view slug);
 
 /// @p path with control bytes shown as escapes ("\n", "\x7f"), for reports that name a file.

@@ -127,4 +127,26 @@ Merge merge3(std::string_view base_text, std::string_view theirs_text, std::stri
   return m;
 }
 
+std::string with_conflict_markers(const Merge& m) {
+  const Lines lines = split_lines(m.text, true);
+  auto ended = [](std::string s) {
+    if (!s.empty() && s.back() != '\n') s += '\n';
+    return s;
+  };
+  std::string out;
+  size_t next = 0;  // next line of m.text, from 0
+  for (const MergeConflict& c : m.conflicts) {
+    const size_t first = std::min(c.line - 1, lines.size());
+    out += join(lines, std::min(next, first), first);
+    out += conflict_start;
+    out += ended(c.yours);
+    out += conflict_middle;
+    out += ended(c.theirs);
+    out += conflict_end;
+    next = std::min(first + c.lines, lines.size());
+  }
+  out += join(lines, std::min(next, lines.size()), lines.size());
+  return out;
+}
+
 }  // namespace solusi::service

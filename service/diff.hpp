@@ -40,4 +40,14 @@ struct Merge {
 /// lines is merged as one region.
 Merge merge3(std::string_view base, std::string_view theirs, std::string_view yours);
 
+/// The lines an editor sees around each conflict region of a merge, in the usual diff3 shape.
+inline constexpr std::string_view conflict_start = "<<<<<<< yours\n";
+inline constexpr std::string_view conflict_middle = "=======\n";
+inline constexpr std::string_view conflict_end = ">>>>>>> theirs\n";
+
+/// @p m's text with each conflict region shown as both versions between marker lines, yours first:
+/// "<<<<<<< yours", your lines, "=======", their lines, ">>>>>>> theirs" (a region's last line gets
+/// an LF when it had none), for the editor to resolve by hand. Nothing of either side is lost.
+std::string with_conflict_markers(const Merge& m);
+
 }  // namespace solusi::service

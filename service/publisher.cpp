@@ -223,8 +223,32 @@ struct Publisher::Impl {
 
     auto current = read_optional(file_of(request.slug));
     if (!current) return tl::unexpected(current.error());
-    if (auto ok = check_precondition(request.slug, *current, request, conflict); !ok)
+    // A draft or review copy of a live published article waits beside it; the published text stays.
+    bool live_published = false;
+    if (*current)
+      if (auto live = parse_article(request.slug + ".md", **current, index_options().parse))
+        live_published = live->status == Status::published;
+    const bool unpublished = article->status == Status::draft || article->status == Status::review;
+    const bool into_draft = live_published && unpublished;
+    // A write into a pending draft is checked against that draft: two editors saving the same draft
+    // cannot overwrite each other.
+    std::optional<std::string> pending;
+    if (into_draft && request.if_match && text::trim(*request.if_match) != "*") {
+      auto d = read_optional(draft_of(request.slug));
+      if (!d) return tl::unexpected(d.error());
+      pending = std::move(*d);
+    }
+    if (pending) {
+      if (auto ok = check_precondition(request.slug, pending, request, conflict); !ok) {
+        if (conflict) {
+          conflict->draft_etag = conflict->etag;
+          conflict->etag = etag_of(**current);
+        }
+        return tl::unexpected(ok.error());
+      }
+    } else if (auto ok = check_precondition(request.slug, *current, request, conflict); !ok) {
       return tl::unexpected(ok.error());
+    }
     if (auto ok = check_free_space(request.text.size()); !ok) return tl::unexpected(ok.error());
 
     WriteResult result;
@@ -235,15 +259,9 @@ struct Publisher::Impl {
     if (*current)
       if (auto ok = record_baseline(request.slug, **current); !ok) return tl::unexpected(ok.error());
 
-    // A draft or review copy of a live published article waits beside it; the published text stays.
-    bool live_published = false;
-    if (*current)
-      if (auto live = parse_article(request.slug + ".md", **current, index_options().parse))
-        live_published = live->status == Status::published;
-    const bool unpublished = article->status == Status::draft || article->status == Status::review;
     // The file is staged (written and fsynced beside its target) before the revision is recorded,
     // and put in place only after: a full disk at either step leaves both as they were.
-    if (live_published && unpublished) {
+    if (into_draft) {
       auto staged = StagedFile::stage(config.articles_dir, draft_of(request.slug), request.text);
       if (!staged) return tl::unexpected(staged.error());
       auto r = events.add_revision(request.slug, request.author, action, result.status, request.note,
@@ -253,6 +271,7 @@ struct Publisher::Impl {
       result.revision = r->revision;
       result.etag = etag_of(**current);  // the live article did not change
       result.draft_copy = true;
+      result.draft_etag = etag_of(request.text);
       result.took_ms = ms_since(started_at);
       return result;
     }
@@ -263,10 +282,9 @@ struct Publisher::Impl {
                                  result.status, request.note, request.text, hash_of(request.text));
     if (!r) return tl::unexpected(r.error());
     if (auto ok = staged->commit(); !ok) return tl::unexpected(ok.error());
-    // A draft waiting beside the article went live, or the article was retired with it (its text stays
-    // in the revisions).
-    if (article->status == Status::published || article->status == Status::archived)
-      (void)remove_below(config.articles_dir, draft_of(request.slug));
+    // A draft waiting beside the article went live, or was replaced by this edit of the article (its
+    // text stays in the revisions). Archiving and restoring keep it pending.
+    if (action == "update") (void)remove_below(config.articles_dir, draft_of(request.slug));
     result.revision = r->revision;
     result.etag = etag_of(request.text);
     auto report = update_index({request.slug});

@@ -30,11 +30,14 @@ std::string etag_of(std::string_view bytes);
 
 struct WriteRequest {
   std::string slug;
-  std::string text;                     ///< the whole article: front matter and body
-  std::string author;                   ///< the token's name
-  std::string note;                     ///< one-line change note
-  std::optional<std::string> if_match;  ///< the ETag the editor started from ("*": must exist)
-  bool must_not_exist = false;          ///< If-None-Match: *
+  std::string text;    ///< the whole article: front matter and body
+  std::string author;  ///< the token's name
+  std::string note;    ///< one-line change note
+  /// The ETag the editor started from ("*": must exist): of what the write replaces, so of the pending
+  /// draft for a draft or review copy written while one waits beside the live article, else of the
+  /// live file.
+  std::optional<std::string> if_match;
+  bool must_not_exist = false;  ///< If-None-Match: *
 };
 
 struct WriteResult {
@@ -44,14 +47,16 @@ struct WriteResult {
   std::string status;
   bool created = false;
   bool draft_copy = false;  ///< saved as a draft beside the live published version
+  std::string draft_etag;   ///< the ETag of that draft copy, for the next draft write's If-Match
   std::vector<Diagnostic> warnings;
   double took_ms = 0;
 };
 
 /// Why a write lost the race: who changed the article, when, and its current ETag.
 struct Conflict {
-  std::string etag;
+  std::string etag;  ///< the live file's
   std::optional<RevisionInfo> latest;
+  std::string draft_etag;  ///< the pending draft's, when the write was refused by it
 };
 
 class Publisher {
@@ -69,10 +74,11 @@ class Publisher {
   /// Creates or replaces an article. Errors: invalid_argument (slug), invalid_article (422: the
   /// message names the field and line), conflict (412; @p conflict says who and when), too large.
   Result<WriteResult> write(const WriteRequest& request, Conflict* conflict = nullptr);
-  /// Sets status: archived (kept on disk and in history, out of search).
+  /// Sets status: archived (kept on disk and in history, out of search). A pending draft stays.
   Result<WriteResult> archive(const std::string& slug, const std::string& author, const std::string& note,
                               const std::optional<std::string>& if_match, Conflict* conflict = nullptr);
   /// Un-archives (back to published), or, with @p revision, writes that revision's text as a new one.
+  /// A pending draft stays pending.
   Result<WriteResult> restore(const std::string& slug, const std::string& author, const std::string& note,
                               std::optional<int> revision, Conflict* conflict = nullptr);
   /// The draft saved beside a published article, if any.

@@ -484,19 +484,16 @@ struct Server::Impl {
     j["markdown"] = a->markdown;
     j["html"] = render_markdown(a->markdown);
     if (usage) usage->record(ViewEvent{events->now(), a->slug, author_of(r), search_id->value_or("")});
-    ApiResponse res = ApiResponse::json(j);
     // The ETag of the file as it is now, for an editor's If-Match.
-    if (auto current = publisher->current(slug); current && *current) {
-      res.headers.emplace_back("ETag", (*current)->second);
-      if (sees_drafts(r.principal)) {
-        auto draft = publisher->draft_copy(slug);
-        if (draft && *draft) {
-          j["pending_draft"] = true;
-          res = ApiResponse::json(j);
-          res.headers.emplace_back("ETag", (*current)->second);
-        }
-      }
+    auto current = publisher->current(slug);
+    if (current && *current) {
+      // Whether the file sets review_every itself (else the default applies and a save leaves it out).
+      j["review_every_set"] = review_every_set(slug, (*current)->first);
+      if (sees_drafts(r.principal))
+        if (auto draft = publisher->draft_copy(slug); draft && *draft) j["pending_draft"] = true;
     }
+    ApiResponse res = ApiResponse::json(j);
+    if (current && *current) res.headers.emplace_back("ETag", (*current)->second);
     return res;
   }
 
@@ -514,15 +511,17 @@ struct Server::Impl {
     auto warnings = nlohmann::json::array();
     for (const auto& d : w.warnings)
       warnings.push_back({{"line", d.line}, {"code", d.code}, {"message", d.message}});
-    ApiResponse res = ApiResponse::json({{"slug", w.slug},
-                                         {"revision", w.revision},
-                                         {"etag", w.etag},
-                                         {"status", w.status},
-                                         {"created", w.created},
-                                         {"draft_copy", w.draft_copy},
-                                         {"warnings", warnings},
-                                         {"took_ms", w.took_ms}},
-                                        status);
+    ApiResponse res =
+        ApiResponse::json({{"slug", w.slug},
+                           {"revision", w.revision},
+                           {"etag", w.etag},
+                           {"status", w.status},
+                           {"created", w.created},
+                           {"draft_copy", w.draft_copy},
+                           {"draft_etag", w.draft_copy ? nlohmann::json(w.draft_etag) : nlohmann::json()},
+                           {"warnings", warnings},
+                           {"took_ms", w.took_ms}},
+                          status);
     res.headers.emplace_back("ETag", w.etag);
     return res;
   }
@@ -532,6 +531,7 @@ struct Server::Impl {
     if (e.code == ErrorCode::precondition_failed) {
       nlohmann::json body = error_body("precondition_failed", e.message);
       body["current_etag"] = conflict.etag;
+      if (!conflict.draft_etag.empty()) body["current_draft_etag"] = conflict.draft_etag;
       if (conflict.latest)
         body["changed_by"] = {{"author", conflict.latest->author},
                               {"at", conflict.latest->at},
@@ -591,12 +591,46 @@ struct Server::Impl {
                   "send the article as text/markdown (front matter + body) or application/json "
                   "({\"front_matter\": {…}, \"body\": \"…\"})");
     }
+    auto verified_day = apply_verified(r, w);
+    if (!verified_day) return tl::unexpected(verified_day.error());
     if (r.if_match) w.if_match = *r.if_match;
     w.must_not_exist = r.if_none_match && text::trim(*r.if_none_match) == "*";
     Conflict conflict;
     auto result = publisher->write(w, &conflict);
     if (!result) return write_error(result.error(), conflict);
-    return write_response(*result, result->created ? 201 : 200);
+    ApiResponse res = write_response(*result, result->created ? 201 : 200);
+    if (*verified_day) {  // the date written, for the editor's form
+      nlohmann::json body = nlohmann::json::parse(res.body);
+      body["reviewed"] = **verified_day;
+      ApiResponse out = ApiResponse::json(body, res.status);
+      out.headers = res.headers;
+      return out;
+    }
+    return res;
+  }
+
+  /// ?verified=true on a publish: the editor checked the content, so `reviewed` becomes today (the
+  /// review clock restarts) in the text written; that day, or nullopt without ?verified. Refused on a
+  /// write that does not publish.
+  Result<std::optional<std::string>> apply_verified(const ApiRequest& r, WriteRequest& w) const {
+    auto v = r.single("verified");
+    if (!v) return tl::unexpected(v.error());
+    if (!*v || **v == "false" || **v == "0") return std::optional<std::string>();
+    if (**v != "true" && **v != "1")
+      return fail(ErrorCode::invalid_argument, "parameter 'verified' must be true or false");
+    ParseOptions po;
+    po.default_lang = config.default_lang;
+    auto a = parse_article(w.slug + ".md", w.text, po);
+    if (!a) return tl::unexpected(a.error());
+    if (a->status != Status::published)
+      return fail(ErrorCode::invalid_argument,
+                  "parameter 'verified' is for a publish (status published), not status " +
+                      std::string(to_string(a->status)));
+    const std::string today = Date::today().iso();
+    auto text = set_front_matter_field(w.text, "reviewed", today);
+    if (!text) return tl::unexpected(text.error());
+    w.text = std::move(*text);
+    return std::optional<std::string>(today);
   }
 
   Result<ApiResponse> archive_article(const ApiRequest& r) {
@@ -710,18 +744,73 @@ struct Server::Impl {
     nlohmann::json j{{"slug", slug}, {"markdown", **d}, {"etag", etag_of(**d)}};
     // The draft read like GET /v1/articles/{slug} (its front matter as fields, "markdown" the body), so
     // an editor can fill its form; null when the file no longer parses (edited by hand).
+    j["article"] = article_fields(slug, **d);
+    return ApiResponse::json(j);
+  }
+
+  /// An article file read like GET /v1/articles/{slug}: its front matter as fields, "markdown" the
+  /// body; null when it does not parse.
+  nlohmann::json article_fields(const std::string& slug, const std::string& text) const {
     ParseOptions po;
     po.default_lang = config.default_lang;
     DocumentOptions options;
     options.default_review_days = config.default_review_days;
-    if (auto a = parse_article(slug + ".md", **d, po)) {
-      nlohmann::json article = article_json(stored_article(*a, options));
-      article["markdown"] = a->markdown;
-      j["article"] = std::move(article);
-    } else {
-      j["article"] = nullptr;
-    }
-    return ApiResponse::json(j);
+    auto a = parse_article(slug + ".md", text, po);
+    if (!a) return nullptr;
+    nlohmann::json article = article_json(stored_article(*a, options));
+    article["markdown"] = a->markdown;
+    article["review_every_set"] = a->review_every_days > 0;
+    return article;
+  }
+
+  /// Whether the article file @p text sets review_every (false when it does not parse).
+  bool review_every_set(const std::string& slug, const std::string& text) const {
+    ParseOptions po;
+    po.default_lang = config.default_lang;
+    auto a = parse_article(slug + ".md", text, po);
+    return a && a->review_every_days > 0;
+  }
+
+  /// POST /v1/articles/{slug}/merge {"base": "…", "yours": "…"}: after a 412, the editor's body
+  /// ("yours", an edit of "base", the body it started from) merged three-way with the article as it is
+  /// now ("theirs": the pending draft when there is one, else the live file). Conflict regions keep
+  /// your lines in "merged" and show both sides between marker lines in "marked"; "theirs" is the
+  /// article's fields, "etag" the live file's ETag and "draft_etag" the draft's, for the next write.
+  Result<ApiResponse> merge(const ApiRequest& r) {
+    const std::string& slug = r.path_args.at(0);
+    if (auto ok = validate_slug(slug); !ok) return tl::unexpected(ok.error());
+    auto j = json_object_body(r, {"base", "yours"});
+    if (!j) return tl::unexpected(j.error());
+    auto base = string_member(*j, "base", max_article_bytes);
+    if (!base) return tl::unexpected(base.error());
+    auto yours = string_member(*j, "yours", max_article_bytes);
+    if (!yours) return tl::unexpected(yours.error());
+    if (!*yours) return fail(ErrorCode::invalid_argument, "field 'yours' (your Markdown body) is required");
+    auto current = publisher->current(slug);
+    if (!current) return tl::unexpected(current.error());
+    if (!*current) return fail(ErrorCode::not_found, "no article '" + slug + "'");
+    auto draft = publisher->draft_copy(slug);
+    if (!draft) return tl::unexpected(draft.error());
+    const std::string& text = *draft ? **draft : (*current)->first;
+    nlohmann::json theirs = article_fields(slug, text);
+    if (theirs.is_null())
+      return fail(ErrorCode::conflict, "the article as it is now does not parse: open it again to see it");
+    const Merge m = merge3(base->value_or(""), theirs["markdown"].get_ref<const std::string&>(), **yours);
+    auto conflicts = nlohmann::json::array();
+    for (const auto& c : m.conflicts)
+      conflicts.push_back(
+          {{"line", c.line}, {"lines", c.lines}, {"base", c.base}, {"theirs", c.theirs}, {"yours", c.yours}});
+    nlohmann::json out{{"slug", slug},
+                       {"etag", (*current)->second},
+                       {"draft_etag", *draft ? nlohmann::json(etag_of(**draft)) : nlohmann::json(nullptr)},
+                       {"theirs", std::move(theirs)},
+                       {"clean", m.clean()},
+                       {"merged", m.text},
+                       {"marked", with_conflict_markers(m)},
+                       {"conflicts", std::move(conflicts)}};
+    ApiResponse res = ApiResponse::json(out);
+    res.headers.emplace_back("ETag", (*current)->second);
+    return res;
   }
 
   Result<ApiResponse> preview(const ApiRequest& r) {
@@ -1564,8 +1653,14 @@ struct Server::Impl {
          bind(&Impl::revision)},
         {"GET", R"(/v1/articles/(.+)/diff)", "diff", Access::review, {"from", "to"}, bind(&Impl::diff)},
         {"GET", R"(/v1/articles/(.+)/draft)", "draft", Access::review, {}, bind(&Impl::draft)},
+        {"POST", R"(/v1/articles/(.+)/merge)", "article_merge", Access::review, {}, bind(&Impl::merge)},
         {"GET", R"(/v1/articles/(.+))", "article", Access::read, {"search_id"}, bind(&Impl::article)},
-        {"PUT", R"(/v1/articles/(.+))", "article_write", Access::write, {"note"}, bind(&Impl::put_article)},
+        {"PUT",
+         R"(/v1/articles/(.+))",
+         "article_write",
+         Access::write,
+         {"note", "verified"},
+         bind(&Impl::put_article)},
         {"DELETE",
          R"(/v1/articles/(.+))",
          "article_archive",

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { api, eventually, fixtureArticles, launchBrowser, pageTest, repo, resultSlugs, signIn, startServer } from './harness.mjs';
+import { api, axeViolations, eventually, fixtureArticles, launchBrowser, pageTest, repo, resultSlugs, signIn, startServer } from './harness.mjs';
 
 const editor = { name: 'budi', role: 'editor', token: 'sol_browser-editor-budi-0123456789' };
 const other = { name: 'ani', role: 'editor', token: 'sol_browser-editor-ani-0123456789' };
@@ -82,10 +82,10 @@ pageTest('the editor edits and publishes an article, and search finds the new te
   assert.equal((await resultSlugs(page))[0], 'uji/garansi-kulkas-segar');
 });
 
-pageTest('a conflicting edit shows who changed it, the difference, and reloads their version', state, async ({ page, server: s }) => {
+pageTest('a conflicting edit keeps both texts: a three-way merge with the conflict marked, then published', state, async ({ page, server: s }) => {
   const slug = 'uji/klaim-asuransi-lama';
   await openEditor(page, s, slug);
-  // Someone else saves the article between load and publish.
+  // Someone else saves the article between load and publish: a new step 2.
   const loaded = await api(s, other.token, `/v1/articles/${slug}`);
   const theirs = fixtureArticles()[slug].replace('2. Teruskan klaim', '2. Cek status polis di portal asuransi.\n3. Teruskan klaim');
   const put = await api(s, other.token, `/v1/articles/${slug}?note=langkah%20polis`, {
@@ -96,26 +96,121 @@ pageTest('a conflicting edit shows who changed it, the difference, and reloads t
   });
   assert.equal(put.status, 200, JSON.stringify(put.data));
 
-  await page.locator('#md').fill(`${await page.locator('#md').inputValue()}\nPerubahan saya.\n`);
+  // Meanwhile I change the same step, add a paragraph to the problem, and set my own owner.
+  const md = page.locator('#md');
+  const mine = (await md.inputValue())
+    .replace('2. Teruskan klaim ke tim-uji-logistik.', '2. Teruskan klaim lewat formulir baru qelvarin.')
+    .replace('lewat formulir lama.', 'lewat formulir lama.\n\nPerubahan saya trumbelos.');
+  await md.fill(mine);
+  await page.locator('#fm-owner').fill('tim-uji-klaim');
   await page.locator('#publish').click();
   const conflict = page.locator('#conflict');
   await conflict.waitFor();
   assert.equal(await conflict.locator('h2').textContent(), 'Orang lain telah mengubah artikel ini');
   assert.match(await conflict.locator('.conflict-who').textContent(), /^ani menyimpannya pada \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(revisi 2\)/);
   assert.match(await conflict.textContent(), /langkah polis/);
+  // The form holds both texts: their new step, my change of the same step (both, between markers), my paragraph.
+  await page.locator('#merge-summary').waitFor();
+  assert.match(await page.locator('#merge-summary').textContent(), /^1 bagian diubah oleh Anda dan mereka/);
+  const merged = await md.inputValue();
+  assert.match(merged, /<<<<<<< yours\n2\. Teruskan klaim lewat formulir baru qelvarin\.\n=======\n2\. Cek status polis di portal asuransi\.\n3\. Teruskan klaim ke tim-uji-logistik\.\n>>>>>>> theirs\n/);
+  assert.match(merged, /Perubahan saya trumbelos\./);
+  assert.equal(await page.locator('#fm-owner').inputValue(), 'tim-uji-klaim');
+  assert.match(
+    await page.locator('#merge-regions li').first().textContent(),
+    /Versi Anda.*qelvarin.*Versi mereka.*Cek status polis.*Versi awal \(yang Anda buka\)2\. Teruskan klaim ke tim-uji-logistik\./s,
+  );
+  assert.deepEqual(await axeViolations(page), []);
 
+  // Their change alone, as before: the difference of the version I loaded and theirs.
   await page.locator('#conflict-diff').click();
   await page.locator('#diff .diff-line.added').filter({ hasText: 'Cek status polis' }).waitFor();
   assert.equal(await page.locator('#diff-title').textContent(), 'Perbedaan: revisi 1 → 2');
 
-  await page.locator('#conflict-reload').click();
-  await page.waitForFunction(() => document.querySelector('#md').value.includes('Cek status polis'));
-  assert.ok(await conflict.isHidden());
-  assert.doesNotMatch(await page.locator('#md').inputValue(), /Perubahan saya/);
-  // Now the publish goes through, on top of theirs.
-  await page.locator('#md').fill(`${await page.locator('#md').inputValue()}\nPerubahan saya.\n`);
+  // Markers left in the text are refused before anything is sent.
+  await page.locator('#publish').click();
+  await page.getByText('Teks masih berisi penanda bentrok').waitFor();
+  // Resolved by keeping both versions of the step: it goes through on top of theirs.
+  await md.fill(merged.replace(/^(<<<<<<< yours|=======|>>>>>>> theirs)\n/gm, ''));
   await page.locator('#publish').click();
   await page.getByText('Diterbitkan (revisi 3).').waitFor();
+  assert.ok(await conflict.isHidden());
+  const saved = await eventually(async () => {
+    const r = await api(s, editor.token, `/v1/articles/${slug}`);
+    return /trumbelos/.test(r.data.markdown) && r;
+  });
+  assert.match(saved.data.markdown, /trumbelos[\s\S]*qelvarin[\s\S]*Cek status polis/);
+  assert.equal(saved.data.owner, 'tim-uji-klaim');
+});
+
+pageTest('nothing typed is lost by leaving: a warning, a local draft offered back on reopening, cleared after saving', state, async ({ page, server: s }) => {
+  const slug = 'uji/catatan-lokal-prasvin';
+  const created = await api(s, editor.token, `/v1/articles/${slug}`, {
+    method: 'PUT',
+    type: 'text/markdown',
+    body: '---\ntitle: Catatan prasvin\nlang: id\nowner: tim-uji\nreviewed: 2026-01-05\nstatus: published\naudience: internal\n---\nTeks awal prasvin.\n',
+    headers: { 'If-None-Match': '*' },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.data));
+  await openEditor(page, s, slug);
+  // The default review interval is not shown as if the article set it (so a save does not add it).
+  assert.equal(await page.locator('#fm-review_every').inputValue(), '');
+  const noWarning = await page.evaluate(() => {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  });
+  assert.equal(noWarning, false, 'no warning without changes');
+
+  await page.locator('#fm-title').fill('Catatan prasvin yang diubah');
+  await page.locator('#md').fill('Teks awal prasvin.\n\nKalimat yang belum disimpan zorvikan.\n');
+  // The browser warns before the page is unloaded.
+  const warns = await page.evaluate(() => {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  });
+  assert.equal(warns, true, 'leaving with unsaved changes is not warned about');
+  // The page's own "← All articles" asks first; cancel stays.
+  await page.locator('#edit-back').click();
+  const ask = page.locator('#confirm');
+  await ask.waitFor();
+  assert.match(await ask.textContent(), /Ada perubahan yang belum disimpan/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('#confirm-no').click();
+  assert.ok(await ask.isHidden());
+  assert.match(page.url(), /\/edit\/uji\/catatan-lokal-prasvin$/);
+  // Leaving anyway: the text is kept in this browser and offered back on reopening.
+  await page.locator('#edit-back').click();
+  await page.locator('#confirm-yes').click();
+  await page.waitForURL(/\/edit$/);
+  await page.waitForSelector('#edit-list li');
+  await page.goto(`${s.url}/edit/${slug}`);
+  await page.waitForFunction(() => document.querySelector('#fm-title')?.value);
+  const offer = page.locator('#local-draft');
+  await offer.waitFor();
+  assert.match(await offer.textContent(), /Ada teks yang belum disimpan untuk artikel ini/);
+  assert.equal(await page.locator('#fm-title').inputValue(), 'Catatan prasvin', 'the saved text is shown until restored');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('#local-restore').click();
+  assert.equal(await page.locator('#fm-title').inputValue(), 'Catatan prasvin yang diubah');
+  assert.match(await page.locator('#md').inputValue(), /zorvikan/);
+
+  // Saved, verified: reviewed becomes today, no review_every is added, and the local draft is gone.
+  await page.locator('#verified').check();
+  await page.locator('#publish').click();
+  await page.getByText(/^Diterbitkan \(revisi \d+\)\.$/).waitFor();
+  const today = await page.locator('#fm-reviewed').inputValue();
+  assert.notEqual(today, '2026-01-05');
+  const file = readFileSync(join(s.dir, 'articles', `${slug}.md`), 'utf8');
+  assert.match(file, /zorvikan/);
+  assert.match(file, new RegExp(`\nreviewed: ${today}\n`));
+  assert.doesNotMatch(file, /review_every/);
+  assert.equal(await page.evaluate((key) => localStorage.getItem(key), `solusi.edit.draft:${slug}`), null);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#fm-title')?.value);
+  await page.waitForSelector('#preview p');
+  assert.ok(await offer.isHidden());
 });
 
 pageTest('a new article is saved as a draft, then archived', state, async ({ page, server: s }) => {
@@ -136,10 +231,28 @@ pageTest('a new article is saved as a draft, then archived', state, async ({ pag
   await page.getByText('Draf disimpan (revisi 1).').waitFor();
   await eventually(async () => (await api(s, editor.token, '/v1/articles/uji/artikel-baru-uji')).data.status === 'draft');
 
+  // Archiving asks first; cancel leaves it as it is.
   await page.locator('#archive').click();
+  await page.locator('#confirm').waitFor();
+  assert.match(await page.locator('#confirm').textContent(), /^Arsipkan artikel ini\?/);
+  await page.locator('#confirm-no').click();
+  assert.equal((await api(s, editor.token, '/v1/articles/uji/artikel-baru-uji')).data.status, 'draft');
+  await page.locator('#archive').click();
+  await page.locator('#confirm-yes').click();
   await page.getByText('Diarsipkan (revisi 2).').waitFor();
   assert.equal(await page.locator('#fm-status').inputValue(), 'archived');
   await eventually(async () => (await api(s, editor.token, '/v1/articles/uji/artikel-baru-uji')).data.status === 'archived');
+  // An archived article offers Restore (also when opened again).
+  assert.ok(await page.locator('#archive').isHidden());
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#fm-title')?.value);
+  await page.locator('#restore').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('#restore').click();
+  await page.getByText('Artikel dipulihkan dari arsip.').waitFor();
+  assert.equal(await page.locator('#fm-status').inputValue(), 'published');
+  assert.ok(await page.locator('#restore').isHidden());
+  await eventually(async () => (await api(s, editor.token, '/v1/articles/uji/artikel-baru-uji')).data.status === 'published');
 });
 
 pageTest('a pending draft opens in the editor under a banner; saving keeps the published text live, publishing replaces it', state, async ({ page, server: s }) => {
@@ -209,7 +322,7 @@ pageTest('a pending draft opens in the editor under a banner; saving keeps the p
   await eventually(async () => (await api(s, editor.token, `/v1/articles/${slug}/revisions`)).data.revisions.at(-1)?.note === 'sekali lagi');
 });
 
-pageTest('a pending draft: someone publishing in between is a conflict, and reloading shows their text without a banner', state, async ({ page, server: s }) => {
+pageTest('a pending draft: someone publishing in between is a conflict merged with my text; reloading theirs keeps mine to restore', state, async ({ page, server: s }) => {
   const slug = 'akun/ganti-nomor-hp';
   const live = readFileSync(join(repo, 'articles', `${slug}.md`), 'utf8');
   assert.match(live, /status: published/);
@@ -237,8 +350,20 @@ pageTest('a pending draft: someone publishing in between is a conflict, and relo
   await page.locator('#diff .diff-line.added').filter({ hasText: 'Terbit: kalimat plovantir.' }).waitFor();
   await page.locator('#diff .diff-line.removed').filter({ hasText: 'Draf: kalimat plovantir.' }).waitFor();
 
-  await page.locator('#conflict-reload').click();
+  // The form holds their published text merged with mine.
   await page.waitForFunction(() => document.querySelector('#md').value.includes('Terbit: kalimat plovantir.'));
+  assert.match(await page.locator('#md').inputValue(), /Perubahan saya\./);
+
+  // "Reload their version" asks first, and keeps my text in this browser, offered back.
+  await page.locator('#conflict-reload').click();
+  await page.locator('#confirm').waitFor();
+  assert.match(await page.locator('#confirm').textContent(), /Teks Anda tetap tersimpan di browser ini/);
+  await page.locator('#confirm-yes').click();
+  await page.locator('#local-draft').waitFor();
+  assert.doesNotMatch(await page.locator('#md').inputValue(), /Perubahan saya/);
   assert.ok(await page.locator('#draft-banner').isHidden());
   assert.equal(await page.locator('#fm-status').inputValue(), 'published');
+  await page.locator('#local-restore').click();
+  await page.waitForFunction(() => document.querySelector('#md').value.includes('Perubahan saya.'));
+  assert.match(await page.locator('#md').inputValue(), /Terbit: kalimat plovantir\./);
 });

@@ -4,13 +4,16 @@
 // server's origin, no console error, no dialog, a screenshot for review.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { binary, chromiumPath, repo, screenshotDir } from './harness-paths.mjs';
+import { binary, chromiumPath, here, repo, screenshotDir } from './harness-paths.mjs';
+
+/// axe-core's engine, from tests/browser/node_modules (`npm ci`).
+const axePath = join(here, 'node_modules', 'axe-core', 'axe.min.js');
 
 export { binary, chromiumPath, here, repo, screenshotDir } from './harness-paths.mjs';
 
@@ -285,4 +288,17 @@ export async function eventually(probe, ms = 5000) {
     if (Date.now() > end) throw new Error(`not true within ${ms} ms: ${probe}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/// The axe-core (npm axe-core) violations of the page as it is now, as "rule: target" lines: a test
+/// asserts there are none. The engine is evaluated in the page, which has it only for the test.
+export async function axeViolations(page) {
+  // Evaluated rather than added as a script tag: the page's Content-Security-Policy (Trusted Types)
+  // refuses injected scripts, as it should.
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(await readFile(axePath, 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
 }

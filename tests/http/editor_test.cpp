@@ -543,6 +543,80 @@ TEST_F(Editor, EditingAPublishedArticleAsDraftKeepsTheLiveTextUntilPublished) {
   EXPECT_EQ(list["revisions"].back()["status"], "published");
 }
 
+TEST_F(Editor, AConflictingEditIsMergedThreeWayAndKeepsYourText) {
+  const std::string slug = "pembayaran/saldo-merjovan";
+  const Reply v1 = put(slug, article("Saldo merjovan", "merjovan"));
+  ASSERT_EQ(v1.status, 201) << v1.describe();
+  const json loaded = get_ok("/v1/articles/" + slug, as("budi"));
+  const std::string base = loaded["markdown"].get<std::string>();
+  ASSERT_THAT(base, HasSubstr("1. Jelaskan merjovan kepada pelanggan.\n"));
+
+  // Ayu publishes first: a new first line of the problem and another solution step.
+  std::string theirs_body = base;
+  theirs_body.replace(theirs_body.find("Pelanggan menanyakan"), 20, "Nasabah menanyakan");
+  theirs_body.replace(theirs_body.find("1. Jelaskan"), 11, "1. Terangkan");
+  const Reply theirs =
+      put(slug,
+          "---\ntitle: Saldo merjovan\nlang: id\nstatus: published\naudience: internal\n---\n" + theirs_body,
+          "ayu", {{"If-Match", v1.header("ETag")}});
+  ASSERT_EQ(theirs.status, 200) << theirs.describe();
+
+  // Budi's save from the text he loaded is refused with who and when.
+  std::string yours = base;
+  yours.replace(yours.find("## Solusi"), 9, "Tulisan Budi yang tidak boleh hilang.\n\n## Solusi");
+  yours.replace(yours.find("1. Jelaskan"), 11, "1. Uraikan");
+  const Reply refused =
+      put(slug, article("Saldo merjovan", "merjovan"), "budi", {{"If-Match", v1.header("ETag")}});
+  ASSERT_EQ(refused.status, 412) << refused.describe();
+  EXPECT_EQ(refused.json["changed_by"]["author"], "ayu");
+
+  // The merge: their first line, his note, and the step both changed as a conflict keeping his.
+  const Reply m = post("/v1/articles/" + slug + "/merge", json{{"base", base}, {"yours", yours}}.dump());
+  ASSERT_EQ(m.status, 200) << m.describe();
+  EXPECT_EQ(m.json["etag"], theirs.header("ETag"));
+  EXPECT_EQ(m.header("ETag"), theirs.header("ETag"));
+  EXPECT_TRUE(m.json["draft_etag"].is_null());
+  EXPECT_EQ(m.json["theirs"]["markdown"], theirs_body);
+  EXPECT_EQ(m.json["clean"], false);
+  const std::string merged = m.json["merged"].get<std::string>();
+  EXPECT_THAT(merged, HasSubstr("Nasabah menanyakan"));
+  EXPECT_THAT(merged, HasSubstr("Tulisan Budi yang tidak boleh hilang."));
+  EXPECT_THAT(merged, HasSubstr("1. Uraikan"));
+  EXPECT_THAT(merged, Not(HasSubstr("1. Terangkan")));
+  ASSERT_EQ(m.json["conflicts"].size(), 1u) << m.json.dump(2);
+  const json& c = m.json["conflicts"][0];
+  EXPECT_THAT(c["yours"].get<std::string>(), HasSubstr("1. Uraikan"));
+  EXPECT_THAT(c["theirs"].get<std::string>(), HasSubstr("1. Terangkan"));
+  EXPECT_THAT(c["base"].get<std::string>(), HasSubstr("1. Jelaskan"));
+  const std::string marked = m.json["marked"].get<std::string>();
+  EXPECT_THAT(marked, HasSubstr("<<<<<<< yours\n1. Uraikan merjovan kepada pelanggan.\n=======\n"
+                                "1. Terangkan merjovan kepada pelanggan.\n>>>>>>> theirs\n"));
+  EXPECT_THAT(marked, HasSubstr("Nasabah menanyakan"));
+
+  // Nothing was written by merging, and the merged text saves with the ETag it gave.
+  EXPECT_THAT(testing::read_text(file_of(slug)), HasSubstr("1. Terangkan"));
+  const Reply saved = put(
+      slug,
+      json{{"front_matter", {{"title", "Saldo merjovan"}, {"status", "published"}}}, {"body", merged}}.dump(),
+      "budi", {{"If-Match", m.json["etag"].get<std::string>()}}, "application/json");
+  EXPECT_EQ(saved.status, 200) << saved.describe();
+
+  // A pending draft is theirs when there is one; bad requests are clear errors.
+  const Reply d = put(slug, article("Saldo merjovan (draf)", "merjovan kelpirin", "draft"), "ayu",
+                      {{"If-Match", saved.header("ETag")}});
+  ASSERT_EQ(d.status, 200) << d.describe();
+  const Reply md = post("/v1/articles/" + slug + "/merge", json{{"base", merged}, {"yours", merged}}.dump());
+  ASSERT_EQ(md.status, 200) << md.describe();
+  EXPECT_THAT(md.json["merged"].get<std::string>(), HasSubstr("kelpirin"));
+  EXPECT_EQ(md.json["draft_etag"],
+            service::etag_of(article("Saldo merjovan (draf)", "merjovan kelpirin", "draft")));
+  EXPECT_EQ(md.json["theirs"]["title"], "Saldo merjovan (draf)");
+  EXPECT_EQ(post("/v1/articles/" + slug + "/merge", json{{"base", base}}.dump()).status, 400);
+  EXPECT_EQ(post("/v1/articles/" + slug + "/merge", json{{"yours", 3}}.dump()).status, 400);
+  EXPECT_EQ(post("/v1/articles/uji/tidak-ada/merge", json{{"yours", "x"}}.dump()).status, 404);
+  EXPECT_EQ(post("/v1/articles/" + slug + "/merge", json{{"yours", "x"}}.dump(), "rina").status, 403);
+}
+
 TEST_F(Editor, PublishingAfterADraftCopyRecordsNoOutsideEdit) {
   const std::string slug = "pembayaran/saldo-drimvol";
   const Reply v1 = put(slug, article("Saldo drimvol", "drimvol"));
@@ -600,6 +674,123 @@ TEST_F(Editor, ArchiveTakesItOutOfSearchAndRestoreBringsItBack) {
   EXPECT_EQ(post("/v1/articles/" + slug + "/restore", "").status, 400);
   EXPECT_EQ(post("/v1/articles/akun/tidak-ada/restore", "").status, 404);
   EXPECT_EQ(del("akun/tidak-ada").status, 404);
+}
+
+TEST_F(Editor, ArchiveThenRestoreKeepsThePendingDraft) {
+  const std::string slug = "pengiriman/paket-draxumil";
+  const Reply created = put(slug, article("Paket draxumil", "draxumil"));
+  ASSERT_EQ(created.status, 201) << created.describe();
+  const std::string draft = article("Paket draxumil (draf)", "draxumil dengan vostrela", "draft");
+  const Reply d = put(slug, draft, "ayu", {{"If-Match", created.header("ETag")}});
+  ASSERT_EQ(d.status, 200) << d.describe();
+  ASSERT_EQ(d.json["draft_copy"], true);
+
+  const Reply archived = del(slug, "budi", {{"If-Match", created.header("ETag")}});
+  ASSERT_EQ(archived.status, 200) << archived.describe();
+  const Reply while_archived = get("/v1/articles/" + slug + "/draft", as("budi"));
+  ASSERT_EQ(while_archived.status, 200)
+      << "archiving dropped the pending draft: " << while_archived.describe();
+  EXPECT_EQ(while_archived.json["markdown"], draft);
+  EXPECT_EQ(get("/v1/articles/" + slug, as("budi")).json["pending_draft"], true);
+
+  const Reply restored = post("/v1/articles/" + slug + "/restore", "");
+  ASSERT_EQ(restored.status, 200) << restored.describe();
+  EXPECT_EQ(restored.json["status"], "published");
+  const Reply after = get("/v1/articles/" + slug + "/draft", as("budi"));
+  ASSERT_EQ(after.status, 200) << "restoring dropped the pending draft: " << after.describe();
+  EXPECT_EQ(after.json["markdown"], draft);
+  EXPECT_THAT(testing::read_text(file_of(slug)), HasSubstr("\nstatus: published\n"));
+  EXPECT_THAT(testing::read_text(file_of(slug)), Not(HasSubstr("vostrela")));
+
+  // Publishing the article (an edit of it) makes the draft go live: nothing is pending any more.
+  const Reply published = put(slug, article("Paket draxumil", "draxumil dengan vostrela"), "ayu",
+                              {{"If-Match", restored.header("ETag")}});
+  ASSERT_EQ(published.status, 200) << published.describe();
+  EXPECT_EQ(get("/v1/articles/" + slug + "/draft", as("budi")).status, 404);
+}
+
+TEST_F(Editor, TwoEditorsSavingTheSamePendingDraftCannotOverwriteEachOther) {
+  const std::string slug = "pembayaran/saldo-trovalin";
+  const Reply live = put(slug, article("Saldo trovalin", "trovalin"));
+  ASSERT_EQ(live.status, 201) << live.describe();
+  const std::string first = article("Saldo trovalin", "trovalin draf pertama", "draft");
+  const Reply d1 = put(slug, first, "ayu", {{"If-Match", live.header("ETag")}});
+  ASSERT_EQ(d1.status, 200) << d1.describe();
+  EXPECT_EQ(d1.json["draft_etag"], service::etag_of(first));
+  EXPECT_EQ(d1.header("ETag"), live.header("ETag")) << "the live article did not change";
+  EXPECT_TRUE(live.json["draft_etag"].is_null());
+
+  // Both open the pending draft: its ETag.
+  const Reply opened = get("/v1/articles/" + slug + "/draft", as("budi"));
+  ASSERT_EQ(opened.status, 200) << opened.describe();
+  const std::string draft_etag = opened.json["etag"].get<std::string>();
+  EXPECT_EQ(draft_etag, service::etag_of(first));
+
+  // Ayu saves the draft first, from the draft she opened.
+  const std::string ayus = article("Saldo trovalin", "trovalin draf ayu", "review");
+  const Reply a = put(slug, ayus, "ayu", {{"If-Match", draft_etag}});
+  ASSERT_EQ(a.status, 200) << a.describe();
+  EXPECT_EQ(a.json["draft_copy"], true);
+  EXPECT_EQ(a.json["draft_etag"], service::etag_of(ayus));
+
+  // Budi's save from the same draft is refused with who and when; so is one with the live ETag.
+  const std::string budis = article("Saldo trovalin", "trovalin draf budi", "draft");
+  for (const std::string& etag : {draft_etag, live.header("ETag")}) {
+    const Reply b = put(slug, budis, "budi", {{"If-Match", etag}});
+    ASSERT_EQ(b.status, 412) << b.describe();
+    EXPECT_EQ(b.json["error"]["code"], "precondition_failed");
+    EXPECT_EQ(b.json["changed_by"]["author"], "ayu");
+    EXPECT_TRUE(b.json["changed_by"]["at"].is_number_integer()) << b.describe();
+    EXPECT_EQ(b.json["current_draft_etag"], service::etag_of(ayus));
+    EXPECT_EQ(b.json["current_etag"], live.header("ETag"));
+  }
+  const Reply pending = get("/v1/articles/" + slug + "/draft", as("budi"));
+  EXPECT_EQ(pending.json["markdown"], ayus) << "a refused save changed the draft";
+  // With the draft's new ETag it goes through; publishing is checked against the live file.
+  const Reply b2 = put(slug, budis, "budi", {{"If-Match", a.json["draft_etag"].get<std::string>()}});
+  ASSERT_EQ(b2.status, 200) << b2.describe();
+  const Reply p =
+      put(slug, article("Saldo trovalin", "trovalin terbit"), "budi", {{"If-Match", live.header("ETag")}});
+  EXPECT_EQ(p.status, 200) << p.describe();
+}
+
+TEST_F(Editor, VerifiedOnPublishSetsReviewedToTodayAndReviewEveryIsReportedOnlyWhenSet) {
+  const std::string slug = "pembayaran/saldo-quenmor";
+  const Reply created = put(slug, article("Saldo quenmor", "quenmor"));
+  ASSERT_EQ(created.status, 201) << created.describe();
+  const json fields = get_ok("/v1/articles/" + slug, as("budi"));
+  EXPECT_EQ(fields["review_every_set"], false) << "the article has no review_every of its own";
+  EXPECT_EQ(fields["reviewed"], "2026-10-01");
+
+  const std::string before = Date::today().iso();
+  const Reply verified = put(slug, article("Saldo quenmor", "quenmor diperiksa"), "budi",
+                             {{"If-Match", created.header("ETag")}}, "text/markdown", "?verified=true");
+  ASSERT_EQ(verified.status, 200) << verified.describe();
+  const std::string text = testing::read_text(file_of(slug));
+  // The service's day: the test's day before or after the write (a write at midnight may see either).
+  const std::string today =
+      text.find("\nreviewed: " + before + "\n") != std::string::npos ? before : Date::today().iso();
+  EXPECT_THAT(text, HasSubstr("\nreviewed: " + today + "\n"));
+  EXPECT_THAT(text, Not(HasSubstr("2026-10-01")));
+  EXPECT_THAT(text, Not(HasSubstr("review_every")));
+  EXPECT_EQ(get_ok("/v1/articles/" + slug, as("budi"))["reviewed"], today);
+
+  // Not verified: reviewed stays as sent. verified on a draft, or a bad value, is a clear 400.
+  const Reply plain =
+      put(slug, article("Saldo quenmor", "quenmor lagi", "published", "review_every: 30d\n"), "budi",
+          {{"If-Match", verified.header("ETag")}}, "text/markdown", "?verified=false");
+  ASSERT_EQ(plain.status, 200) << plain.describe();
+  EXPECT_THAT(testing::read_text(file_of(slug)), HasSubstr("\nreviewed: 2026-10-01\n"));
+  EXPECT_EQ(get_ok("/v1/articles/" + slug, as("budi"))["review_every_set"], true);
+  const Reply draft = put(slug, article("Saldo quenmor", "quenmor", "draft"), "budi",
+                          {{"If-Match", plain.header("ETag")}}, "text/markdown", "?verified=true");
+  EXPECT_EQ(draft.status, 400) << draft.describe();
+  EXPECT_THAT(draft.error_message(), HasSubstr("verified"));
+  EXPECT_EQ(
+      put(slug, article("Saldo quenmor", "quenmor"), "budi", {}, "text/markdown", "?verified=ya").status,
+      400);
+  EXPECT_THAT(testing::read_text(file_of(slug)), HasSubstr("quenmor lagi"))
+      << "a refused write changed the file";
 }
 
 TEST_F(Editor, ArchivingAnArticleWithAValueOverSeveralUnindentedLinesArchivesIt) {

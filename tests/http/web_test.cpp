@@ -289,10 +289,10 @@ TEST_F(Web, WhoamiInOpenMode) {
   EXPECT_TRUE(me["role"].is_null());
   EXPECT_EQ(me["tokens_required"], false);
   // Everything but article writes, which need an editor token.
-  EXPECT_EQ(me["can"],
-            nlohmann::json({"search", "articles", "revisions", "revision", "diff", "draft", "article",
-                            "preview", "suggest", "feedback", "feedback_withdraw", "feedback_withdraw_bulk",
-                            "ticket_delete", "reports_stale", "reports_gaps", "reports_searches"}));
+  EXPECT_EQ(me["can"], nlohmann::json({"search", "articles", "revisions", "revision", "diff", "draft",
+                                       "article_merge", "article", "preview", "suggest", "feedback",
+                                       "feedback_withdraw", "feedback_withdraw_bulk", "ticket_delete",
+                                       "reports_stale", "reports_gaps", "reports_searches"}));
   EXPECT_EQ(get("/v1/whoami?x=1").status, 400);  // like every /v1 route: no unknown parameters
 }
 

@@ -130,5 +130,19 @@ TEST(Merge3, RandomEditsMergeLikeTheirSides) {
   }
 }
 
+TEST(Merge3, ConflictMarkersShowBothSidesAndKeepTheRest) {
+  const Merge m = merge3("a\nb\nc\nd\ne\n", "a\nB1\nc\nd\nE1", "a\nB2\nB3\nc\nd\nE2");
+  ASSERT_EQ(m.conflicts.size(), 2u);
+  EXPECT_EQ(with_conflict_markers(m),
+            "a\n<<<<<<< yours\nB2\nB3\n=======\nB1\n>>>>>>> theirs\nc\nd\n"
+            "<<<<<<< yours\nE2\n=======\nE1\n>>>>>>> theirs\n");
+  const Merge clean = merge3("a\nb\n", "a\nb\nc\n", "A\nb\n");
+  EXPECT_EQ(with_conflict_markers(clean), clean.text);
+  // A region where one side deleted everything: its side is empty between the markers.
+  const Merge gone = merge3("x\n", "", "y\n");
+  ASSERT_EQ(gone.conflicts.size(), 1u);
+  EXPECT_EQ(with_conflict_markers(gone), "<<<<<<< yours\ny\n=======\n>>>>>>> theirs\n");
+}
+
 }  // namespace
 }  // namespace solusi::service

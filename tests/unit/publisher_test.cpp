@@ -374,9 +374,21 @@ TEST_F(PublisherTest, ADraftOfAPublishedArticleWaitsBesideItUntilPublished) {
   EXPECT_THAT(agent_search("frenquil"), ElementsAre("pembayaran/frenquil"));
   EXPECT_FALSE(solusi::testing::contains(agent_search("yorbastin"), "pembayaran/frenquil"));
 
-  // A review copy replaces the draft copy; still not live.
+  EXPECT_EQ(r2->draft_etag, etag_of(draft));
+
+  // A review copy replaces the draft copy; still not live. Its If-Match is the draft's ETag: the live
+  // file's is refused (whoever sends it has not seen the pending draft), naming the draft's ETag.
   const std::string review = article("Saldo Frenquil", "frenquil baru dengan yorbastin", "review");
-  auto r3 = write("pembayaran/frenquil", review, r1->etag);
+  Conflict conflict;
+  auto stale = publisher_->write({"pembayaran/frenquil", review, "ayu", "", r1->etag, false}, &conflict);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::precondition_failed);
+  EXPECT_EQ(conflict.draft_etag, etag_of(draft));
+  EXPECT_EQ(conflict.etag, r1->etag);
+  ASSERT_TRUE(conflict.latest);
+  EXPECT_EQ(conflict.latest->author, "budi");
+  EXPECT_EQ(**publisher_->draft_copy("pembayaran/frenquil"), draft);
+  auto r3 = write("pembayaran/frenquil", review, r2->draft_etag);
   ASSERT_TRUE(r3) << r3.error().describe();
   EXPECT_TRUE(r3->draft_copy);
   EXPECT_EQ(**publisher_->draft_copy("pembayaran/frenquil"), review);
@@ -393,7 +405,7 @@ TEST_F(PublisherTest, ADraftOfAPublishedArticleWaitsBesideItUntilPublished) {
   EXPECT_THAT(agent_search("yorbastin"), ElementsAre("pembayaran/frenquil"));
 }
 
-TEST_F(PublisherTest, ArchivingRetiresAPendingDraftWithTheArticle) {
+TEST_F(PublisherTest, ArchivingAndRestoringKeepAPendingDraft) {
   auto r1 = write("pembayaran/grivant", article("Grivant", "grivant"));
   ASSERT_TRUE(r1) << r1.error().describe();
   const std::string draft = article("Grivant", "grivant dengan olmesquir", "draft");
@@ -401,12 +413,21 @@ TEST_F(PublisherTest, ArchivingRetiresAPendingDraftWithTheArticle) {
   ASSERT_TRUE(*publisher_->draft_copy("pembayaran/grivant"));
   auto archived = publisher_->archive("pembayaran/grivant", "sari", "", r1->etag);
   ASSERT_TRUE(archived) << archived.error().describe();
-  auto gone = publisher_->draft_copy("pembayaran/grivant");
-  ASSERT_TRUE(gone);
-  EXPECT_FALSE(*gone) << "a draft of an archived article would be loaded by the editor";
-  // Its text stays in the history.
+  auto kept = publisher_->draft_copy("pembayaran/grivant");
+  ASSERT_TRUE(kept && *kept) << "archiving dropped the pending draft";
+  EXPECT_EQ(**kept, draft);
+  auto restored = publisher_->restore("pembayaran/grivant", "sari", "", std::nullopt);
+  ASSERT_TRUE(restored) << restored.error().describe();
+  EXPECT_EQ(restored->status, "published");
+  kept = publisher_->draft_copy("pembayaran/grivant");
+  ASSERT_TRUE(kept && *kept) << "restoring dropped the pending draft";
+  EXPECT_EQ(**kept, draft);
   EXPECT_EQ(actions("pembayaran/grivant"),
-            (std::vector<std::string>{"budi:create", "budi:update", "sari:archive"}));
+            (std::vector<std::string>{"budi:create", "budi:update", "sari:archive", "sari:restore"}));
+  // An edit of the article itself replaces the draft (its text stays in the history).
+  auto edited = write("pembayaran/grivant", article("Grivant", "grivant baru"), restored->etag);
+  ASSERT_TRUE(edited) << edited.error().describe();
+  EXPECT_FALSE(*publisher_->draft_copy("pembayaran/grivant"));
   EXPECT_EQ(events_->revision("pembayaran/grivant", 2).value()->text, draft);
 }
 

@@ -352,7 +352,8 @@ export function formValues(article) {
     category: article.category ?? '',
     owner: article.owner ?? '',
     reviewed: article.reviewed ?? '',
-    review_every: article.review_every_days ? `${article.review_every_days}d` : '',
+    // Only an interval the file sets itself: the configured default is not written into the file.
+    review_every: article.review_every_days && article.review_every_set !== false ? `${article.review_every_days}d` : '',
     audience: article.audience ?? 'internal',
     status: article.status ?? 'published',
     publish_at: article.publish_at ?? '',

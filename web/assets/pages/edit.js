@@ -1,10 +1,13 @@
 // The editor (`/edit`, `/edit/{slug}`): the list of articles (drafts and archived ones included) and a
 // new article; an article's Markdown with its front matter as a form, a live preview with lint
 // findings (POST /v1/preview), publish / save draft / archive (PUT and DELETE /v1/articles/{slug} with
-// If-Match), its revision history with a line diff, and on a 412 who changed it and when, with
-// "reload their version" and "show the difference". A published article with a pending draft opens on
-// the draft (GET /v1/articles/{slug}/draft) under a banner: the published text stays live until the
-// draft is published.
+// If-Match), its revision history with a line diff, and on a 412 who changed it and when, with your
+// text merged three-way with theirs (POST /v1/articles/{slug}/merge; conflict regions marked in the
+// text), "reload their version" (asked first; your text kept) and "show the difference". A published
+// article with a pending draft opens on the draft (GET /v1/articles/{slug}/draft) under a banner: the
+// published text stays live until the draft is published; draft writes carry the draft's ETag.
+// Nothing typed is lost: unsaved changes are warned about on leaving and kept in localStorage per slug
+// (offered back on reopening, cleared after a save). Archive asks first; archived articles offer Restore.
 import { ApiError, articlePath, request } from '../api.js';
 import { articleContent, h } from '../dom.js';
 import { articleHref, editHref, formatTime, formValues, frontMatter } from '../format.js';
@@ -12,6 +15,28 @@ import { label, t } from '../i18n.js';
 
 /// Quiet time after the last keystroke before the preview is asked for (ms).
 export const previewDebounceMs = 300;
+/// Quiet time after the last keystroke before the text is kept as a local draft (ms); leaving the page
+/// keeps it at once.
+export const autosaveDebounceMs = 500;
+/// Where the local draft of an article is kept (localStorage, one entry per slug).
+export const localDraftKey = (slug) => `solusi.edit.draft:${slug}`;
+/// The lines around a conflict region of a merge (service/diff.hpp): a save is refused while they remain.
+const conflictMarker = /^(<<<<<<< yours|=======|>>>>>>> theirs)$/m;
+
+/// The front matter fields merged three-way like the text: a field changed on one side only takes that
+/// change; changed on both sides differently, yours is kept and the field is listed.
+export function mergeFields(base, theirs, yours) {
+  const values = {};
+  const conflicts = [];
+  for (const name of Object.keys(yours)) {
+    if (yours[name] === base[name]) values[name] = theirs[name] ?? yours[name];
+    else {
+      values[name] = yours[name];
+      if (theirs[name] !== base[name] && theirs[name] !== yours[name]) conflicts.push(name);
+    }
+  }
+  return { values, conflicts };
+}
 
 const listPage = 200;
 
@@ -176,6 +201,19 @@ class Editor {
     this.etag = null;
     this.baseEtag = null; // of the text loaded (the draft's own ETag for a draft): the conflict diff's base
     this.baseRevision = null; // the revision last written here (after a save)
+    this.baseBody = ''; // the body and fields loaded or last saved: the base of a three-way merge
+    this.baseValues = {};
+    this.saved = null; // the form as loaded or last saved, to know whether it has unsaved changes
+    this.autosaveTimer = 0;
+    this.onBeforeUnload = (event) => {
+      this.keepLocal();
+      if (!this.dirty()) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    this.onPageHide = () => this.keepLocal();
+    window.addEventListener('beforeunload', this.onBeforeUnload);
+    window.addEventListener('pagehide', this.onPageHide);
     this.extra = {};
     this.isNew = false;
     this.timer = 0;
@@ -185,8 +223,130 @@ class Editor {
   }
 
   destroy() {
+    this.keepLocal();
     clearTimeout(this.timer);
+    clearTimeout(this.autosaveTimer);
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
+    window.removeEventListener('pagehide', this.onPageHide);
     this.controller.abort();
+  }
+
+  // ---- unsaved changes and the local draft ------------------------------------------------------
+
+  snapshot() {
+    return JSON.stringify({ values: this.values(), body: this.body.value });
+  }
+
+  /// Whether the form holds changes not saved to the server.
+  dirty() {
+    return this.saved !== null && this.snapshot() !== this.saved;
+  }
+
+  markSaved() {
+    this.saved = this.snapshot();
+  }
+
+  scheduleAutosave() {
+    clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = setTimeout(() => this.keepLocal(), autosaveDebounceMs);
+  }
+
+  /// Keeps the form in localStorage when it has unsaved changes, with the base it is an edit of (a
+  /// merge with whatever was saved meanwhile when it is taken back).
+  keepLocal() {
+    clearTimeout(this.autosaveTimer);
+    if (!this.dirty()) return;
+    try {
+      localStorage.setItem(
+        localDraftKey(this.slug),
+        JSON.stringify({ values: this.values(), body: this.body.value, baseBody: this.baseBody, baseValues: this.baseValues, at: new Date().toISOString() }),
+      );
+    } catch {
+      // Storage full or refused: the unsaved-changes warning still guards the text.
+    }
+  }
+
+  localDraft() {
+    try {
+      const d = JSON.parse(localStorage.getItem(localDraftKey(this.slug)) ?? 'null');
+      return d && typeof d.body === 'string' && d.values && typeof d.values === 'object' ? d : null;
+    } catch {
+      return null;
+    }
+  }
+
+  dropLocal() {
+    try {
+      localStorage.removeItem(localDraftKey(this.slug));
+    } catch {
+      // nothing kept
+    }
+  }
+
+  /// After a load: a local draft that differs from the text loaded is offered back.
+  offerLocal() {
+    const d = this.localDraft();
+    if (!d || (d.body === this.body.value && JSON.stringify(d.values) === JSON.stringify(this.values()))) {
+      this.localBanner.hidden = true;
+      return;
+    }
+    this.localBanner.replaceChildren(
+      h('p', { i18n: ['edit.local_found', { time: formatTime(d.at) }] }),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { id: 'local-restore', type: 'button', class: 'button primary', i18n: 'edit.local_restore', on: { click: () => this.restoreLocal(d) } }),
+        h('button', { id: 'local-discard', type: 'button', class: 'button', i18n: 'edit.local_discard', on: { click: () => this.discardLocal() } }),
+      ),
+    );
+    this.localBanner.hidden = false;
+  }
+
+  discardLocal() {
+    this.ask(this.localBanner.querySelector('#local-discard'), 'edit.local_discard_confirm', 'edit.local_discard', () => {
+      this.dropLocal();
+      this.localBanner.hidden = true;
+    });
+  }
+
+  /// An in-page question under @p trigger's row (no browser dialog): @p onYes runs when the first button
+  /// is pressed; the other one ("cancel") puts the focus back on @p trigger.
+  ask(trigger, key, yesKey, onYes) {
+    const close = () => {
+      this.confirmBox.hidden = true;
+      this.confirmBox.replaceChildren();
+    };
+    this.confirmBox.replaceChildren(
+      h('p', { i18n: key }),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { id: 'confirm-yes', type: 'button', class: 'button primary', i18n: yesKey, on: { click: () => (close(), onYes()) } }),
+        h('button', { id: 'confirm-no', type: 'button', class: 'button', i18n: 'edit.confirm_cancel', on: { click: () => (close(), trigger?.focus()) } }),
+      ),
+    );
+    (trigger?.closest('p, .buttons') ?? this.message).after(this.confirmBox);
+    this.confirmBox.hidden = false;
+    this.confirmBox.querySelector('#confirm-no').focus();
+  }
+
+  /// Takes the local draft back: as it was when nothing was saved since it was made, else merged
+  /// three-way with what was saved meanwhile (its base is the text it was an edit of).
+  async restoreLocal(d) {
+    this.localBanner.hidden = true;
+    const values = d.baseValues && typeof d.baseValues === 'object' ? d.baseValues : this.baseValues;
+    if ((d.baseBody ?? '') === this.baseBody && JSON.stringify(values) === JSON.stringify(this.baseValues)) {
+      this.fill(d.values, d.body);
+      this.say('edit.local_restored');
+      this.schedulePreview(0);
+      return;
+    }
+    await this.mergeWithTheirs(d.baseBody ?? '', values, d.values, d.body, null);
+  }
+
+  fill(values, body) {
+    for (const [name, input] of Object.entries(this.inputs)) if (typeof values[name] === 'string') input.value = values[name];
+    this.body.value = body;
   }
 
   build() {
@@ -228,8 +388,11 @@ class Editor {
     };
     this.body = h('textarea', { id: 'md', rows: 18, spellcheck: 'true' });
     this.note = h('input', { id: 'note', type: 'text', autocomplete: 'off', maxlength: 500 });
+    this.verified = h('input', { id: 'verified', type: 'checkbox' });
     this.message = h('div', { id: 'edit-message', class: 'status', role: 'status', 'aria-live': 'polite' });
-    this.conflict = h('section', { id: 'conflict', class: 'conflict', role: 'alert', hidden: true });
+    this.conflict = h('section', { id: 'conflict', class: 'conflict', role: 'alert', hidden: true, 'aria-labelledby': 'conflict-title' });
+    this.localBanner = h('section', { id: 'local-draft', class: 'warning', role: 'status', hidden: true });
+    this.confirmBox = h('div', { id: 'confirm', class: 'warning confirm', role: 'group', i18nAttrs: { 'aria-label': 'edit.confirm_label' }, hidden: true });
     this.draftBanner = h('p', { id: 'draft-banner', class: 'warning', role: 'status', hidden: true, i18n: 'edit.draft_banner' });
     this.preview = h('div', { id: 'preview', class: 'article-body preview' });
     this.findings = h('ul', { id: 'findings', class: 'findings' });
@@ -238,7 +401,8 @@ class Editor {
     this.title = h('h1', { id: 'edit-title' }, this.slug);
     this.publishButton = h('button', { id: 'publish', class: 'button primary', type: 'button', i18n: 'edit.publish', on: { click: () => this.save('published') } });
     this.draftButton = h('button', { id: 'save-draft', class: 'button', type: 'button', i18n: 'edit.save_draft', on: { click: () => this.save('draft') } });
-    this.archiveButton = h('button', { id: 'archive', class: 'button', type: 'button', i18n: 'edit.archive', on: { click: () => this.archive() } });
+    this.archiveButton = h('button', { id: 'archive', class: 'button', type: 'button', i18n: 'edit.archive', on: { click: () => this.confirmArchive() } });
+    this.restoreButton = h('button', { id: 'restore', class: 'button', type: 'button', hidden: true, i18n: 'edit.restore', on: { click: () => this.restore() } });
 
     const form = h(
       'form',
@@ -263,10 +427,13 @@ class Editor {
       this.body,
       h('label', { for: 'note', i18n: 'edit.note' }),
       this.note,
-      h('div', { class: 'buttons' }, this.publishButton, this.draftButton, this.archiveButton),
+      h('div', { class: 'check' }, this.verified, ' ', h('label', { for: 'verified', i18n: 'edit.verified' })),
+      h('div', { class: 'buttons' }, this.publishButton, this.draftButton, this.archiveButton, this.restoreButton),
       this.message,
       this.conflict,
     );
+    for (const input of [...Object.values(this.inputs), this.body]) input.addEventListener('input', () => this.scheduleAutosave());
+    for (const input of Object.values(this.inputs)) input.addEventListener('change', () => this.scheduleAutosave());
     for (const input of [...Object.values(this.inputs), this.body]) input.addEventListener('input', () => this.schedulePreview());
     for (const input of Object.values(this.inputs)) input.addEventListener('change', () => this.schedulePreview());
 
@@ -274,9 +441,10 @@ class Editor {
       h(
         'div',
         { class: 'dashboard' },
-        h('p', {}, h('a', { href: '/edit', i18n: 'edit.back' })),
+        h('p', {}, h('a', { id: 'edit-back', href: '/edit', i18n: 'edit.back', on: { click: (e) => this.leave(e) } })),
         this.title,
         this.draftBanner,
+        this.localBanner,
         h('p', { class: 'hint' }, h('span', { i18n: 'edit.slug' }), ' ', h('code', {}, this.slug), ' · ', h('a', { href: articleHref(this.slug), i18n: 'edit.view' })),
         h(
           'div',
@@ -297,6 +465,18 @@ class Editor {
     );
   }
 
+  /// The page's own way out: with unsaved changes, asks first (the text stays as a local draft either way).
+  leave(event) {
+    this.keepLocal();
+    if (!this.dirty()) return;
+    event.preventDefault();
+    this.ask(event.currentTarget, 'edit.leave_confirm', 'edit.leave', () => {
+      this.keepLocal();
+      this.saved = null; // asked already: no second question from beforeunload
+      location.assign('/edit');
+    });
+  }
+
   say(key, args, error = false) {
     this.message.replaceChildren(h('p', { class: error ? 'message error' : 'message', i18n: [key, args ?? {}] }));
   }
@@ -310,11 +490,13 @@ class Editor {
   async load() {
     this.conflict.hidden = true;
     this.baseRevision = null;
+    this.draftEtag = null; // the pending draft's ETag: a draft write replacing it is checked against it
     try {
       const { data, etag } = await request(articlePath(this.slug), { signal: this.controller.signal });
       this.isNew = false;
       this.etag = etag;
       this.baseEtag = etag;
+      this.liveStatus = data.status;
       let shown = data;
       let unreadableDraft = false;
       if (data.pending_draft) {
@@ -322,6 +504,7 @@ class Editor {
         if (draft?.article) {
           shown = draft.article;
           this.baseEtag = draft.etag;
+          this.draftEtag = draft.etag;
         } else if (draft) {
           unreadableDraft = true;
         }
@@ -331,6 +514,8 @@ class Editor {
       const values = formValues(shown);
       for (const [name, input] of Object.entries(this.inputs)) input.value = values[name];
       this.body.value = shown.markdown ?? '';
+      this.baseBody = this.body.value;
+      this.baseValues = this.values();
       this.title.textContent = shown.title || this.slug;
       this.message.replaceChildren();
       if (unreadableDraft) this.say('edit.draft_unreadable', {}, true);
@@ -344,6 +529,8 @@ class Editor {
         this.inputs.status.value = 'draft';
         this.inputs.lang.value = 'id';
         this.inputs.audience.value = 'internal';
+        this.baseBody = '';
+        this.baseValues = this.values();
         this.say('edit.new_article');
       } else {
         this.sayText(errorText(error));
@@ -351,6 +538,9 @@ class Editor {
       }
     }
     this.archiveButton.disabled = this.isNew;
+    this.showArchived();
+    this.markSaved();
+    this.offerLocal();
     this.schedulePreview(0);
     this.loadHistory();
   }
@@ -427,7 +617,37 @@ class Editor {
   // ---- saving -----------------------------------------------------------------------------------
 
   setBusy(busy) {
-    for (const b of [this.publishButton, this.draftButton, this.archiveButton]) b.disabled = busy || (b === this.archiveButton && this.isNew);
+    for (const b of [this.publishButton, this.draftButton, this.archiveButton, this.restoreButton]) b.disabled = busy || (b === this.archiveButton && this.isNew);
+  }
+
+  /// An archived article offers Restore instead of Archive.
+  showArchived() {
+    const archived = !this.isNew && this.liveStatus === 'archived';
+    this.archiveButton.hidden = archived;
+    this.restoreButton.hidden = !archived;
+  }
+
+  confirmArchive() {
+    this.ask(this.archiveButton, 'edit.archive_confirm', 'edit.archive', () => this.archive());
+  }
+
+  /// Brings an archived article back (POST /v1/articles/{slug}/restore): its last text before it was
+  /// archived; a pending draft stays pending.
+  async restore() {
+    this.setBusy(true);
+    this.say('edit.saving');
+    const note = this.note.value.trim();
+    try {
+      await request(`${articlePath(this.slug)}/restore`, { method: 'POST', body: note ? { note } : {}, signal: this.controller.signal });
+      this.dropLocal();
+      this.saved = null;
+      await this.load();
+      this.say('edit.restored');
+    } catch (error) {
+      this.writeFailed(error);
+    } finally {
+      this.setBusy(false);
+    }
   }
 
   async save(status) {
@@ -436,16 +656,34 @@ class Editor {
       this.inputs.title.focus();
       return;
     }
+    if (conflictMarker.test(this.body.value)) {
+      this.say('edit.markers_left', {}, true);
+      this.body.focus();
+      return;
+    }
     this.setBusy(true);
     this.say('edit.saving');
-    const headers = this.isNew ? { 'If-None-Match': '*' } : this.etag ? { 'If-Match': this.etag } : {};
     const body = this.article(status);
+    // A draft or review copy written while one is pending replaces that draft: its ETag is the condition.
+    const intoDraft = this.liveStatus === 'published' && ['draft', 'review'].includes(body.front_matter.status);
+    const etag = intoDraft && this.draftEtag ? this.draftEtag : this.etag;
+    const headers = this.isNew ? { 'If-None-Match': '*' } : etag ? { 'If-Match': etag } : {};
     const note = this.note.value.trim();
     if (note) body.note = note;
     try {
-      const { data } = await request(articlePath(this.slug), { method: 'PUT', body, headers, signal: this.controller.signal });
+      const verified = status === 'published' && this.verified.checked;
+      const params = verified ? { verified: 'true' } : undefined;
+      const { data } = await request(articlePath(this.slug), { method: 'PUT', body, headers, params, signal: this.controller.signal });
+      if (verified && data.reviewed) {
+        // The service set `reviewed` to its today: the form follows, so the next save keeps it.
+        this.inputs.reviewed.value = data.reviewed;
+        this.verified.checked = false;
+      }
       this.afterWrite(data, status === 'published' ? 'edit.published' : 'edit.saved_draft');
       this.inputs.status.value = data.status;
+      this.draftEtag = data.draft_copy ? data.draft_etag : null;
+      if (!data.draft_copy) this.liveStatus = data.status;
+      this.showArchived();
       this.showDraft(Boolean(data.draft_copy));
     } catch (error) {
       this.writeFailed(error);
@@ -467,6 +705,9 @@ class Editor {
       });
       this.inputs.status.value = 'archived';
       this.afterWrite(data, 'edit.archived');
+      this.liveStatus = 'archived';
+      this.showArchived();
+      this.restoreButton.focus();
     } catch (error) {
       this.writeFailed(error);
     } finally {
@@ -477,6 +718,11 @@ class Editor {
   afterWrite(data, key) {
     this.etag = data.etag; // the live file's: unchanged by a draft copy
     this.baseEtag = null;
+    this.baseBody = this.body.value;
+    this.baseValues = this.values();
+    this.markSaved();
+    this.dropLocal();
+    this.localBanner.hidden = true;
     this.baseRevision = data.revision;
     this.isNew = false;
     this.note.value = '';
@@ -499,38 +745,107 @@ class Editor {
     }
   }
 
-  /// Someone saved the article after it was loaded here: who, when, and the two ways on.
-  showConflict(body) {
+  /// Someone saved the article after it was loaded here: who and when, and your text merged three-way
+  /// with theirs (POST /v1/articles/{slug}/merge) so that nothing you typed is lost.
+  async showConflict(body) {
     const by = body.changed_by;
-    this.conflict.replaceChildren(
-      h('h2', { i18n: 'edit.conflict_title' }),
+    this.conflictWho = [
+      h('h2', { id: 'conflict-title', i18n: 'edit.conflict_title' }),
       by
         ? h('p', { class: 'conflict-who', i18n: ['edit.conflict_by', { author: by.author, time: formatTime(by.at), revision: by.revision }] })
         : h('p', { class: 'conflict-who', i18n: 'edit.conflict_unknown' }),
       by?.note ? h('p', {}, h('span', { i18n: 'edit.conflict_note' }), ' ', h('q', {}, by.note)) : null,
-      h('p', { class: 'hint', i18n: 'edit.conflict_hint' }),
+    ];
+    this.conflictBase = { etag: this.baseEtag, revision: this.baseRevision }; // for "show the difference"
+    this.keepLocal();
+    await this.mergeWithTheirs(this.baseBody, this.baseValues, this.values(), this.body.value, by);
+  }
+
+  /// Merges an edit (@p yours, @p yoursBody of @p baseValues, @p baseBody) with the article as it is
+  /// now, puts the result in the form with conflict regions marked, and takes theirs as the new base.
+  async mergeWithTheirs(baseBody, baseValues, yours, yoursBody, by) {
+    let data;
+    try {
+      ({ data } = await request(`${articlePath(this.slug)}/merge`, {
+        method: 'POST',
+        body: { base: baseBody, yours: yoursBody },
+        signal: this.controller.signal,
+      }));
+    } catch (error) {
+      // No merge: the form keeps your text as it is; their version is one click away.
+      this.fill(yours, yoursBody);
+      this.showConflictPanel(null, [], by);
+      if (error?.name !== 'AbortError') this.sayText(errorText(error));
+      return;
+    }
+    const theirs = formValues(data.theirs);
+    const fields = mergeFields(baseValues, theirs, yours);
+    this.fill(fields.values, data.clean ? data.merged : data.marked);
+    this.extra = data.theirs.extra && typeof data.theirs.extra === 'object' ? { ...data.theirs.extra, ...this.extra } : this.extra;
+    this.etag = data.etag;
+    this.draftEtag = data.draft_etag;
+    if (!data.draft_etag) this.liveStatus = data.theirs.status;
+    this.baseEtag = data.draft_etag ?? data.etag;
+    this.baseRevision = null;
+    this.isNew = false;
+    this.baseBody = data.theirs.markdown;
+    this.baseValues = theirs;
+    this.saved = JSON.stringify({ values: theirs, body: data.theirs.markdown }); // your edits are unsaved
+    this.keepLocal();
+    this.showConflictPanel(data, fields.conflicts, by);
+    this.schedulePreview(0);
+  }
+
+  showConflictPanel(data, fieldConflicts, by) {
+    const regions = data?.conflicts ?? [];
+    const side = (key, text) => h('div', { class: 'merge-side' }, h('p', { class: 'hint', i18n: key }), h('pre', {}, text || t('edit.merge_empty')));
+    this.conflict.replaceChildren(
+      ...(this.conflictWho ?? [h('h2', { id: 'conflict-title', i18n: 'edit.conflict_title' })]),
+      data
+        ? h('p', { id: 'merge-summary', i18n: regions.length || fieldConflicts.length ? ['edit.merge_conflicts', { n: regions.length + fieldConflicts.length }] : 'edit.merge_clean' })
+        : h('p', { i18n: 'edit.merge_failed' }),
+      fieldConflicts.length
+        ? h('p', { id: 'merge-fields' }, h('span', { i18n: 'edit.merge_fields' }), ' ', fieldConflicts.map((f) => t(fieldLabels[f])).join(', '))
+        : null,
+      regions.length
+        ? h(
+            'ol',
+            { id: 'merge-regions', class: 'merge-regions' },
+            regions.map((c) =>
+              h('li', {}, h('p', { i18n: ['edit.line', { n: c.line }] }), side('edit.merge_yours', c.yours), side('edit.merge_theirs', c.theirs), side('edit.merge_base', c.base)),
+            ),
+          )
+        : null,
       h(
         'div',
         { class: 'buttons' },
-        h('button', { id: 'conflict-reload', type: 'button', class: 'button primary', i18n: 'edit.reload_theirs', on: { click: () => this.load() } }),
-        h('button', { id: 'conflict-diff', type: 'button', class: 'button', i18n: 'edit.show_difference', on: { click: () => this.showConflictDiff(by) } }),
+        h('button', { id: 'conflict-reload', type: 'button', class: 'button', i18n: 'edit.reload_theirs', on: { click: () => this.reloadTheirs() } }),
+        h('button', { id: 'conflict-diff', type: 'button', class: 'button', i18n: 'edit.show_difference', on: { click: () => this.showConflictDiff(by, this.conflictBase ?? {}) } }),
       ),
     );
     this.conflict.hidden = false;
-    this.conflict.querySelector('h2').setAttribute('tabindex', '-1');
-    this.conflict.querySelector('h2').focus();
+    const title = this.conflict.querySelector('h2');
+    title.setAttribute('tabindex', '-1');
+    title.focus();
+  }
+
+  /// Their version in the form: asks first, and your text stays as a local draft offered back.
+  reloadTheirs() {
+    this.keepLocal();
+    if (!this.dirty()) return void this.load();
+    this.ask(this.conflict.querySelector('#conflict-reload'), 'edit.reload_confirm', 'edit.reload_theirs', () => this.load());
   }
 
   /// The difference between the version this page loaded and theirs: the revision last saved here, or
   /// the one whose ETag is the text loaded (the first write through the API records the file as it
   /// was; a pending draft is a revision of its own), to their revision.
-  async showConflictDiff(by) {
+  async showConflictDiff(by, loadedBase) {
     try {
       const { data } = await request(`${articlePath(this.slug)}/revisions`, { signal: this.controller.signal });
       const revisions = data.revisions;
       const theirs = by?.revision ?? revisions.at(-1)?.revision;
-      const loaded = this.baseEtag ? revisions.filter((r) => r.etag === this.baseEtag).at(-1)?.revision : undefined;
-      const base = this.baseRevision ?? loaded ?? theirs - 1;
+      const loaded = loadedBase.etag ? revisions.filter((r) => r.etag === loadedBase.etag).at(-1)?.revision : undefined;
+      const base = loadedBase.revision ?? loaded ?? theirs - 1;
       if (!theirs || base < 1) {
         this.say('edit.no_difference', {}, true);
         return;
