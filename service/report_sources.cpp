@@ -8,11 +8,10 @@
 #include "events.hpp"
 #include "schema.hpp"
 #include "sql_stmt.hpp"
+#include "time_zone.hpp"
 
 namespace solusi::service {
 namespace {
-
-constexpr std::int64_t seconds_per_day = 86400;
 
 /// A read-only connection to events.db; null when the file does not exist (nothing recorded yet).
 class Reader {
@@ -260,7 +259,7 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
      // days within it of the blocks that overlap it
     std::vector<ArticleUsage> usage(slugs.size());
     std::vector<bool> seen(slugs.size());
-    const std::int64_t from_day = w.from / seconds_per_day, until_day = w.until / seconds_per_day;
+    const std::int64_t from_day = team_zone().day_of(w.from), until_day = team_zone().day_of(w.until);
     sql::Stmt st(db, "SELECT block, article, days FROM article_usage WHERE block >= ?1 AND block <= ?2");
     if (st.ok()) st.bind(1, usage_block(from_day)).bind(2, usage_block(until_day - 1));
     std::vector<UsageDay> days;
@@ -291,7 +290,7 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
     sql::Stmt st(db,
                  "SELECT article, day, helpful, not_helpful, outdated FROM feedback_daily "
                  "WHERE day >= ?1 AND day < ?2 ORDER BY article, day");
-    if (st.ok()) st.bind(1, fw.from / seconds_per_day).bind(2, fw.until / seconds_per_day);
+    if (st.ok()) st.bind(1, team_zone().day_of(fw.from)).bind(2, team_zone().day_of(fw.until));
     auto ok = each_row(db, st, "feedback", [&](const sql::Stmt& row) {
       const auto k = slot(row.integer(0));
       if (!k) return;
