@@ -2003,6 +2003,11 @@ Server::~Server() {
 Result<int> Server::start() {
   Impl& s = *impl_;
   if (s.started) return fail(ErrorCode::invalid_argument, "server already started");
+  {  // The team's time zone: the reports' days and the per-day counters of events.db (opened below).
+    auto zone = TimeZone::load(s.config.time_zone);
+    if (!zone) return tl::unexpected(zone.error());
+    set_team_zone(std::move(*zone));
+  }
   if (s.config.tokens.empty() && !is_loopback(s.config.host))
     return fail(ErrorCode::invalid_argument,
                 "refusing to listen on " + s.config.host +
