@@ -657,10 +657,11 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path
         !ok)
       return tl::unexpected(ok.error());
     if (auto ok = store->migrate(); !ok) return tl::unexpected(ok.error());
-    if (auto ok = in_transaction(db, "cannot move the per-day counts to the team's time zone",
-                                 [&]() -> Result<void> { return rekey_daily_counts(db, team_zone()); });
-        !ok)
-      return tl::unexpected(ok.error());
+    if (team_zone_configured())
+      if (auto ok = in_transaction(db, "cannot move the per-day counts to the team's time zone",
+                                   [&]() -> Result<void> { return rekey_daily_counts(db, team_zone()); });
+          !ok)
+        return tl::unexpected(ok.error());
   } else {
     Stmt v(db, "PRAGMA user_version");
     const int version = v.ok() && v.step() == SQLITE_ROW ? static_cast<int>(v.integer(0)) : -1;

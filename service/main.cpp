@@ -694,10 +694,11 @@ constexpr const char* new_events_store_help =
     "with another one: the revisions, feedback and learned ticket words of that one are lost";
 
 int main(int argc, char** argv) try {
-  // Commands without --config use the default zone (as the default config does); UTC when the
-  // system has no zoneinfo, and a command that reads the config says so.
+  // Commands without --config read days in the default zone (as the default config does) but leave
+  // events.db's counters in the zone they are in; UTC when the system has no zoneinfo, and a command
+  // that reads the config says so.
   if (auto zone = service::TimeZone::load(service::default_time_zone))
-    service::set_team_zone(std::move(*zone));
+    service::set_team_zone(std::move(*zone), /*configured=*/false);
   CLI::App app{"Solusi: knowledge-base search for customer-support teams"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "solusi 0.1.0");

@@ -301,12 +301,17 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
 
   if (auto ok = read_gap_tickets(db, w, sources.tickets, tickets); !ok) return tl::unexpected(ok.error());
   {  // when the usage log starts: its oldest search, view or daily count
+    // (a daily count's day is a day of the team's zone: it starts at that zone's midnight)
     sql::Stmt st(db,
-                 "SELECT min(m) FROM (SELECT min(at) AS m FROM searches UNION ALL SELECT min(at) FROM views "
-                 "UNION ALL SELECT * FROM (SELECT day * 86400 FROM article_daily "
-                 "WHERE views > 0 OR search_hits > 0 ORDER BY day LIMIT 1))");
+                 "SELECT (SELECT min(m) FROM (SELECT min(at) AS m FROM searches UNION ALL "
+                 "SELECT min(at) FROM views)), (SELECT day FROM article_daily "
+                 "WHERE views > 0 OR search_hits > 0 ORDER BY day LIMIT 1)");
     auto ok = each_row(db, st, "usage", [&](const sql::Stmt& row) {
       if (!row.is_null(0)) h.first_usage_at = row.integer(0);
+      if (!row.is_null(1)) {
+        const std::int64_t start = team_zone().day_start(row.integer(1));
+        h.first_usage_at = h.first_usage_at ? std::min(*h.first_usage_at, start) : start;
+      }
     });
     if (!ok) return tl::unexpected(ok.error());
   }

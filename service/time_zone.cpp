@@ -282,9 +282,14 @@ Date TimeZone::today() const {
 
 namespace {
 std::atomic<const TimeZone*> current_zone{nullptr};
+std::atomic<bool> zone_configured{false};
 std::mutex kept_mu;
 std::list<TimeZone> kept_zones;  ///< every zone set, kept alive: a reader may still hold an earlier one
 }  // namespace
+
+bool team_zone_configured() {
+  return zone_configured.load(std::memory_order_acquire);
+}
 
 const TimeZone& team_zone() {
   static const TimeZone utc;
@@ -292,11 +297,12 @@ const TimeZone& team_zone() {
   return z ? *z : utc;
 }
 
-void set_team_zone(TimeZone zone) {
+void set_team_zone(TimeZone zone, bool configured) {
   // Set once at start (and by tests): the few zones kept do not grow in a running service.
   std::lock_guard lk(kept_mu);
   kept_zones.push_back(std::move(zone));
   current_zone.store(&kept_zones.back(), std::memory_order_release);
+  zone_configured.store(configured, std::memory_order_release);
 }
 
 }  // namespace solusi::service

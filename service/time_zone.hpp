@@ -68,6 +68,10 @@ class TimeZone {
 /// The zone the reports and the per-day counters of events.db use: set once at start (before any
 /// thread reads it: main.cpp, from the config); UTC until set.
 const TimeZone& team_zone();
-void set_team_zone(TimeZone zone);
+/// @p configured: the zone comes from the team's config (or a server's Config), so opening events.db
+/// for writing moves its per-day counters into it (events.cpp). A command that only assumes the
+/// default zone (`solusi index`, which has no --config) leaves the counters where they are.
+void set_team_zone(TimeZone zone, bool configured = true);
+bool team_zone_configured();
 
 }  // namespace solusi::service

@@ -20,7 +20,8 @@ class TeamTimeZone : public testing::HttpTest {
  protected:
   void TearDown() override {
     HttpTest::TearDown();
-    service::set_team_zone(service::TimeZone());  // the next test's seeding starts from UTC days
+    service::set_team_zone(service::TimeZone(),
+                           /*configured=*/false);  // the next test's seeding starts from UTC days
   }
   std::filesystem::path events_db() const { return service::default_events_path(index_dir()); }
   service::Config jakarta_config() const {

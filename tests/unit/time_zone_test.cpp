@@ -36,7 +36,7 @@ TimeZone zone(const char* name) {
 /// Sets the team's zone for one test and puts UTC back.
 struct TeamZone {
   explicit TeamZone(const char* name) { set_team_zone(zone(name)); }
-  ~TeamZone() { set_team_zone(TimeZone()); }
+  ~TeamZone() { set_team_zone(TimeZone(), /*configured=*/false); }
 };
 
 TEST(TimeZone, AnEventAt2330UtcIsOnTheNextJakartaDay) {
