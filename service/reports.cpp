@@ -1388,16 +1388,16 @@ nlohmann::json to_json(const GapReport& r) {
                         {"kinds", kinds},
                         {"first_seen", iso_time(c.first_seen)},
                         {"last_seen", iso_time(c.last_seen)},
+                        {"first_day", day_of(c.first_seen).iso()},  // days of the team's zone
+                        {"last_day", day_of(c.last_seen).iso()},
                         {"examples", c.examples},
                         {"lang", c.lang},
                         {"nearest", nearest},
                         {"draft", c.draft}});
   }
-  return {{"since", day_of(r.since).iso()},
-          {"until", day_of(r.until - 1).iso()},
-          {"events", r.events},
-          {"count", r.clusters.size()},
-          {"clusters", clusters}};
+  return {{"since", day_of(r.since).iso()},  {"until", day_of(r.until - 1).iso()},
+          {"time_zone", team_zone().name()}, {"events", r.events},
+          {"count", r.clusters.size()},      {"clusters", clusters}};
 }
 
 std::string to_csv(const GapReport& r) {

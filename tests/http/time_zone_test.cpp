@@ -72,6 +72,10 @@ TEST_F(TeamTimeZone, ReportDaysAndTheirSinceAndAsOfAreJakartaDays) {
   EXPECT_EQ(day11["since"], "2026-11-11");
   EXPECT_EQ(day11["until"], "2026-11-11");
   EXPECT_EQ(examples(day11), std::vector<std::string>{"zzqxv"});
+  EXPECT_EQ(day11["time_zone"], "Asia/Jakarta");
+  ASSERT_EQ(day11["clusters"].size(), 1u);
+  EXPECT_EQ(day11["clusters"][0]["first_seen"], "2026-11-10T17:00:00Z");  // an instant, in UTC
+  EXPECT_EQ(day11["clusters"][0]["first_day"], "2026-11-11");             // its day in Jakarta
   EXPECT_EQ(examples(get_ok("/v1/reports/gaps?since=2026-11-10&as_of=2026-11-10")),
             std::vector<std::string>{"paylater"});
   EXPECT_EQ(examples(get_ok("/v1/reports/gaps?since=2026-11-12&as_of=2026-11-12")),
