@@ -211,7 +211,7 @@ Result<TimeZone> TimeZone::parse(std::string_view name, std::string_view tzif) {
 }
 
 Result<TimeZone> TimeZone::load(std::string_view name, const std::filesystem::path& dir) {
-  const bool plain = !name.empty() && name.size() <= 64 && name.front() != '/' &&
+  const bool plain = !name.empty() && name.size() <= max_zone_name_bytes && name.front() != '/' &&
                      name.find("..") == std::string_view::npos &&
                      std::all_of(name.begin(), name.end(), [](char ch) {
                        return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||

@@ -22,6 +22,8 @@ inline constexpr std::string_view default_time_zone = "Asia/Jakarta";
 inline constexpr std::string_view default_zoneinfo_dir = "/usr/share/zoneinfo";
 /// A TZif file larger than this is refused (the largest in tzdata is under 4 KiB).
 inline constexpr std::uintmax_t max_tzif_bytes = 256 * 1024;
+/// A longer zone name is refused (the longest IANA name has 32 characters).
+inline constexpr size_t max_zone_name_bytes = 64;
 
 /// A POSIX TZ rule day ("Mm.w.d/time"): the d-th weekday (0 = Sunday) of week w (5 = last) of month m,
 /// at time seconds after local midnight.
