@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "text.hpp"
+#include "time_zone.hpp"
 
 namespace solusi::service {
 
@@ -132,6 +133,10 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
         auto lang = parse_lang(v.as<std::string>());
         if (!lang) return bad(v, "default_lang must be id or en");
         c.default_lang = *lang;
+      } else if (key == "time_zone") {
+        const auto name = v.as<std::string>();
+        if (auto zone = TimeZone::load(name); !zone) return bad(v, zone.error().message);
+        c.time_zone = name;
       } else if (key == "review_every_days") {
         c.default_review_days = v.as<int>();
       } else if (key == "cors_origins") {

@@ -75,6 +75,9 @@ struct Config {
   std::string public_url_base;
   /// Where `solusi stale --notify` posts each owner's queue (http:// or https://); empty: none.
   std::string notify_webhook;
+  /// The team's time zone (IANA name): the reports' days, their since / as_of and the per-day
+  /// counters of events.db are days of this zone (time_zone.hpp). Checked when the config is read.
+  std::string time_zone = "Asia/Jakarta";
 };
 
 /// Where events.db lives for an index folder when not configured: next to it.

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -11,6 +12,7 @@
 #include <unordered_set>
 
 #include "sql_stmt.hpp"
+#include "time_zone.hpp"
 
 namespace solusi::service {
 namespace {
@@ -318,7 +320,120 @@ INSERT INTO store_meta(key, value) VALUES ('case_seq', (SELECT coalesce(max(chan
     // ticket's other suggestions (a ticket answered later is no gap), and the reports' covering indexes
     // again with the source. All in fill_sources, which checks before it adds.
     {"", fill_sources},
+    // 11: the per-day counters (article_daily, article_usage, feedback_daily) are bucketed by days of
+    // the team's time zone (config time_zone), no longer by UTC days. store_meta's counters_zone names
+    // the zone they are in: the counters written so far are UTC days. rekey_daily_counts, run on
+    // every writable open, moves them to the configured zone.
+    {"INSERT OR IGNORE INTO store_meta(key, value) VALUES ('counters_zone', 'UTC');"},
 };
+
+/// Moves the per-day counters from the zone store_meta's counters_zone names to @p to: each raw row
+/// still stored (views, suggestions' shown articles, feedback in force) is counted out of its day in
+/// the old zone and into its day in @p to; article_usage is rebuilt from article_daily. What no raw
+/// row tells stays on the day it was counted on: search hits (a search row does not store which
+/// articles it showed) and everything purged after retention_days. Idempotent: a store already in
+/// @p to is left alone.
+Result<void> rekey_daily_counts(sqlite3* db, const TimeZone& to) {
+  std::string from_name = "UTC";
+  {
+    sql::Stmt st(db, "SELECT value FROM store_meta WHERE key = 'counters_zone'");
+    if (!st.ok()) return tl::unexpected(sql::error(db, "cannot read the counters' time zone"));
+    if (st.step() == SQLITE_ROW) from_name = st.text(0);
+  }
+  if (from_name == to.name()) return {};
+  TimeZone from;
+  if (from_name != "UTC") {
+    auto z = TimeZone::load(from_name);
+    if (!z)
+      return fail(ErrorCode::io_error, "the per-day counts of events.db are in time zone " + from_name +
+                                           ", which cannot be read to move them to " + to.name() + ": " +
+                                           z.error().message);
+    from = std::move(*z);
+  }
+  std::map<std::pair<std::int64_t, std::int64_t>, ArticleDayCounts> daily;             // (day, article)
+  std::map<std::pair<std::int64_t, std::int64_t>, std::array<std::int64_t, 3>> votes;  // (article, day)
+  const auto move_rows = [&](const char* text, auto&& apply) -> Result<void> {
+    sql::Stmt st(db, text);
+    if (!st.ok()) return tl::unexpected(sql::error(db, "cannot read events to move the per-day counts"));
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      const std::int64_t at = st.integer(0), old_day = from.day_of(at), new_day = to.day_of(at);
+      if (old_day == new_day) continue;
+      apply(old_day, st.integer(1), st, -1);
+      apply(new_day, st.integer(1), st, 1);
+    }
+    if (rc != SQLITE_DONE)
+      return tl::unexpected(sql::error(db, "cannot read events to move the per-day counts"));
+    return {};
+  };
+  if (auto ok = move_rows("SELECT v.at, a.id FROM views AS v JOIN article_ids AS a ON a.slug = v.slug",
+                          [&](std::int64_t day, std::int64_t article, const sql::Stmt&, std::int64_t d) {
+                            daily[{day, article}].views += d;
+                          });
+      !ok)
+    return ok;
+  if (auto ok = move_rows("SELECT s.at, a.id FROM suggestions AS s, "
+                          "json_each(CASE WHEN json_valid(s.shown) THEN s.shown ELSE '[]' END) AS j "
+                          "JOIN article_ids AS a ON a.slug = j.value WHERE j.type = 'text'",
+                          [&](std::int64_t day, std::int64_t article, const sql::Stmt&, std::int64_t d) {
+                            daily[{day, article}].suggested += d;
+                          });
+      !ok)
+    return ok;
+  if (auto ok =
+          move_rows("SELECT f.at, a.id, f.kind FROM feedback AS f JOIN article_ids AS a ON a.slug = f.slug "
+                    "WHERE f.withdrawn_at IS NULL AND f.kind IN ('resolved', 'helpful', 'not_helpful', "
+                    "'outdated')",
+                    [&](std::int64_t day, std::int64_t article, const sql::Stmt& row, std::int64_t d) {
+                      const std::string kind = row.text(2);
+                      if (kind == "resolved")
+                        daily[{day, article}].resolved += d;
+                      else
+                        votes[{article, day}][kind == "helpful" ? 0 : kind == "not_helpful" ? 1 : 2] += d;
+                    });
+      !ok)
+    return ok;
+  {
+    sql::Stmt up(
+        db,
+        "INSERT INTO article_daily(day, article, views, search_hits, suggested, resolved) "
+        "VALUES (?1, ?2, max(?3, 0), 0, max(?4, 0), max(?5, 0)) ON CONFLICT(day, article) DO UPDATE SET "
+        "views = max(views + ?3, 0), suggested = max(suggested + ?4, 0), resolved = max(resolved + ?5, 0)");
+    if (!up.ok()) return tl::unexpected(sql::error(db, "cannot move the per-day counts"));
+    for (const auto& [key, c] : daily) {
+      up.bind(1, key.first).bind(2, key.second).bind(3, c.views).bind(4, c.suggested).bind(5, c.resolved);
+      if (up.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot move the per-day counts"));
+      up.reset();
+    }
+    sql::Stmt fb(
+        db,
+        "INSERT INTO feedback_daily(article, day, helpful, not_helpful, outdated) "
+        "VALUES (?1, ?2, max(?3, 0), max(?4, 0), max(?5, 0)) ON CONFLICT(article, day) DO UPDATE SET "
+        "helpful = max(helpful + ?3, 0), not_helpful = max(not_helpful + ?4, 0), "
+        "outdated = max(outdated + ?5, 0)");
+    if (!fb.ok()) return tl::unexpected(sql::error(db, "cannot move the per-day counts"));
+    for (const auto& [key, c] : votes) {
+      fb.bind(1, key.first).bind(2, key.second).bind(3, c[0]).bind(4, c[1]).bind(5, c[2]);
+      if (fb.step() != SQLITE_DONE) return tl::unexpected(sql::error(db, "cannot move the per-day counts"));
+      fb.reset();
+    }
+  }
+  if (auto ok =
+          sql::exec(db,
+                    "DELETE FROM article_daily WHERE views = 0 AND search_hits = 0 AND suggested = 0 AND "
+                    "resolved = 0; DELETE FROM feedback_daily WHERE helpful = 0 AND not_helpful = 0 AND "
+                    "outdated = 0; DELETE FROM article_usage;",
+                    "cannot move the per-day counts");
+      !ok)
+    return ok;
+  if (auto ok = fill_article_usage(db); !ok) return ok;
+  sql::Stmt meta(db, "INSERT OR REPLACE INTO store_meta(key, value) VALUES ('counters_zone', ?1)");
+  if (!meta.ok()) return tl::unexpected(sql::error(db, "cannot record the counters' time zone"));
+  meta.bind(1, to.name());
+  if (meta.step() != SQLITE_DONE)
+    return tl::unexpected(sql::error(db, "cannot record the counters' time zone"));
+  return {};
+}
 
 using sql::exec;
 using sql::Stmt;
@@ -542,6 +657,11 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path
         !ok)
       return tl::unexpected(ok.error());
     if (auto ok = store->migrate(); !ok) return tl::unexpected(ok.error());
+    if (team_zone_configured())
+      if (auto ok = in_transaction(db, "cannot move the per-day counts to the team's time zone",
+                                   [&]() -> Result<void> { return rekey_daily_counts(db, team_zone()); });
+          !ok)
+        return tl::unexpected(ok.error());
   } else {
     Stmt v(db, "PRAGMA user_version");
     const int version = v.ok() && v.step() == SQLITE_ROW ? static_cast<int>(v.integer(0)) : -1;
@@ -1172,7 +1292,7 @@ Result<std::optional<Revision>> EventStore::revision(const std::string& slug, in
 }
 
 std::int64_t day_number(std::int64_t at) {
-  return at >= 0 ? at / 86400 : (at - 86400 + 1) / 86400;
+  return team_zone().day_of(at);
 }
 
 namespace {

@@ -153,7 +153,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 10;
+  static constexpr int schema_version = 11;
 
   /// The store's identity: a random 128-bit id in hex, made with the store and kept for its life
   /// (the index records it: stored_state.hpp). Empty for the in-memory stand-in of a missing file.
@@ -266,7 +266,7 @@ struct StoreIdentity {
 /// database.
 Result<StoreIdentity> read_store_identity(const std::filesystem::path& path);
 
-/// The day of @p at (Unix seconds): days since 1970-01-01, UTC.
+/// The day of @p at (Unix seconds) in the team's time zone (team_zone()): days since 1970-01-01.
 std::int64_t day_number(std::int64_t at);
 
 /// What one event adds to an article's counters of one day (table article_daily).

@@ -28,6 +28,7 @@
 #include "stored_state.hpp"
 #include "suggest.hpp"
 #include "text.hpp"
+#include "time_zone.hpp"
 
 namespace fs = std::filesystem;
 using namespace solusi;
@@ -406,6 +407,11 @@ Result<service::Config> command_config(const PathFlags& o, const std::string& de
   if (o.index) config.index_dir = *o.index;
   if (o.events) config.events_path = *o.events;
   if (config.events_path.empty()) config.events_path = service::default_events_path(config.index_dir);
+  // The team's time zone, before any report or events.db is read (checked again here: the default
+  // needs the system's zoneinfo too).
+  auto zone = service::TimeZone::load(config.time_zone);
+  if (!zone) return tl::unexpected(zone.error());
+  service::set_team_zone(std::move(*zone));
   return config;
 }
 
@@ -523,7 +529,7 @@ int run_stale(const StaleCommand& o, const std::string& default_articles, const 
   service::Config config = std::move(*configured);
 
   service::StaleOptions options;
-  options.as_of = Date::today();
+  options.as_of = service::team_zone().today();
   if (!o.as_of.empty()) {
     auto d = Date::parse(o.as_of);
     if (!d || d->iso() != o.as_of) {
@@ -691,6 +697,11 @@ constexpr const char* new_events_store_help =
     "with another one: the revisions, feedback and learned ticket words of that one are lost";
 
 int main(int argc, char** argv) try {
+  // Commands without --config read days in the default zone (as the default config does) but leave
+  // events.db's counters in the zone they are in; UTC when the system has no zoneinfo, and a command
+  // that reads the config says so.
+  if (auto zone = service::TimeZone::load(service::default_time_zone))
+    service::set_team_zone(std::move(*zone), /*configured=*/false);
   CLI::App app{"Solusi: knowledge-base search for customer-support teams"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "solusi 0.1.0");

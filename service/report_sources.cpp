@@ -8,11 +8,10 @@
 #include "events.hpp"
 #include "schema.hpp"
 #include "sql_stmt.hpp"
+#include "time_zone.hpp"
 
 namespace solusi::service {
 namespace {
-
-constexpr std::int64_t seconds_per_day = 86400;
 
 /// A read-only connection to events.db; null when the file does not exist (nothing recorded yet).
 class Reader {
@@ -260,7 +259,7 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
      // days within it of the blocks that overlap it
     std::vector<ArticleUsage> usage(slugs.size());
     std::vector<bool> seen(slugs.size());
-    const std::int64_t from_day = w.from / seconds_per_day, until_day = w.until / seconds_per_day;
+    const std::int64_t from_day = team_zone().day_of(w.from), until_day = team_zone().day_of(w.until);
     sql::Stmt st(db, "SELECT block, article, days FROM article_usage WHERE block >= ?1 AND block <= ?2");
     if (st.ok()) st.bind(1, usage_block(from_day)).bind(2, usage_block(until_day - 1));
     std::vector<UsageDay> days;
@@ -291,7 +290,7 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
     sql::Stmt st(db,
                  "SELECT article, day, helpful, not_helpful, outdated FROM feedback_daily "
                  "WHERE day >= ?1 AND day < ?2 ORDER BY article, day");
-    if (st.ok()) st.bind(1, fw.from / seconds_per_day).bind(2, fw.until / seconds_per_day);
+    if (st.ok()) st.bind(1, team_zone().day_of(fw.from)).bind(2, team_zone().day_of(fw.until));
     auto ok = each_row(db, st, "feedback", [&](const sql::Stmt& row) {
       const auto k = slot(row.integer(0));
       if (!k) return;
@@ -302,12 +301,17 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
 
   if (auto ok = read_gap_tickets(db, w, sources.tickets, tickets); !ok) return tl::unexpected(ok.error());
   {  // when the usage log starts: its oldest search, view or daily count
+    // (a daily count's day is a day of the team's zone: it starts at that zone's midnight)
     sql::Stmt st(db,
-                 "SELECT min(m) FROM (SELECT min(at) AS m FROM searches UNION ALL SELECT min(at) FROM views "
-                 "UNION ALL SELECT * FROM (SELECT day * 86400 FROM article_daily "
-                 "WHERE views > 0 OR search_hits > 0 ORDER BY day LIMIT 1))");
+                 "SELECT (SELECT min(m) FROM (SELECT min(at) AS m FROM searches UNION ALL "
+                 "SELECT min(at) FROM views)), (SELECT day FROM article_daily "
+                 "WHERE views > 0 OR search_hits > 0 ORDER BY day LIMIT 1)");
     auto ok = each_row(db, st, "usage", [&](const sql::Stmt& row) {
       if (!row.is_null(0)) h.first_usage_at = row.integer(0);
+      if (!row.is_null(1)) {
+        const std::int64_t start = team_zone().day_start(row.integer(1));
+        h.first_usage_at = h.first_usage_at ? std::min(*h.first_usage_at, start) : start;
+      }
     });
     if (!ok) return tl::unexpected(ok.error());
   }

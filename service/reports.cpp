@@ -11,11 +11,10 @@
 #include <unordered_set>
 
 #include "text.hpp"
+#include "time_zone.hpp"
 
 namespace solusi::service {
 namespace {
-
-constexpr std::int64_t seconds_per_day = 86400;
 
 /// Stems of an event compared at most (the most telling first).
 constexpr size_t max_event_stems = 12;
@@ -320,12 +319,12 @@ std::string_view to_string(GapEvent::Kind kind) {
 
 TimeWindow usage_window(const StaleOptions& o) {
   const std::int64_t last = o.as_of.days_since_epoch();
-  return {(last - o.usage_days + 1) * seconds_per_day, (last + 1) * seconds_per_day};
+  return {team_zone().day_start(last - o.usage_days + 1), team_zone().day_start(last + 1)};
 }
 
 TimeWindow feedback_window(const StaleOptions& o) {
   const std::int64_t last = o.as_of.days_since_epoch();
-  return {(last - o.feedback_days + 1) * seconds_per_day, (last + 1) * seconds_per_day};
+  return {team_zone().day_start(last - o.feedback_days + 1), team_zone().day_start(last + 1)};
 }
 
 std::string iso_time(std::int64_t unix_seconds) {
@@ -339,9 +338,7 @@ std::string iso_time(std::int64_t unix_seconds) {
 }
 
 Date day_of(std::int64_t unix_seconds) {
-  const std::int64_t day = unix_seconds >= 0 ? unix_seconds / seconds_per_day
-                                             : (unix_seconds - seconds_per_day + 1) / seconds_per_day;
-  return Date(std::chrono::sys_days(std::chrono::days(day)));
+  return team_zone().date_of(unix_seconds);
 }
 
 std::string csv_field(std::string_view v) {
@@ -548,7 +545,7 @@ StaleReport stale_report(const StaleBase& base, const EventHistory& events, cons
       }
       const std::int64_t votes = helpful + not_helpful;
       const double share = votes ? static_cast<double>(not_helpful) / static_cast<double>(votes) : 0;
-      const std::string since = day_of(from_day * seconds_per_day).iso();
+      const std::string since = Date(std::chrono::sys_days(std::chrono::days(from_day))).iso();
       if (votes >= o.min_votes && share > o.not_helpful_share) {
         add(
             e, "negative_feedback", 1 + share,
@@ -565,7 +562,7 @@ StaleReport stale_report(const StaleBase& base, const EventHistory& events, cons
             });
       }
       if (flags > 0) {
-        const std::string last = day_of(last_flag_day * seconds_per_day).iso();
+        const std::string last = Date(std::chrono::sys_days(std::chrono::days(last_flag_day))).iso();
         add(
             e, "flagged_outdated",
             1 + std::min(1.0, static_cast<double>(flags) / outdated_flags_for_full_weight),
@@ -1391,16 +1388,16 @@ nlohmann::json to_json(const GapReport& r) {
                         {"kinds", kinds},
                         {"first_seen", iso_time(c.first_seen)},
                         {"last_seen", iso_time(c.last_seen)},
+                        {"first_day", day_of(c.first_seen).iso()},  // days of the team's zone
+                        {"last_day", day_of(c.last_seen).iso()},
                         {"examples", c.examples},
                         {"lang", c.lang},
                         {"nearest", nearest},
                         {"draft", c.draft}});
   }
-  return {{"since", day_of(r.since).iso()},
-          {"until", day_of(r.until - 1).iso()},
-          {"events", r.events},
-          {"count", r.clusters.size()},
-          {"clusters", clusters}};
+  return {{"since", day_of(r.since).iso()},  {"until", day_of(r.until - 1).iso()},
+          {"time_zone", team_zone().name()}, {"events", r.events},
+          {"count", r.clusters.size()},      {"clusters", clusters}};
 }
 
 std::string to_csv(const GapReport& r) {

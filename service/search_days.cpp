@@ -1,11 +1,10 @@
 #include "search_days.hpp"
 
 #include "sql_stmt.hpp"
+#include "time_zone.hpp"
 
 namespace solusi::service {
 namespace {
-
-constexpr std::int64_t seconds_per_day = 86400;
 
 /// Closes the connection however the read ends.
 struct Connection {
@@ -87,8 +86,8 @@ Result<std::vector<SearchDay>> load_search_days(const std::filesystem::path& eve
   const std::string text = search_outcome_sql(sources.searches);
   sql::Stmt st(c.db, text.c_str());
   if (!st.ok()) return tl::unexpected(sql::error(c.db, "cannot read searches"));
-  st.bind(1, since.days_since_epoch() * seconds_per_day)
-      .bind(2, (until.days_since_epoch() + 1) * seconds_per_day)
+  st.bind(1, team_zone().day_start(since.days_since_epoch()))
+      .bind(2, team_zone().day_start(until.days_since_epoch() + 1))
       .bind(3, click_seconds);
   int rc;
   while ((rc = st.step()) == SQLITE_ROW)

@@ -34,6 +34,7 @@
 #include "searcher.hpp"
 #include "suggest.hpp"
 #include "text.hpp"
+#include "time_zone.hpp"
 #include "usage_log.hpp"
 #include "web.hpp"
 
@@ -1479,8 +1480,8 @@ struct Server::Impl {
       return fail(ErrorCode::invalid_argument,
                   "parameter 'since' (" + since_day.iso() + ") is after as_of (" + until_day.iso() + ")");
     GapOptions o;
-    o.since = since_day.days_since_epoch() * std::int64_t{86400};
-    o.until = (until_day.days_since_epoch() + 1) * std::int64_t{86400};
+    o.since = team_zone().day_start(since_day.days_since_epoch());  // days of the team's time zone
+    o.until = team_zone().day_start(until_day.days_since_epoch() + 1);
     auto articles = article_facts();
     if (!articles) return tl::unexpected(articles.error());
     auto gaps = load_gap_events(events->path(), o.since, o.until, now, config.default_lang, *sources);
@@ -2097,6 +2098,11 @@ Server::~Server() {
 Result<int> Server::start() {
   Impl& s = *impl_;
   if (s.started) return fail(ErrorCode::invalid_argument, "server already started");
+  {  // The team's time zone: the reports' days and the per-day counters of events.db (opened below).
+    auto zone = TimeZone::load(s.config.time_zone);
+    if (!zone) return tl::unexpected(zone.error());
+    set_team_zone(std::move(*zone));
+  }
   if (s.config.tokens.empty() && !is_loopback(s.config.host))
     return fail(ErrorCode::invalid_argument,
                 "refusing to listen on " + s.config.host +

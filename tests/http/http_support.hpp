@@ -486,6 +486,8 @@ class HttpTest : public ::testing::Test {
     // Off: load and concurrency tests make thousands of requests from one address; the rate limit's
     // own tests (integration_test.cpp) turn it on.
     c.rate_limit_per_second = 0;
+    // UTC days, as the tests that build times from day numbers expect; the zone's own tests set one.
+    c.time_zone = "UTC";
     return c;
   }
 

@@ -160,6 +160,17 @@ TEST_F(CliStale, RefusesWhatItCannotUseWithExitTwo) {
   EXPECT_THAT(bad_hook.err, HasSubstr("must start with http:// or https://"));
 }
 
+TEST_F(CliStale, AnUnknownTimeZoneInTheConfigIsExitTwoNamingIt) {
+  dir_->write("zone.yaml", "time_zone: Asia/Jakarat\n");
+  const auto r = stale({"--config", (*dir_ / "zone.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2) << output(r);
+  EXPECT_THAT(r.err, HasSubstr("zone.yaml:1"));
+  EXPECT_THAT(r.err, HasSubstr("time zone 'Asia/Jakarat'"));
+  dir_->write("zone.yaml", "time_zone: Asia/Makassar\n");
+  const auto ok = stale({"--config", (*dir_ / "zone.yaml").string()});
+  EXPECT_EQ(ok.exit_code, 0) << output(ok);
+}
+
 TEST_F(CliStale, DryRunPrintsWhatWouldBeSent) {
   WebhookReceiver receiver;
   const auto r = stale({"--notify", "--dry-run", "--webhook", receiver.url()});

@@ -69,5 +69,21 @@ TEST(LoadConfig, RefusesOutOfRangeUsageLogKeysWithTheLine) {
   }
 }
 
+TEST(LoadConfig, TheTeamsTimeZoneIsCheckedWithTheLine) {
+  testing::TempDir dir;
+  EXPECT_EQ(service::Config{}.time_zone, "Asia/Jakarta");
+  auto good = service::load_config(dir.write("tz.yaml", "time_zone: Asia/Makassar\n"), service::Config{});
+  ASSERT_TRUE(good) << good.error().describe();
+  EXPECT_EQ(good->time_zone, "Asia/Makassar");
+  for (const std::string bad : {"Asia/Jakarat", "WIB", "../etc/passwd", "\"\""}) {
+    SCOPED_TRACE(bad);
+    auto c = service::load_config(dir.write("bad.yaml", "threads: 2\ntime_zone: " + bad + "\n"),
+                                  service::Config{});
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().line, 2);
+    EXPECT_THAT(c.error().message, ::testing::HasSubstr("time zone"));
+  }
+}
+
 }  // namespace
 }  // namespace solusi

@@ -429,8 +429,9 @@ class LeadPage {
       h(
         'dl',
         { class: 'meta' },
-        item('lead.first_seen', cluster.first_seen.slice(0, 10)),
-        item('lead.last_seen', cluster.last_seen.slice(0, 10)),
+        // Days of the team's zone (first_day, last_day), in the page's language like every date.
+        item('lead.first_seen', null, null, ['date', dateArg(cluster.first_day ?? cluster.first_seen.slice(0, 10))]),
+        item('lead.last_seen', null, null, ['date', dateArg(cluster.last_day ?? cluster.last_seen.slice(0, 10))]),
         item('lead.nearest', null, null, null, cluster.nearest ? h('a', { href: articleHref(cluster.nearest.slug), class: 'nearest' }, cluster.nearest.title || cluster.nearest.slug) : h('span', { i18n: 'lead.nearest_none' })),
       ),
       h('p', { class: 'examples-title', i18n: 'lead.examples' }),
