@@ -76,6 +76,7 @@ constexpr ErrorCodeDoc error_codes[] = {
     {"io_error", 500, "reading or writing a file failed"},
     {"internal", 500, "an unexpected error"},
     {"error", 500, "another HTTP error cpp-httplib produced (the status says which)"},
+    {"not_implemented", 501, "an HTTP method or transfer coding the server does not implement"},
     {"index_unavailable", 503, "the index cannot be opened or read right now"},
     {"overloaded", 503, "the server is at its connection or queue limit; try again"},
     {"insufficient_storage", 507, "the disk is full: the write was refused, nothing changed"},
@@ -306,6 +307,68 @@ json components() {
                                {"items", {{"anyOf", {ref("LintWarning"), ref("RequestWarning")}}}},
                                {"description", "the article's lint warnings, then the request's"}}},
                              {"took_ms", number()}});
+  s["Revision"] = object(
+      {{"revision", integer()},
+       {"author", str()},
+       {"at", {{"type", "integer"}, {"description", "Unix seconds"}}},
+       {"action",
+        {{"type", "string"}, {"enum", {"create", "update", "archive", "restore", "external", "delete"}}}},
+       {"status", str()},
+       {"note", str()},
+       {"etag", str()}});
+  s["RevisionList"] = object({{"slug", str()}, {"revisions", array_of(ref("Revision"))}});
+  json revision_text = s["Revision"]["properties"];
+  revision_text.update(
+      json{{"slug", str()}, {"text", {{"type", "string"}, {"description", "the whole file"}}}});
+  s["RevisionText"] = object(revision_text);
+  s["Diff"] = object({{"slug", str()},
+                      {"from", integer()},
+                      {"to", integer()},
+                      {"added", integer()},
+                      {"removed", integer()},
+                      {"lines", array_of(object({{"op", {{"type", "string"}, {"enum", {" ", "-", "+"}}}},
+                                                 {"text", str()}}))}});
+  json draft_article = article;
+  draft_article.erase("url");
+  draft_article.erase("public_url");
+  draft_article["markdown"] = str();
+  s["Draft"] = object({{"slug", str()},
+                       {"markdown", str()},
+                       {"etag", str()},
+                       {"article",
+                        {{"anyOf", {object(draft_article, article_optional), {{"type", "null"}}}},
+                         {"description", "null when the draft does not parse"}}}});
+  s["Preview"] = object(
+      {{"html", str()},
+       {"findings", array_of(object({{"severity", {{"type", "string"}, {"enum", {"error", "warning"}}}},
+                                     {"line", integer()},
+                                     {"code", str()},
+                                     {"message", str()}},
+                                    {"code"}))},
+       {"valid", boolean()},
+       {"warnings", ref("Warnings")}},
+      {"warnings"});
+  s["PreviewBody"] = object({{"front_matter", {{"type", "object"}}}, {"body", str()}}, {"front_matter"});
+  s["DraftFromTicketRequest"] = object({{"subject", str()},
+                                        {"body", str()},
+                                        {"lang", {{"type", "string"}, {"enum", {"id", "en", ""}}}},
+                                        {"slug", str()},
+                                        {"tags", strings()},
+                                        {"owner", str()}},
+                                       {"subject", "body", "lang", "slug", "tags", "owner"});
+  json from_ticket = s["WriteResult"]["properties"];
+  from_ticket.update(
+      json{{"markdown", str()},
+           {"existing", array_of(object({{"slug", str()}, {"title", str()}, {"confidence", number()}}))}});
+  s["DraftFromTicket"] = object(from_ticket);
+  s["Reindex"] =
+      object({{"added", integer()},
+              {"updated", integer()},
+              {"removed", integer()},
+              {"unchanged", integer()},
+              {"errors", array_of(object({{"file", str()}, {"line", integer()}, {"message", str()}}))},
+              {"documents", integer()},
+              {"seconds", number()}});
   s["WhoAmI"] = object({{"name", str()},
                         {"role", nullable_str()},
                         {"tokens_required", boolean()},
@@ -516,7 +579,7 @@ const std::vector<RouteDoc>& route_docs() {
              {"review_due", "2027-04-01"},
              {"score", 3.2},
              {"percent", 100},
-             {"url", "/edit/en/refund-not-received"}}}},
+             {"url", "/?a=en/refund-not-received"}}}},
           {"total_estimate", 1},
           {"corrected", nullptr},
           {"query_language", "en"},
@@ -549,11 +612,11 @@ const std::vector<RouteDoc>& route_docs() {
          "/v1/articles/{slug}/revisions",
          "",
          "An article's revisions",
-         false,
+         true,
          "",
          {},
          {},
-         {{200, nullptr}},
+         {{200, ref("RevisionList")}},
          nullptr,
          json_type,
          {404}});
@@ -562,11 +625,11 @@ const std::vector<RouteDoc>& route_docs() {
          "/v1/articles/{slug}/revisions/{revision}",
          "",
          "One revision's text",
-         false,
+         true,
          "",
          {},
          {},
-         {{200, nullptr}},
+         {{200, ref("RevisionText")}},
          nullptr,
          json_type,
          {404}});
@@ -575,11 +638,11 @@ const std::vector<RouteDoc>& route_docs() {
          "/v1/articles/{slug}/diff",
          "",
          "Differences between revisions",
-         false,
+         true,
          "",
          {},
          {},
-         {{200, nullptr}},
+         {{200, ref("Diff")}},
          nullptr,
          json_type,
          {404}});
@@ -588,11 +651,11 @@ const std::vector<RouteDoc>& route_docs() {
          "/v1/articles/{slug}/draft",
          "",
          "The draft beside a published article",
-         false,
+         true,
          "",
          {},
          {},
-         {{200, nullptr}},
+         {{200, ref("Draft")}},
          nullptr,
          json_type,
          {404}});
@@ -631,7 +694,8 @@ const std::vector<RouteDoc>& route_docs() {
          {{200, ref("WriteResult")}, {201, ref("WriteResult")}},
          write_example,
          json_type,
-         {409, 412, 413, 415, 422, 507}});
+         {409, 412, 413, 415, 422, 507},
+         true});
     add({"DELETE",
          R"(/v1/articles/(.+))",
          "/v1/articles/{slug}",
@@ -663,40 +727,41 @@ const std::vector<RouteDoc>& route_docs() {
          "/v1/preview",
          "",
          "Render and lint an article without saving it",
-         false,
-         "text/markdown",
-         str(),
+         true,
+         "application/json",
+         ref("PreviewBody"),
          nullptr,
-         {{200, nullptr}},
+         {{200, ref("Preview")}},
          nullptr,
          json_type,
-         {413, 415, 422}});
+         {413, 415},
+         true});
     add({"POST",
          R"(/v1/drafts/from-ticket)",
          "/v1/drafts/from-ticket",
          "",
          "A draft article from a ticket",
-         false,
+         true,
          "application/json",
-         {{"type", "object"}},
-         nullptr,
-         {{200, nullptr}, {201, nullptr}},
+         ref("DraftFromTicketRequest"),
+         {{"subject", "Refund ke kartu kredit belum masuk"}, {"body", "Sudah dua minggu."}},
+         {{201, ref("DraftFromTicket")}},
          nullptr,
          json_type,
-         {409, 415, 507}});
+         {409, 412, 415, 422, 507}});
     add({"POST",
          R"(/v1/admin/reindex)",
          "/v1/admin/reindex",
          "",
          "Rebuild the index from the articles folder",
-         false,
+         true,
          "",
          {},
          {},
-         {{200, nullptr}},
+         {{200, ref("Reindex")}},
          nullptr,
          json_type,
-         {409}});
+         {409, 507}});
     add({"POST",
          R"(/v1/suggest)",
          "/v1/suggest",
@@ -722,7 +787,7 @@ const std::vector<RouteDoc>& route_docs() {
              {"learned", false},
              {"reason", "matches refund, saldo"},
              {"similar_tickets", {{"count", 0}, {"ticket_ids", json::array()}}},
-             {"url", "/edit/pembayaran/refund-belum-masuk"}}}},
+             {"url", "/?a=pembayaran/refund-belum-masuk"}}}},
           {"language", "id"},
           {"language_detected", true},
           {"key_terms", {"refund", "saldo"}},
@@ -942,9 +1007,12 @@ nlohmann::json openapi_document(const std::vector<Route>& routes) {
       if (!d->request_type.empty()) {
         json media{{"schema", d->request}};
         if (!d->request_example.is_null()) media["example"] = d->request_example;
-        op["requestBody"] = {
-            {"required", d->request_type != "application/json" || route.name != "article_restore"},
-            {"content", {{d->request_type, media}}}};
+        json content{{d->request_type, media}};
+        if (d->markdown_too)
+          content["text/markdown"] = {
+              {"schema",
+               {{"type", "string"}, {"description", "the whole article: front matter and Markdown"}}}};
+        op["requestBody"] = {{"required", route.name != "article_restore"}, {"content", std::move(content)}};
       }
       bool first = true;
       for (const auto& [status, schema] : d->responses) {

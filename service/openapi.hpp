@@ -30,7 +30,8 @@ struct RouteDoc {
   std::vector<std::pair<int, nlohmann::json>> responses;
   nlohmann::json response_example;                ///< of the first success status
   std::string content_type = "application/json";  ///< of the success responses
-  std::vector<int> errors;  ///< statuses this route answers besides those every /v1 route may answer
+  std::vector<int> errors;    ///< statuses this route answers besides those every /v1 route may answer
+  bool markdown_too = false;  ///< the body may also be the article as text/markdown
 };
 
 /// One entry per route of the table (tests/unit/openapi_test.cpp checks that).
