@@ -25,6 +25,7 @@
 #include "index_writer.hpp"
 #include "integration.hpp"
 #include "metrics.hpp"
+#include "openapi.hpp"
 #include "publisher.hpp"
 #include "report_sources.hpp"
 #include "reports.hpp"
@@ -135,6 +136,7 @@ struct Server::Impl {
   /// Per-token (or per-address) token buckets of the /v1 routes (integration.hpp).
   RateLimiter limiter;
   std::vector<Route> routes;
+  std::string openapi_text;  ///< GET /v1/openapi.json: the document of the routes, made once
   std::thread watcher;
   std::thread warmer;
   std::mutex mu;
@@ -1633,6 +1635,17 @@ struct Server::Impl {
          }},
         {"GET", R"(/readyz)", "readyz", Access::open, {}, bind(&Impl::ready)},
         {"GET", R"(/metrics)", "metrics", Access::open, {}, bind(&Impl::metrics_text)},
+        // The OpenAPI document of this table (openapi.cpp): open, like the probes.
+        {"GET",
+         R"(/v1/openapi\.json)",
+         "openapi",
+         Access::open,
+         {},
+         [this](const ApiRequest&) -> Result<ApiResponse> {
+           ApiResponse res;
+           res.body = openapi_text;
+           return res;
+         }},
         {"GET",
          R"(/v1/search)",
          "search",
@@ -1744,6 +1757,7 @@ struct Server::Impl {
          {"since", "as_of", "sources"},
          bind(&Impl::search_days_handler)},
     };
+    openapi_text = openapi_document(routes).dump();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -2090,6 +2104,10 @@ struct Server::Impl {
 };
 
 Server::Server(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+nlohmann::json Server::describe_api() {
+  return nlohmann::json::parse(Impl(Config{}).openapi_text);
+}
 
 Server::~Server() {
   stop();

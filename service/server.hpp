@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "config.hpp"
 #include "error.hpp"
@@ -14,6 +15,9 @@ class Server {
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
+
+  /// The OpenAPI 3.1 document of the routes (openapi.hpp), as GET /v1/openapi.json serves it.
+  static nlohmann::json describe_api();
 
   /// Binds config.host:config.port (port 0: any free port) and serves from background threads.
   /// Returns the bound port. Refuses a non-loopback address when no tokens are configured.

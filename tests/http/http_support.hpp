@@ -18,6 +18,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -27,6 +28,7 @@
 #include "child_process.hpp"
 #include "config.hpp"
 #include "index_writer.hpp"
+#include "json_schema.hpp"
 #include "server.hpp"
 #include "temp_dir.hpp"
 
@@ -324,8 +326,69 @@ inline Reply to_reply(const httplib::Result& r) {
   return out;
 }
 
+// ------------------------------------------------------------------------------------------------
+// Every /v1 response checked against the OpenAPI document (service/openapi.cpp)
+
+/// The document GET /v1/openapi.json serves, made once per test binary.
+inline const nlohmann::json& openapi_document() {
+  static const nlohmann::json doc = service::Server::describe_api();
+  return doc;
+}
+
+/// What does not match the OpenAPI document in a response to @p method @p target: the JSON body against
+/// the schema of its route (the first route of the table whose method and pattern match, as the server
+/// picks it) and status ("default" for an error status not listed), objects closed
+/// (additionalProperties: false), so a member missing from the description is reported. Error bodies are
+/// checked on every /v1 route, success bodies on the routes described (not x-not-yet-described).
+/// Empty when it matches or is not checked: not /v1, no body, not JSON.
+inline std::vector<std::string> openapi_mismatches(const std::string& method, const std::string& target,
+                                                   int status, const std::string& content_type,
+                                                   const std::string& body) {
+  const std::string path = target.substr(0, target.find('?'));
+  if (!path.starts_with("/v1/") || body.empty() || !content_type.starts_with("application/json")) return {};
+  const nlohmann::json& doc = openapi_document();
+  static const std::vector<std::regex> patterns = [&doc] {
+    std::vector<std::regex> out;
+    for (const auto& r : doc["x-solusi-routes"]) out.emplace_back(r["pattern"].get<std::string>());
+    return out;
+  }();
+  const nlohmann::json value = nlohmann::json::parse(body, nullptr, false);
+  if (value.is_discarded()) return {"the body is not JSON though its Content-Type says so"};
+  const nlohmann::json* op = nullptr;
+  const auto& routes = doc["x-solusi-routes"];
+  for (size_t i = 0; i < routes.size() && !op; ++i) {
+    if (routes[i]["method"] != method || !std::regex_match(path, patterns[i])) continue;
+    std::string lower = method;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    op = &doc["paths"][routes[i]["path"].get<std::string>()][lower];
+  }
+  const nlohmann::json error_schema = {{"$ref", "#/components/schemas/Error"}};
+  if (!op) return service::validate_json(doc, error_schema, value);  // 404, 405 of no route
+  if (status < 400 && op->value("x-not-yet-described", false)) return {};
+  const nlohmann::json& responses = (*op)["responses"];
+  const std::string code = std::to_string(status);
+  if (!responses.contains(code) && status < 400) return {"status " + code + " is not in the description"};
+  const nlohmann::json& response = responses.contains(code) ? responses[code] : responses["default"];
+  if (!response.contains("content") || !response["content"].contains("application/json") ||
+      !response["content"]["application/json"].contains("schema"))
+    return {"a JSON body where the description has none for status " + code};
+  return service::validate_json(doc, response["content"]["application/json"]["schema"], value);
+}
+
+/// Fails the running test when openapi_mismatches() finds anything (make_client() installs it).
+inline void check_against_openapi(const httplib::Request& req, const httplib::Response& res) {
+  const auto problems =
+      openapi_mismatches(req.method, req.path, res.status, res.get_header_value("Content-Type"), res.body);
+  if (problems.empty()) return;
+  std::string all;
+  for (const auto& p : problems) all += "\n  " + p;
+  ADD_FAILURE() << req.method << " " << req.path << " → " << res.status
+                << " does not match the OpenAPI document:" << all << "\n  body: " << res.body.substr(0, 600);
+}
+
 inline std::unique_ptr<httplib::Client> make_client(int port) {
   auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
+  c->set_logger(check_against_openapi);
   c->set_connection_timeout(5, 0);
   c->set_read_timeout(10, 0);  // generous: the ASan build is slow
   c->set_write_timeout(5, 0);
