@@ -105,9 +105,10 @@ json components() {
   s["PreconditionFailed"] =
       object({{"error", error_member},
               {"current_etag", str()},
+              {"current_draft_etag", str()},
               {"changed_by",
                object({{"author", str()}, {"at", integer()}, {"revision", integer()}, {"note", str()}})}},
-             {"changed_by"}, "412: who changed the article since the client's ETag");
+             {"changed_by", "current_draft_etag"}, "412: who changed the article since the client's ETag");
   s["RequestWarning"] =
       object({{"code", {{"type", "string"}, {"enum", {"unknown_field", "unknown_fields_not_listed"}}}},
               {"field", str()},
@@ -140,7 +141,12 @@ json components() {
   s["SearchHit"] = object(hit, {"public_url"});
   s["SearchResponse"] = object(
       {{"hits", array_of(ref("SearchHit"))},
-       {"total_estimate", integer()},
+       {"total_estimate",
+        {{"type", "integer"},
+         {"description", "articles that match well: score at least 40% of the best hit's"}}},
+       {"total_any_word",
+        {{"type", "integer"},
+         {"description", "articles sharing at least one word with the query (estimate)"}}},
        {"corrected", {{"type", {"string", "null"}}, {"description", "the query as spelling corrected it"}}},
        {"query_language",
         {{"type", {"string", "null"}}, {"description", "the language the query was analysed in"}}},
@@ -176,9 +182,12 @@ json components() {
   full.update(
       json{{"markdown", str()},
            {"html", str()},
-           {"pending_draft", {{"type", "boolean"}, {"description", "editors and leads: a draft waits"}}}});
+           {"pending_draft", {{"type", "boolean"}, {"description", "editors and leads: a draft waits"}}},
+           {"review_every_set",
+            {{"type", "boolean"}, {"description", "whether the file itself sets review_every"}}}});
   auto full_optional = article_optional;
   full_optional.push_back("pending_draft");
+  full_optional.push_back("review_every_set");
   s["Article"] = object(full, full_optional);
   s["ArticleList"] =
       object({{"articles", array_of(ref("ArticleSummary"))},
@@ -296,17 +305,33 @@ json components() {
                             {"front_matter", "note"});
   s["RestoreRequest"] =
       object({{"revision", {{"type", "integer"}, {"minimum", 1}}}, {"note", str()}}, {"revision", "note"});
-  s["WriteResult"] = object({{"slug", str()},
-                             {"revision", integer()},
-                             {"etag", str()},
-                             {"status", str()},
-                             {"created", boolean()},
-                             {"draft_copy", boolean()},
-                             {"warnings",
-                              {{"type", "array"},
-                               {"items", {{"anyOf", {ref("LintWarning"), ref("RequestWarning")}}}},
-                               {"description", "the article's lint warnings, then the request's"}}},
-                             {"took_ms", number()}});
+  s["WriteResult"] = object(
+      {{"slug", str()},
+       {"revision", integer()},
+       {"etag", str()},
+       {"status", str()},
+       {"created", boolean()},
+       {"draft_copy", boolean()},
+       {"draft_etag", {{"type", {"string", "null"}}, {"description", "the pending draft's ETag, if any"}}},
+       {"reviewed", {{"type", "string"}, {"description", "?verified=true: the new reviewed day"}}},
+       {"warnings",
+        {{"type", "array"},
+         {"items", {{"anyOf", {ref("LintWarning"), ref("RequestWarning")}}}},
+         {"description", "the article's lint warnings, then the request's"}}},
+       {"took_ms", number()}},
+      {"draft_etag", "reviewed"});
+  s["MergeRequest"] = object({{"base", str()}, {"yours", str()}}, {"base"});
+  s["MergeConflict"] = object(
+      {{"line", integer()}, {"lines", integer()}, {"base", str()}, {"theirs", str()}, {"yours", str()}});
+  s["MergeResult"] =
+      object({{"slug", str()},
+              {"etag", str()},
+              {"draft_etag", {{"type", {"string", "null"}}}},
+              {"theirs", {{"type", "object"}, {"description", "the article as it is now (fields)"}}},
+              {"clean", boolean()},
+              {"merged", {{"type", "string"}, {"description", "yours kept where both changed"}}},
+              {"marked", {{"type", "string"}, {"description", "conflicts between marker lines"}}},
+              {"conflicts", array_of(ref("MergeConflict"))}});
   s["Revision"] = object(
       {{"revision", integer()},
        {"author", str()},
@@ -332,11 +357,14 @@ json components() {
   draft_article.erase("url");
   draft_article.erase("public_url");
   draft_article["markdown"] = str();
+  draft_article["review_every_set"] = boolean();
+  auto draft_optional = article_optional;
+  draft_optional.push_back("review_every_set");
   s["Draft"] = object({{"slug", str()},
                        {"markdown", str()},
                        {"etag", str()},
                        {"article",
-                        {{"anyOf", {object(draft_article, article_optional), {{"type", "null"}}}},
+                        {{"anyOf", {object(draft_article, draft_optional), {{"type", "null"}}}},
                          {"description", "null when the draft does not parse"}}}});
   s["Preview"] = object(
       {{"html", str()},
@@ -360,7 +388,7 @@ json components() {
   from_ticket.update(
       json{{"markdown", str()},
            {"existing", array_of(object({{"slug", str()}, {"title", str()}, {"confidence", number()}}))}});
-  s["DraftFromTicket"] = object(from_ticket);
+  s["DraftFromTicket"] = object(from_ticket, {"draft_etag", "reviewed"});
   s["Reindex"] =
       object({{"added", integer()},
               {"updated", integer()},
@@ -581,6 +609,7 @@ const std::vector<RouteDoc>& route_docs() {
              {"percent", 100},
              {"url", "/?a=en/refund-not-received"}}}},
           {"total_estimate", 1},
+          {"total_any_word", 4},
           {"corrected", nullptr},
           {"query_language", "en"},
           {"took_ms", 1.4},
@@ -646,6 +675,19 @@ const std::vector<RouteDoc>& route_docs() {
          nullptr,
          json_type,
          {404}});
+    add({"POST",
+         R"(/v1/articles/(.+)/merge)",
+         "/v1/articles/{slug}/merge",
+         "article_merge",
+         "Three-way merge of an editor's body with the article as it is now (after a 412); writes nothing",
+         true,
+         "application/json",
+         ref("MergeRequest"),
+         {{"base", "Refunds arrive in 3 days."}, {"yours", "Refunds arrive in 3 working days."}},
+         {{200, ref("MergeResult")}},
+         nullptr,
+         json_type,
+         {404, 409}});
     add({"GET",
          R"(/v1/articles/(.+)/draft)",
          "/v1/articles/{slug}/draft",
