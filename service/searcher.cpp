@@ -706,18 +706,12 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
   for (const auto& f : filters) query = Xapian::Query(Xapian::Query::OP_FILTER, query, f);
   query = visible_only(query, request);
 
+  const Xapian::BM25Weight weighting(bm25_k1, 0, 1, 0.5, 0.5);
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);
-  enquire.set_weighting_scheme(Xapian::BM25Weight(bm25_k1, 0, 1, 0.5, 0.5));
-  TagCountSpy tag_spy;
-  Xapian::ValueCountMatchSpy category_spy(schema::slot(schema::Slot::category));
-  if (request.facets) {
-    enquire.add_matchspy(&tag_spy);
-    enquire.add_matchspy(&category_spy);
-  }
-  const Xapian::doccount check_at_least = request.facets ? db_.get_doccount() : 0;
+  enquire.set_weighting_scheme(weighting);
   Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                       static_cast<Xapian::doccount>(request.limit), check_at_least);
+                                       static_cast<Xapian::doccount>(request.limit));
 
   // What a snippet marks, per language: the wanted words, their stems, the prefix being typed.
   SnippetTerms snippet_terms[2];
@@ -753,16 +747,26 @@ Result<SearchResult> Searcher::run(const SearchRequest& request) {
 
   SearchResult result;
   result.total_estimate = mset.get_matches_estimated();
-  if (!mset.empty() && mset.get_max_attained() > 0) {
-    // The honest count: articles whose score reaches a share of the best one's. An article that only
-    // shares one common word with the query ("tidak", "order") falls far below it.
+  result.total_any_word = mset.get_matches_estimated();
+  // The honest count, and the facets over the same articles: those whose score reaches a share of the
+  // best one's. An article that only shares one common word with the query ("tidak", "order") falls
+  // far below it, so it neither counts nor adds a filter. One pass with a weight cutoff, which lets
+  // Xapian skip what cannot reach it; counted exactly up to max_counted_matches.
+  TagCountSpy tag_spy;
+  Xapian::ValueCountMatchSpy category_spy(schema::slot(schema::Slot::category));
+  if (mset.get_matches_estimated() > 0) {
     Xapian::Enquire counter(db_);
     counter.set_query(query);
-    counter.set_weighting_scheme(Xapian::BM25Weight(bm25_k1, 0, 1, 0.5, 0.5));
+    counter.set_weighting_scheme(weighting);
     counter.set_cutoff(0, well_matched_share * mset.get_max_attained());
+    if (request.facets) {
+      counter.add_matchspy(&tag_spy);
+      counter.add_matchspy(&category_spy);
+    }
     const Xapian::MSet well = counter.get_mset(0, 0, max_counted_matches);
     result.total_estimate = well.get_matches_estimated();
-    result.total_any_word = mset.get_matches_estimated();
+    // Xapian's estimate of the loose count, never below the articles that match well.
+    result.total_any_word = std::max(result.total_any_word, result.total_estimate);
   }
   result.query_language = query_language;
   if (request.explain) result.explanation = query.get_description();

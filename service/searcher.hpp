@@ -51,7 +51,7 @@ struct SearchRequest {
   size_t offset = 0;
   bool public_only = false;          ///< only audience: public articles
   bool include_unpublished = false;  ///< drafts and review copies too (editors)
-  bool facets = false;               ///< count tags and categories over the whole match set
+  bool facets = false;               ///< count tags and categories over the articles that match well
   /// With no @c lang, articles in the language the query seems to be written in rank a little higher.
   bool prefer_query_language = true;
   /// Treat the last word as a prefix (as-you-type). Off when the query ends with a space.
@@ -93,6 +93,8 @@ struct SearchResult {
   /// The query with misspelled words corrected, when the index suggests a correction. The hits already
   /// include matches for the corrected words.
   std::optional<std::string> corrected;
+  /// Tags and categories of the articles counted in total_estimate (the first 1,000 of them when more
+  /// match well).
   std::vector<FacetCount> tag_facets;
   std::vector<FacetCount> category_facets;
   std::optional<Lang> query_language;  ///< the language the query seems to be in, if clear

@@ -427,7 +427,7 @@ TEST_F(SearchCorpus, FieldFilterInTheQueryTextAppliesToSynonymMatches) {
   EXPECT_EQ(slugs("ongkir tag:promo"), (std::vector<std::string>{"id/ongkir-gratis"}));
 }
 
-TEST_F(SearchCorpus, FacetsCountTheWholeMatchSet) {
+TEST_F(SearchCorpus, FacetsCountTheArticlesThatMatchWell) {
   auto r = request("ongkir");
   r.facets = true;
   r.limit = 1;
