@@ -954,10 +954,10 @@ const std::vector<RouteDoc>& route_docs() {
          "text/html",
          {}});
     add({"GET",
-         R"(/(lead|edit|edit/.+))",
+         R"(/(lead|api|edit|edit/.+))",
          "/{page}",
          "page_app",
-         "The web page's other addresses (lead, edit)",
+         "The web page's other addresses (lead, api: the API reference, edit)",
          true,
          "",
          {},

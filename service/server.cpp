@@ -1727,7 +1727,7 @@ struct Server::Impl {
          {},
          [this](const ApiRequest&) { return web::serve_page(config.web_dir); }},
         {"GET",
-         R"(/(lead|edit|edit/.+))",
+         R"(/(lead|api|edit|edit/.+))",
          "page",
          Access::open,
          {},

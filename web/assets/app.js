@@ -7,13 +7,18 @@ import { initLanguage, language, setLanguage } from './i18n.js';
 
 /// The pages of the app: the addresses it answers (`match`; the server serves the same shell for each),
 /// its navigation link and label, the API route the role must be allowed to use for the page to be
-/// offered, and its module (which exports render(main, session) → clean-up function).
+/// offered (null: every role), and its module (which exports render(main, session) → clean-up function).
 export const pages = [
   { match: /^\/$/, path: '/', label: 'nav.search', needs: 'search', load: () => import('./pages/search.js') },
   { match: /^\/lead$/, path: '/lead', label: 'nav.lead', needs: 'reports_stale', load: () => import('./pages/lead.js') },
   // Writing needs an editor token: without tokens (open mode) there is no editor.
   { match: /^\/edit(\/.+)?$/, path: '/edit', label: 'nav.edit', needs: 'article_write', load: () => import('./pages/edit.js') },
+  // The API reference, for whoever integrates a ticket system: the document it reads is open.
+  { match: /^\/api$/, path: '/api', label: 'nav.api', needs: null, load: () => import('./pages/api.js') },
 ];
+
+/// Whether the session's role may open @p page (a page that needs no route is open to every role).
+const allowedPage = (session, page) => page.needs === null || session.can.has(page.needs);
 
 const main = () => document.getElementById('main');
 let cleanup = null;
@@ -65,7 +70,7 @@ async function enter() {
   leavePage();
   if (!page) {
     main().replaceChildren(h('section', { class: 'notice' }, h('h1', { i18n: 'page.not_found' })));
-  } else if (!session.can.has(page.needs)) {
+  } else if (!allowedPage(session, page)) {
     main().replaceChildren(h('section', { class: 'notice' }, h('h1', { i18n: 'page.forbidden' })));
   } else {
     const module = await page.load();
@@ -93,7 +98,7 @@ function showWho(session) {
   const nav = document.getElementById('nav');
   nav.replaceChildren(
     ...pages
-      .filter((p) => session.can.has(p.needs))
+      .filter((p) => allowedPage(session, p))
       .map((p) => h('a', { href: p.path, i18n: p.label, 'aria-current': p.match.test(location.pathname) ? 'page' : null })),
   );
 }
