@@ -16,12 +16,14 @@
 #include "api.hpp"
 #include "article.hpp"
 #include "articles.hpp"
+#include "chat_words.hpp"
 #include "editing.hpp"
 #include "index_writer.hpp"
 #include "markdown.hpp"
 #include "search_json.hpp"
 #include "searcher.hpp"
 #include "suggest.hpp"
+#include "synonyms.hpp"
 #include "text.hpp"
 #include "ticket_text.hpp"
 
@@ -428,6 +430,43 @@ int fuzz_json_body(const std::uint8_t* data, std::size_t size) {
         if (v.is_string() && a->extra.contains(k))
           check(a->extra[k] == v, target, "a front matter string did not read back exactly", *article);
   }
+  return 0;
+}
+
+int fuzz_word_lists(const std::uint8_t* data, std::size_t size) {
+  constexpr std::string_view target = "word_lists";
+  const std::string_view input = as_text(data, size);
+  const auto lines = static_cast<int>(std::count(input.begin(), input.end(), '\n')) + 1;
+  auto check_problems = [&](const std::vector<Diagnostic>& problems, std::string_view file) {
+    for (const auto& p : problems) {
+      check(p.line >= 1 && p.line <= lines, target, "a problem outside the file's lines", p.describe());
+      check(p.file == file, target, "a problem names another file", p.describe());
+      check(text::is_valid_utf8(p.message), target, "invalid UTF-8 in a problem", p.message);
+    }
+  };
+
+  // articles/chat-words.txt: what is kept is within the limits, looks itself up, and survives the
+  // round trip through the index metadata unchanged.
+  const ChatWordsFile chat = parse_chat_words(input);
+  check_problems(chat.problems, chat_words_file_name);
+  check(chat.words.size() <= max_chat_words, target, "more chat words than the limit");
+  const std::string stored = chat.words.serialise();
+  check(!stored.empty(), target, "an empty serialised chat-word table");
+  check(ChatWords::deserialise(stored) == chat.words, target, "chat words change in the round trip", stored);
+
+  // articles/synonyms.txt and articles/categories.txt (one parser): entries are normalised and
+  // non-empty, and every category of a group maps to the whole group after the round trip.
+  const SynonymFile synonyms = parse_synonyms(input);
+  check_problems(synonyms.problems, synonyms_file_name);
+  for (const auto& group : synonyms.groups)
+    for (const auto& entry : group) {
+      check(!entry.empty() && text::is_valid_utf8(entry), target, "an empty or invalid synonym", entry);
+      check(normalize_synonym(entry) == entry, target, "a synonym that is not normalised", entry);
+    }
+  const auto groups = deserialise_category_groups(serialise_category_groups(synonyms.groups));
+  for (const auto& [category, same] : groups)
+    check(std::find(same.begin(), same.end(), category) != same.end(), target,
+          "a category group without its own category", category);
   return 0;
 }
 

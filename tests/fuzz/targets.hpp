@@ -28,6 +28,9 @@ int fuzz_query(const std::uint8_t* data, std::size_t size);
 /// A JSON request body through json_object_body() with each route's accepted fields, the routes'
 /// member checks (string_member), article_from_json() and parsing the article it writes.
 int fuzz_json_body(const std::uint8_t* data, std::size_t size);
+/// The editors' word lists (chat-words.txt, synonyms.txt, categories.txt): parsing and the round trip
+/// through the index metadata.
+int fuzz_word_lists(const std::uint8_t* data, std::size_t size);
 
 struct Target {
   std::string_view name;  ///< folder name under tests/fuzz/{corpus,regressions,pending}
@@ -36,7 +39,7 @@ struct Target {
 
 inline constexpr Target targets[] = {
     {"article", fuzz_article}, {"markdown", fuzz_markdown},   {"ticket", fuzz_ticket},
-    {"query", fuzz_query},     {"json_body", fuzz_json_body},
+    {"query", fuzz_query},     {"json_body", fuzz_json_body}, {"word_lists", fuzz_word_lists},
 };
 
 }  // namespace solusi::fuzz
