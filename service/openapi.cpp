@@ -368,11 +368,18 @@ json components() {
                          {"description", "null when the draft does not parse"}}}});
   s["Preview"] = object(
       {{"html", str()},
-       {"findings", array_of(object({{"severity", {{"type", "string"}, {"enum", {"error", "warning"}}}},
-                                     {"line", integer()},
-                                     {"code", str()},
-                                     {"message", str()}},
-                                    {"code"}))},
+       {"findings",
+        array_of(object(
+            {{"severity", {{"type", "string"}, {"enum", {"error", "warning"}}}},
+             {"line",
+              {{"type", "integer"}, {"description", "line of the whole file, front matter included"}}},
+             {"body_line",
+              {{"type", "integer"}, {"description", "line of the body as the editor shows it (from 1)"}}},
+             {"field", {{"type", "string"}, {"description", "the front matter field it is about"}}},
+             {"code", str()},
+             {"args", {{"type", "object"}, {"description", "the values the message names, by name"}}},
+             {"message", {{"type", "string"}, {"description", "in English; the page words it by code"}}}},
+            {"code", "body_line", "field", "args"}))},
        {"valid", boolean()},
        {"warnings", ref("Warnings")}},
       {"warnings"});

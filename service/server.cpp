@@ -127,6 +127,30 @@ std::string index_signature(const std::filesystem::path& index_dir) {
          "/" + std::to_string(st.st_size);
 }
 
+/// The line of @p article where its body starts (after the front matter's closing "---"; 1 without
+/// front matter), for a text that did not parse.
+int body_line_of(std::string_view article) {
+  if (!article.starts_with("---")) return 1;
+  int line = 1;
+  size_t at = article.find('\n');
+  while (at != std::string_view::npos) {
+    ++line;
+    const std::string_view rest = article.substr(at + 1);
+    if (rest.starts_with("---") && (rest.size() == 3 || rest[3] == '\n' || rest[3] == '\r')) return line + 1;
+    at = article.find('\n', at + 1);
+  }
+  return line + 1;
+}
+
+/// The front matter field a lint finding is about (the editor's form field), or "".
+std::string_view front_matter_field_of(std::string_view code) {
+  if (code == "missing_title") return "title";
+  if (code == "missing_owner") return "owner";
+  if (code == "missing_review_date") return "reviewed";
+  if (code == "unknown_audience") return "audience";
+  return {};
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -848,24 +872,46 @@ struct Server::Impl {
     }
     auto a = parse_article(path, text, po);
     std::string body_markdown;
+    // The editor shows the front matter as a form and the body as text: each finding says where it
+    // is in what the editor sees (body_line, counted from the body's first line, or the form's field),
+    // with a code and its values (args) the page words in its own language.
+    const int body_start = a ? a->body_line : body_line_of(text);
+    auto finding = [&](const char* severity, int line, std::string code, std::string message,
+                       nlohmann::json args = nlohmann::json::object()) {
+      nlohmann::json f{
+          {"severity", severity}, {"line", line}, {"code", code}, {"message", std::move(message)}};
+      if (const auto field = front_matter_field_of(code); !field.empty())
+        f["field"] = field;
+      else if (line >= body_start)
+        f["body_line"] = line - body_start + 1;
+      if (!args.empty()) f["args"] = std::move(args);
+      findings.push_back(std::move(f));
+    };
     if (!a) {
-      findings.push_back({{"severity", "error"}, {"line", a.error().line}, {"message", a.error().message}});
+      const std::string& m = a.error().message;
+      finding("error", a.error().line,
+              m == "article body is empty"                   ? "empty_body"
+              : m == "article has headings but no body text" ? "headings_only"
+                                                             : "invalid_article",
+              m);
       // Still show the body as it would render.
       const auto end = text.find("\n---", 3);
       body_markdown = end == std::string::npos ? text : text.substr(text.find('\n', end + 1) + 1);
     } else {
-      for (const auto& d : a->warnings)
-        findings.push_back(
-            {{"severity", "warning"}, {"line", d.line}, {"code", d.code}, {"message", d.message}});
+      for (const auto& d : a->warnings) {
+        nlohmann::json args = nlohmann::json::object();
+        if (const auto v = a->extra.find("audience"); d.code == "unknown_audience" && v != a->extra.end())
+          args["value"] = *v;
+        if (d.code == "missing_title") args["title"] = a->title;
+        finding("warning", d.line, d.code, d.message, std::move(args));
+      }
       auto searcher = reader();
       if (searcher)
         for (const auto& link : a->links)
           if (link.article_slug &&
               !(*searcher)->database().term_exists(schema::term(schema::prefix::id, *link.article_slug)))
-            findings.push_back({{"severity", "warning"},
-                                {"line", link.line},
-                                {"code", "broken_link"},
-                                {"message", "link to unknown article '" + *link.article_slug + "'"}});
+            finding("warning", link.line, "broken_link",
+                    "link to unknown article '" + *link.article_slug + "'", {{"slug", *link.article_slug}});
       body_markdown = a->markdown;
     }
     return ApiResponse::json(

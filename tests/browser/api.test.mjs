@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { api, axeViolations, launchBrowser, pageTest, signIn, startServer } from './harness.mjs';
 
-const helpdesk = { name: 'helpdesk', role: 'ticket-system', token: 'sol_browser-ticket-helpdesk-0123456789' };
+const lead = { name: 'dewi', role: 'lead', token: 'sol_browser-lead-dewi-0123456789' };
 const agent = { name: 'rina', role: 'agent', token: 'sol_browser-agent-rina-0123456789' };
 
 let server;
 let browser;
 before(async () => {
-  server = await startServer({ tokens: [helpdesk, agent] });
+  server = await startServer({ tokens: [lead, agent] });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -21,12 +21,12 @@ after(async () => {
 const state = () => ({ server, browser });
 
 pageTest('the API reference renders every route of the served document', state, async ({ page, server: s }) => {
-  const doc = (await api(s, helpdesk.token, '/v1/openapi.json')).data;
+  const doc = (await api(s, lead.token, '/v1/openapi.json')).data;
   let routes = 0;
   for (const methods of Object.values(doc.paths)) routes += Object.keys(methods).filter((m) => m !== 'parameters').length;
   assert.ok(routes > 20, `only ${routes} routes in the document`);
 
-  await signIn(page, helpdesk.token);
+  await signIn(page, lead.token);
   await page.getByRole('link', { name: 'API', exact: true }).click();
   await page.waitForURL(/\/api$/);
   await page.locator('#api-operations .api-op').first().waitFor();
@@ -64,9 +64,10 @@ pageTest('the API reference renders every route of the served document', state, 
   assert.deepEqual(await axeViolations(page), []);
 });
 
-pageTest('every role may open the API reference', state, async ({ page, server: s }) => {
+pageTest('every role may open the API reference; the navigation offers it to leads and editors', state, async ({ page, server: s }) => {
   await signIn(page, agent.token);
   await page.locator('#q').waitFor();
+  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Cari']);
   await page.goto(`${s.url}/api`);
   await page.locator('#api-operations .api-op').first().waitFor();
   assert.ok((await page.locator('#api-operations .api-op').count()) > 20);

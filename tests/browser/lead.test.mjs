@@ -90,7 +90,7 @@ pageTest('a "not helpful" from the agent page is counted in the lead dashboard',
 
   await page.locator('#sign-out').click();
   await openLead(page, s, lead);
-  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Cari', 'Dasbor']);
+  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Cari', 'Dasbor', 'API']);
   assert.equal(await negativeVotes(page), 3);
   const row = page.locator(`#stale .stale-row[data-slug="${voted}"]`);
   assert.equal(await row.locator('.reason[data-code=negative_feedback] .reason-badge').textContent(), 'umpan balik negatif');
@@ -194,7 +194,7 @@ pageTest('the English switch changes the labels on /lead and /edit', state, asyn
   assert.equal(await page.locator('h1').textContent(), 'Team lead dashboard');
   assert.equal(await page.locator('#stale-csv').textContent(), 'Download CSV');
   assert.match(await page.locator('#chart svg').getAttribute('aria-label'), /searches from/);
-  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Search', 'Dashboard', 'Editor']);
+  assert.deepEqual(await page.locator('#nav a').allTextContents(), ['Search', 'Dashboard', 'Editor', 'API']);
 
   await page.goto(`${s.url}/edit/uji/garansi-kulkas-segar`);
   await page.waitForFunction(() => document.querySelector('#fm-title')?.value);

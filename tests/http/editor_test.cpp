@@ -1189,6 +1189,36 @@ TEST_F(Editor, PreviewRendersSafeHtmlWithFindingsAndSavesNothing) {
   EXPECT_EQ(solusi::post(*client_, "/v1/preview?slug=../x", "x", as("budi"), "text/markdown").status, 400);
 }
 
+TEST_F(Editor, PreviewFindingsSayWhereTheEditorSeesThem) {
+  // The editor shows the front matter as a form and the body as text: a finding in the body names
+  // the body's line, one about a front matter field names the field, and both carry their values.
+  const std::string text =
+      "---\ntitle: Tempat temuan\naudience: Admin\nreviewed: 2026-10-01\n---\n"
+      "Baris pertama.\n\nLihat [artikel lain](../akun/tidak-ada.md).\n";
+  const Reply r = solusi::post(*client_, "/v1/preview?slug=akun/tempat", text, as("budi"), "text/markdown");
+  ASSERT_EQ(r.status, 200) << r.describe();
+  std::map<std::string, json> by_code;
+  for (const auto& f : r.json["findings"]) by_code[f.value("code", "")] = f;
+  ASSERT_TRUE(by_code.count("broken_link")) << r.json.dump(2);
+  EXPECT_EQ(by_code["broken_link"]["line"], 8);  // of the file
+  EXPECT_EQ(by_code["broken_link"]["body_line"], 3);
+  EXPECT_EQ(by_code["broken_link"]["args"]["slug"], "akun/tidak-ada");
+  EXPECT_FALSE(by_code["broken_link"].contains("field"));
+  ASSERT_TRUE(by_code.count("missing_owner")) << r.json.dump(2);
+  EXPECT_EQ(by_code["missing_owner"]["field"], "owner");
+  EXPECT_FALSE(by_code["missing_owner"].contains("body_line"));
+  ASSERT_TRUE(by_code.count("unknown_audience")) << r.json.dump(2);
+  EXPECT_EQ(by_code["unknown_audience"]["field"], "audience");
+  EXPECT_EQ(by_code["unknown_audience"]["args"]["value"], "Admin");
+
+  // A text that does not parse: an empty body is named by its code.
+  const Reply empty = post("/v1/preview", "---\ntitle: Kosong\n---\n\n", "budi", "text/markdown");
+  ASSERT_EQ(empty.status, 200) << empty.describe();
+  EXPECT_EQ(empty.json["valid"], false);
+  ASSERT_FALSE(empty.json["findings"].empty());
+  EXPECT_EQ(empty.json["findings"][0]["code"], "empty_body") << empty.json.dump(2);
+}
+
 TEST_F(Editor, PipeTablesRenderAsTablesInPreviewAndArticleView) {
   const std::string table =
       "| Metode | Lama refund |\n|:--|--:|\n| **RayaPay** | 1x24 jam |\n| Kartu kredit | 7-14 hari |\n";

@@ -13,8 +13,9 @@ export const pages = [
   { match: /^\/lead$/, path: '/lead', label: 'nav.lead', needs: 'reports_stale', load: () => import('./pages/lead.js') },
   // Writing needs an editor token: without tokens (open mode) there is no editor.
   { match: /^\/edit(\/.+)?$/, path: '/edit', label: 'nav.edit', needs: 'article_write', load: () => import('./pages/edit.js') },
-  // The API reference, for whoever integrates a ticket system: the document it reads is open.
-  { match: /^\/api$/, path: '/api', label: 'nav.api', needs: null, load: () => import('./pages/api.js') },
+  // The API reference: every role may open it (the document it reads is open); the navigation offers it
+  // to those who run the team's tools (`nav`: the route the role must have for the link to show).
+  { match: /^\/api$/, path: '/api', label: 'nav.api', needs: null, nav: 'reports_stale', load: () => import('./pages/api.js') },
 ];
 
 /// Whether the session's role may open @p page (a page that needs no route is open to every role).
@@ -98,7 +99,7 @@ function showWho(session) {
   const nav = document.getElementById('nav');
   nav.replaceChildren(
     ...pages
-      .filter((p) => allowedPage(session, p))
+      .filter((p) => allowedPage(session, p) && (p.nav === undefined || session.can.has(p.nav)))
       .map((p) => h('a', { href: p.path, i18n: p.label, 'aria-current': p.match.test(location.pathname) ? 'page' : null })),
   );
 }

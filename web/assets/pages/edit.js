@@ -11,7 +11,7 @@
 import { ApiError, articlePath, request } from '../api.js';
 import { articleContent, h } from '../dom.js';
 import { articleHref, editHref, formatTime, formValues, frontMatter } from '../format.js';
-import { label, t } from '../i18n.js';
+import { dictionaries, label, t } from '../i18n.js';
 
 /// Quiet time after the last keystroke before the preview is asked for (ms).
 export const previewDebounceMs = 300;
@@ -88,6 +88,19 @@ function errorText(error) {
 
 // ------------------------------------------------------------------------------------------------
 // The list
+
+/// Where a check's finding is, in what the editor shows: the form's field, or the line of the body.
+function findingPlace(f) {
+  if (f.field) return [h('span', { i18n: 'edit.in_field' }), ' ', h('span', { class: 'finding-field', i18n: `fm.${f.field}` }), ':'];
+  if (f.body_line) return [h('span', { i18n: ['edit.line', { n: f.body_line }] }), ':'];
+  return [];
+}
+
+/// The finding in the page's language when its code is known, else the server's (English) message.
+function findingText(f) {
+  const key = `finding.${f.code}`;
+  return f.code && key in dictionaries.en ? h('span', { i18n: [key, f.args ?? {}] }) : h('span', { text: f.message });
+}
 
 class ArticleList {
   constructor(main) {
@@ -601,9 +614,9 @@ class Editor {
                 { class: `finding ${f.severity}` },
                 h('span', { class: f.severity === 'error' ? 'badge warn' : 'badge', i18n: f.severity === 'error' ? 'finding.error' : 'finding.warning' }),
                 ' ',
-                f.line ? h('span', { i18n: ['edit.line', { n: f.line }] }) : null,
+                ...findingPlace(f),
                 ' ',
-                f.message,
+                findingText(f),
               ),
             )
           : [h('li', { class: 'finding none', i18n: 'edit.no_findings' })]),
