@@ -1062,6 +1062,9 @@ std::string to_text(const StaleReport& r) {
         << (r.usage_since ? "starts " + *r.usage_since : std::string("is empty")) << ", it needs "
         << r.usage_days << " days of history.\n";
   if (!r.files_checked) out << "Note: local files not checked (no articles folder).\n";
+  if (r.hidden)
+    out << "Left out: " << plural(static_cast<std::int64_t>(r.hidden), "article", "articles")
+        << " snoozed or dismissed by the leads.\n";
   if (r.articles.size() < r.listed)
     out << "Showing the first " << r.articles.size() << " (limit); the counts are over all " << r.listed
         << ".\n";
@@ -1078,6 +1081,8 @@ std::string to_text(const StaleReport& r) {
           << "     impact " << format_number(e.impact) << " = (1 + reliance " << format_number(e.reliance)
           << ": " << e.usage.views << " views, " << e.usage.suggested << " suggested, " << e.usage.resolved
           << " resolved) x staleness " << format_number(e.staleness) << "\n";
+      if (!e.state.assigned_to.empty()) out << "     assigned to " << e.state.assigned_to << "\n";
+      if (e.hidden) out << "     (snoozed or dismissed)\n";
       for (const auto& reason : e.reasons)
         out << "     - " << reason.summary << "  [" << reason.code << "]\n";
     }
