@@ -362,6 +362,19 @@ pageTest('the lead marks an article reviewed and snoozes another from their card
   await page.reload();
   await page.waitForSelector(`#stale .stale-row[data-slug="${reviewed}"]`);
   assert.equal(await page.locator(`#stale .stale-row[data-slug="${snoozed}"]`).count(), 0);
+  assert.equal(await page.locator('#stale-status .hidden-count').textContent(), '1 artikel ditunda atau diabaikan tidak ditampilkan.');
+  // Shown again on request, it can be brought back.
+  await page.locator('#f-hidden').check();
+  const back = page.locator(`#stale .stale-row[data-slug="${snoozed}"]`);
+  await back.waitFor();
+  assert.equal(await back.locator('.action-snooze').isVisible(), false);
+  await back.locator('.action-reopen').click();
+  await back.locator('.action-message').getByText('Kembali ke laporan.').waitFor();
+  assert.ok(await back.locator('.action-snooze').isVisible());
+  assert.equal(await back.locator('.state-snoozed').count(), 0);
+  await page.locator('#f-hidden').uncheck();
+  await page.waitForFunction(() => !document.querySelector('#stale-status .hidden-count'));
+  assert.equal(await back.count(), 1);
 
   // A gap card takes the same actions (no "mark reviewed"): assigned, it says to whom.
   const gap = page.locator('#gaps .gap[data-label="kripto"]');

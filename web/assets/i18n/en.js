@@ -180,6 +180,8 @@ export default {
   'lead.nearest_none': 'none',
   'lead.examples': 'In their words:',
   'lead.create_draft': 'Create draft',
+  'lead.show_hidden': 'Also show snoozed or dismissed articles',
+  'lead.hidden_count': ({ n }) => (n === 1 ? '{n} snoozed or dismissed article is not shown.' : '{n} snoozed or dismissed articles are not shown.'),
   'lead.creating': 'Creating the draft…',
 
   'action.reviewed': 'Mark reviewed',

@@ -171,6 +171,8 @@ export default {
   'lead.nearest_none': 'tidak ada',
   'lead.examples': 'Dengan kata-kata mereka:',
   'lead.create_draft': 'Buat draf',
+  'lead.show_hidden': 'Tampilkan juga yang ditunda atau diabaikan',
+  'lead.hidden_count': '{n} artikel ditunda atau diabaikan tidak ditampilkan.',
   'lead.creating': 'Membuat draf…',
 
   'action.reviewed': 'Tandai sudah ditinjau',

@@ -118,6 +118,8 @@ class LeadPage {
       { id: 'f-sort' },
       sortLabels.map((s) => h('option', { value: s.value, i18n: s.label })),
     );
+    // Also the articles the leads snoozed or dismissed (include_hidden), to bring one back.
+    this.showHidden = h('input', { id: 'f-hidden', type: 'checkbox' });
     this.csv = h('button', { id: 'stale-csv', class: 'button', type: 'button', i18n: 'lead.csv', on: { click: () => this.downloadCsv() } });
     this.staleStatus = h('div', { id: 'stale-status', class: 'status', role: 'status', 'aria-live': 'polite' });
     this.ownerList = h('ul', { id: 'owners', class: 'owner-list', i18nAttrs: { 'aria-label': 'lead.owners' } });
@@ -129,8 +131,10 @@ class LeadPage {
       h('label', { class: 'filter' }, h('span', { i18n: 'lead.category' }), this.category),
       h('label', { class: 'filter' }, h('span', { i18n: 'lead.as_of' }), this.asOf),
       h('label', { class: 'filter' }, h('span', { i18n: 'lead.sort' }), this.sort),
+      h('label', { class: 'filter filter-check' }, this.showHidden, h('span', { i18n: 'lead.show_hidden' })),
       h('div', { class: 'filter filter-action' }, this.csv),
     );
+    this.showHidden.addEventListener('change', () => this.loadStale(false));
     for (const control of [this.owner, this.category]) control.addEventListener('change', () => this.staleChanged(true));
     this.asOf.addEventListener('change', () => this.loadStale(false));
     this.sort.addEventListener('change', () => this.staleChanged(false));
@@ -204,7 +208,12 @@ class LeadPage {
   }
 
   params() {
-    return { owner: this.owner.value, category: this.category.value, as_of: this.asOf.value };
+    return {
+      owner: this.owner.value,
+      category: this.category.value,
+      as_of: this.asOf.value,
+      include_hidden: this.showHidden.checked ? 'true' : '',
+    };
   }
 
   showError(where, error) {
@@ -262,6 +271,7 @@ class LeadPage {
         class: 'count',
         i18n: ['lead.stale_count', { n: data.count, checked: data.articles_checked, date: dateArg(data.as_of) }],
       }),
+      ...(data.hidden ? [h('p', { class: 'hint hidden-count', i18n: ['lead.hidden_count', { n: data.hidden }] })] : []),
     );
     this.ownerList.replaceChildren(
       ...data.owners.map((o) =>
