@@ -46,6 +46,13 @@ Result<int> mark_reviewed(Publisher& publisher, const std::string& slug, const s
   auto current = publisher.current(slug);
   if (!current) return tl::unexpected(current.error());
   if (!*current) return fail(ErrorCode::not_found, "no article '" + slug + "'");
+  // Publishing would replace a draft waiting beside the article: its editor's work is not taken away.
+  auto draft = publisher.draft_copy(slug);
+  if (!draft) return tl::unexpected(draft.error());
+  if (*draft)
+    return fail(ErrorCode::conflict,
+                "article '" + slug + "' has a pending draft: publish or discard it in the editor (/edit/" +
+                    slug + "), then mark it reviewed");
   auto text = set_front_matter_field((*current)->first, "reviewed", today.iso());
   if (!text) return tl::unexpected(text.error());
   WriteRequest w;

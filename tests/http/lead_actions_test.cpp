@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <fstream>
+
 #include "date.hpp"
 #include "events.hpp"
 #include "http_support.hpp"
@@ -167,6 +169,31 @@ TEST_F(LeadActions, MarkReviewedWritesTheDateAsARevisionByTheCaller) {
   EXPECT_EQ(rows(events_db(),
                  "SELECT principal, action, note FROM lead_actions WHERE item = 'article:" + slug + "'"),
             std::vector<std::string>{"sari|reviewed|checked with ops"});
+}
+
+TEST_F(LeadActions, MarkReviewedLeavesAPendingDraftAlone) {
+  start_with_tokens();
+  const std::string slug = a_stale_article();
+  ASSERT_FALSE(slug.empty());
+  std::ifstream in(articles_dir() / (slug + ".md"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // A draft of the published article (the fixture's files may leave status to its default).
+  const auto at = text.find("status: published");
+  if (at != std::string::npos)
+    text.replace(at, 17, "status: draft");
+  else
+    text.insert(4, "status: draft\n");
+  text += "\nA paragraph an editor is still writing.\n";
+  const Reply saved =
+      testing::to_reply(client_->Put(("/v1/articles/" + slug).c_str(), as("budi"), text, "text/markdown"));
+  ASSERT_EQ(saved.status, 200) << saved.describe();
+  ASSERT_EQ(saved.json["draft_copy"], true) << saved.describe();
+
+  const auto r = act("/v1/reports/stale/" + slug + "/actions", {{"action", "reviewed"}});
+  EXPECT_EQ(r.status, 409) << r.describe();
+  EXPECT_THAT(r.error_message(), HasSubstr("pending draft"));
+  EXPECT_EQ(get("/v1/articles/" + slug + "/draft", as("sari")).status, 200);
+  EXPECT_EQ(rows(events_db(), "SELECT count(*) FROM lead_actions"), std::vector<std::string>{"0"});
 }
 
 TEST_F(LeadActions, ASnoozedArticleIsHiddenUntilItsDayThenComesBack) {
