@@ -48,8 +48,14 @@ bool allowed(Access access, Role role) {
       return role == Role::lead || role == Role::editor;
     case Access::lead:
       return role == Role::lead;
+    case Access::act:
+      return role == Role::lead || role == Role::editor;
   }
   return false;
+}
+
+bool needs_tokens(Access access) {
+  return access == Access::write || access == Access::act;
 }
 
 namespace {

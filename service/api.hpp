@@ -64,7 +64,11 @@ enum class Access {
   write,   ///< article writes: editor only, and never without tokens configured
   report,  ///< the team leads' reports: lead, editor
   lead,    ///< taking back what others filed, erasing a customer's ticket: lead only
+  act,     ///< the leads' actions on report items: lead and editor, never without tokens configured
 };
+
+/// True when routes of @p access are refused while no tokens are configured (writes name their author).
+bool needs_tokens(Access access);
 
 /// True when @p role may use a route with @p access.
 bool allowed(Access access, Role role);

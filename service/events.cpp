@@ -325,6 +325,24 @@ INSERT INTO store_meta(key, value) VALUES ('case_seq', (SELECT coalesce(max(chan
     // the zone they are in: the counters written so far are UTC days. rekey_daily_counts, run on
     // every writable open, moves them to the configured zone.
     {"INSERT OR IGNORE INTO store_meta(key, value) VALUES ('counters_zone', 'UTC');"},
+    // 12: the leads' actions on the reports' items (lead_actions.hpp), each one audited: who, when,
+    // what, the note. An item is "article:<slug>" (the stale report) or "gap:<id>" (the gap inbox); its
+    // state (assigned to, snoozed until, dismissed) is folded from its actions in id order. Runs again
+    // harmlessly over a table already there (IF NOT EXISTS), like step 10.
+    {R"sql(
+CREATE TABLE IF NOT EXISTS lead_actions (
+  id        INTEGER PRIMARY KEY,
+  item      TEXT NOT NULL,
+  action    TEXT NOT NULL CHECK (action IN ('reviewed', 'assign', 'snooze', 'dismiss', 'reopen')),
+  principal TEXT NOT NULL,
+  at        INTEGER NOT NULL,
+  note      TEXT NOT NULL DEFAULT '',
+  assignee  TEXT NOT NULL DEFAULT '',
+  until_day TEXT NOT NULL DEFAULT '',
+  revision  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS lead_actions_item ON lead_actions(item, id);
+)sql"},
 };
 
 /// Moves the per-day counters from the zone store_meta's counters_zone names to @p to: each raw row
@@ -1243,6 +1261,37 @@ Result<std::vector<RevisionInfo>> EventStore::revisions(const std::string& slug)
     out.push_back(RevisionInfo{slug, static_cast<int>(st.integer(0)), st.text(1), st.integer(2), st.text(3),
                                st.text(4), st.text(5), st.text(6)});
   if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read revisions"));
+  return out;
+}
+
+Result<LeadAction> EventStore::add_lead_action(LeadAction a) {
+  std::lock_guard lk(mu_);
+  a.at = clock_();
+  Stmt st(db_,
+          "INSERT INTO lead_actions(item, action, principal, at, note, assignee, until_day, revision) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot record the action"));
+  st.bind(1, a.item).bind(2, a.action).bind(3, a.by).bind(4, a.at).bind(5, a.note).bind(6, a.assignee);
+  st.bind(7, a.until).bind(8, static_cast<std::int64_t>(a.revision));
+  if (st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot record the action"));
+  a.id = st.integer(0);
+  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot record the action"));
+  return a;
+}
+
+Result<std::vector<LeadAction>> EventStore::lead_actions(const std::string& item) {
+  std::lock_guard lk(mu_);
+  Stmt st(db_,
+          "SELECT id, item, action, principal, at, note, assignee, until_day, revision FROM lead_actions "
+          "WHERE item = ?1 ORDER BY id");
+  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot read the actions"));
+  st.bind(1, item);
+  std::vector<LeadAction> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW)
+    out.push_back(LeadAction{st.integer(0), st.text(1), st.text(2), st.text(3), st.integer(4), st.text(5),
+                             st.text(6), st.text(7), static_cast<int>(st.integer(8))});
+  if (rc != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot read the actions"));
   return out;
 }
 

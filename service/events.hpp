@@ -142,6 +142,20 @@ struct Revision : RevisionInfo {
   std::string text;  ///< the whole file: front matter and body
 };
 
+/// One action a lead or editor took on an item of the reports (lead_actions.hpp), as audited in
+/// events.db (table lead_actions).
+struct LeadAction {
+  std::int64_t id = 0;  ///< numbered by the store, ascending
+  std::string item;     ///< "article:<slug>" or "gap:<gap id>"
+  std::string action;   ///< reviewed, assign, snooze, dismiss, reopen
+  std::string by;       ///< the token's name
+  std::int64_t at = 0;  ///< Unix seconds (the store's clock)
+  std::string note;
+  std::string assignee;  ///< assign: the person ("" with assign: nobody any more)
+  std::string until;     ///< snooze: the day (YYYY-MM-DD) the item comes back
+  int revision = 0;      ///< reviewed: the article's revision it wrote (0: none)
+};
+
 class EventStore {
  public:
   /// Opens (creating and migrating) the database. @p read_only opens an existing file without
@@ -153,7 +167,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 11;
+  static constexpr int schema_version = 12;
 
   /// The store's identity: a random 128-bit id in hex, made with the store and kept for its life
   /// (the index records it: stored_state.hpp). Empty for the in-memory stand-in of a missing file.
@@ -228,6 +242,11 @@ class EventStore {
   Result<std::vector<std::string>> revised_slugs();
   /// One version with its text; @p number 0 is the latest.
   Result<std::optional<Revision>> revision(const std::string& slug, int number = 0);
+
+  /// Audits a lead's action (its id and at are set by the store) and returns it as recorded.
+  Result<LeadAction> add_lead_action(LeadAction action);
+  /// The actions taken on @p item, oldest first.
+  Result<std::vector<LeadAction>> lead_actions(const std::string& item);
 
   struct Counts {
     std::int64_t tickets = 0, suggestions = 0, gaps = 0, feedback = 0;

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
 
@@ -22,6 +23,7 @@ std::string message_text(const StaleReport& report, const OwnerQueue& q) {
   for (size_t k : q.entries) {
     const StaleEntry& e = report.articles[k];
     text += "\n" + std::to_string(++n) + ". " + e.title + " (" + e.slug + ")";
+    if (!e.state.assigned_to.empty()) text += "\n    assigned to " + e.state.assigned_to;
     for (const auto& r : e.reasons) text += "\n    - " + r.summary;
   }
   return text;
@@ -36,12 +38,19 @@ std::vector<OwnerMessage> owner_messages(const StaleReport& report) {
     for (size_t k : q.entries) articles.push_back(to_json(report.articles[k]));
     auto reasons = nlohmann::json::object();
     for (const auto& [code, n] : q.reasons) reasons[code] = n;
+    // Who the leads assigned the owner's articles to (lead_actions.hpp), each once, in rank order.
+    auto assignees = nlohmann::json::array();
+    for (size_t k : q.entries)
+      if (const auto& who = report.articles[k].state.assigned_to;
+          !who.empty() && std::find(assignees.begin(), assignees.end(), who) == assignees.end())
+        assignees.push_back(who);
     out.push_back(OwnerMessage{q.owner,
                                {{"text", message_text(report, q)},
                                 {"owner", q.owner},
                                 {"as_of", report.as_of},
                                 {"count", q.count},
                                 {"reasons", reasons},
+                                {"assignees", assignees},
                                 {"articles", articles}}});
   }
   return out;

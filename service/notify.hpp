@@ -16,7 +16,10 @@ namespace solusi::service {
 /// What one owner is sent.
 struct OwnerMessage {
   std::string owner;
-  nlohmann::json payload;  ///< {"text", "owner", "as_of", "count", "reasons", "articles": [...]}
+  /// {"text", "owner", "as_of", "count", "reasons", "assignees", "articles": [...]}: assignees are the
+  /// people the leads assigned the owner's articles to (each article's state.assigned_to, also a line
+  /// "assigned to …" under it in the text).
+  nlohmann::json payload;
 };
 
 /// One message per owner queue of @p report, in the report's owner order. `text` is plain text (Slack

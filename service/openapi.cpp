@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <regex>
+#include <tuple>
 
 namespace solusi::service {
 namespace {
@@ -303,6 +304,42 @@ json components() {
                              {"body", str()},
                              {"note", str()}},
                             {"front_matter", "note"});
+  // The leads' actions on the reports' items (lead_actions.hpp).
+  s["LeadActionRequest"] = object(
+      {{"action", {{"type", "string"}, {"enum", {"reviewed", "assign", "snooze", "dismiss", "reopen"}}}},
+       {"note", {{"type", "string"}, {"description", "at most 500 bytes"}}},
+       {"assignee",
+        {{"type", "string"}, {"description", "assign: the person (\"\": nobody); at most 100 bytes"}}},
+       {"until", {{"type", "string"}, {"description", "snooze: the day (YYYY-MM-DD) the item comes back"}}}},
+      {"note", "assignee", "until"});
+  s["LeadAction"] = object({{"id", integer()},
+                            {"item", {{"type", "string"}, {"description", "article:<slug> or gap:<id>"}}},
+                            {"action", str()},
+                            {"by", str()},
+                            {"at", str()},
+                            {"note", str()},
+                            {"assignee", nullable_str()},
+                            {"until", nullable_str()},
+                            {"revision", {{"type", {"integer", "null"}}}}});
+  s["ItemState"] = object(
+      {{"assigned_to", nullable_str()},
+       {"snoozed_until", nullable_str()},
+       {"dismissed", boolean()},
+       {"hidden", {{"type", "boolean"}, {"description", "snoozed or dismissed as of the report's day"}}},
+       {"last",
+        {{"anyOf",
+          {object({{"action", str()}, {"by", str()}, {"at", str()}, {"note", str()}}),
+           {{"type", "null"}}}}}}});
+  s["LeadActionResult"] =
+      object({{"item", str()},
+              {"action", ref("LeadAction")},
+              {"state", ref("ItemState")},
+              {"reviewed", {{"type", "string"}, {"description", "reviewed: the day written"}}}},
+             {"reviewed"});
+  s["LeadActionHistory"] = object({{"item", str()},
+                                   {"state", ref("ItemState")},
+                                   {"actions", array_of(ref("LeadAction"))},
+                                   {"total", integer()}});
   s["RestoreRequest"] =
       object({{"revision", {{"type", "integer"}, {"minimum", 1}}}, {"note", str()}}, {"revision", "note"});
   s["WriteResult"] = object(
@@ -440,6 +477,8 @@ json parameter_schema(const std::string& name) {
       {"as_of", {{"type", "string"}, {"description", "the report's day (YYYY-MM-DD)"}}},
       {"since", {{"type", "string"}, {"description", "first day (YYYY-MM-DD)"}}},
       {"format", {{"type", "string"}, {"enum", {"json", "csv"}}}},
+      {"include_hidden",
+       {{"type", "boolean"}, {"description", "also list the items the leads snoozed or dismissed"}}},
   };
   const auto it = known.find(name);
   return it == known.end() ? str() : it->second;
@@ -500,6 +539,8 @@ const char* access_roles(Access a) {
       return "lead, editor";
     case Access::lead:
       return "lead";
+    case Access::act:
+      return "lead, editor (never without tokens configured)";
   }
   return "";
 }
@@ -520,6 +561,8 @@ const char* access_name(Access a) {
       return "report";
     case Access::lead:
       return "lead";
+    case Access::act:
+      return "act";
   }
   return "";
 }
@@ -986,6 +1029,39 @@ const std::vector<RouteDoc>& route_docs() {
          nullptr,
          "application/octet-stream",
          {404}});
+    for (const auto& [pattern, path, what, id] :
+         {std::tuple{R"(/v1/reports/stale/(.+)/actions)", "/v1/reports/stale/{slug}/actions",
+                     "a stale article", "report_stale_item"},
+          std::tuple{R"(/v1/reports/gaps/([^/]+)/actions)", "/v1/reports/gaps/{id}/actions", "a gap",
+                     "report_gap_item"}}) {
+      add({"GET",
+           pattern,
+           path,
+           std::string(id) + "_actions",
+           std::string("The leads' actions on ") + what + ", oldest first, and its state",
+           true,
+           "",
+           {},
+           {},
+           {{200, ref("LeadActionHistory")}},
+           nullptr,
+           json_type,
+           {404}});
+      add({"POST",
+           pattern,
+           path,
+           std::string(id) + "_action",
+           std::string("Take an action on ") + what +
+               " (reviewed: articles only, a revision by the caller; assign, snooze, dismiss, reopen)",
+           true,
+           json_type,
+           ref("LeadActionRequest"),
+           {{"action", "snooze"}, {"until", "2027-01-15"}, {"note", "after the January release"}},
+           {{201, ref("LeadActionResult")}},
+           nullptr,
+           json_type,
+           {404, 409, 412, 415, 422, 507}});
+    }
     for (const auto& [name, path] :
          {std::pair{"reports_stale", "/v1/reports/stale"}, std::pair{"reports_gaps", "/v1/reports/gaps"},
           std::pair{"reports_searches", "/v1/reports/searches"}})

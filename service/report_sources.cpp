@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "events.hpp"
+#include "lead_actions.hpp"
 #include "schema.hpp"
 #include "sql_stmt.hpp"
 #include "time_zone.hpp"
@@ -224,6 +225,10 @@ Result<EventHistory> load_stale_history(const std::filesystem::path& path, const
   sqlite3* db = (*reader)->db();
   const TimeWindow w = usage_window(o);
   const TimeWindow fw = feedback_window(o);
+  if (auto states = read_item_states(db, "article:"); !states)  // the leads' actions (lead_actions.hpp)
+    return tl::unexpected(states.error());
+  else
+    h.states = std::move(*states);
 
   // The zero-result searches first: their queries are stemmed by another thread while this one reads
   // the counters and the tickets (one connection, one snapshot).

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "auth.hpp"
 #include "text.hpp"
 #include "time_zone.hpp"
 
@@ -725,7 +726,15 @@ StaleReport stale_report(const StaleBase& base, const EventHistory& events, cons
     ++report.articles_checked;
     Assessed assessed;
     const StaleEntry e = evaluate(i, &assessed);
-    if (assessed.codes) listed.push_back(Ranked{i, e.impact, e.staleness, assessed.codes});
+    if (!assessed.codes) continue;
+    if (!o.include_hidden) {
+      const auto st = events.states.find(m.slug);
+      if (st != events.states.end() && st->second.hidden_on(o.as_of)) {
+        ++report.hidden;
+        continue;
+      }
+    }
+    listed.push_back(Ranked{i, e.impact, e.staleness, assessed.codes});
   }
   std::sort(listed.begin(), listed.end(), [&](const Ranked& x, const Ranked& y) {
     if (x.impact != y.impact) return x.impact > y.impact;
@@ -758,6 +767,10 @@ StaleReport stale_report(const StaleBase& base, const EventHistory& events, cons
   for (size_t k = 0; k < shown; ++k) {
     StaleEntry e = evaluate(listed[k].article, nullptr);
     e.rank = k + 1;
+    if (const auto st = events.states.find(e.slug); st != events.states.end()) {
+      e.state = st->second;
+      e.hidden = e.state.hidden_on(o.as_of);
+    }
     report.articles.push_back(std::move(e));
   }
   return report;
@@ -783,7 +796,8 @@ nlohmann::json to_json(const StaleEntry& e) {
                      {"search_hits", e.usage.search_hits},
                      {"suggested", e.usage.suggested},
                      {"resolved", e.usage.resolved}}},
-                   {"reasons", reasons}};
+                   {"reasons", reasons},
+                   {"state", to_json(e.state, e.hidden)}};
   j["reviewed"] = e.reviewed ? nlohmann::json(*e.reviewed) : nlohmann::json();
   j["review_due"] = e.review_due ? nlohmann::json(*e.review_due) : nlohmann::json();
   j["valid_to"] = e.valid_to ? nlohmann::json(*e.valid_to) : nlohmann::json();
@@ -805,6 +819,7 @@ nlohmann::json to_json(const StaleReport& r) {
           {"usage_days", r.usage_days},
           {"articles_checked", r.articles_checked},
           {"count", r.listed},
+          {"hidden", r.hidden},
           {"limit", r.limit ? nlohmann::json(r.limit) : nlohmann::json()},
           {"returned", r.articles.size()},
           {"unused_checked", r.unused_checked},
@@ -908,6 +923,8 @@ void write_entry(JsonText& w, const StaleEntry& e) {
   w.text(e.slug);
   w.key("staleness");
   w.real(e.staleness);
+  w.key("state");
+  w.json(to_json(e.state, e.hidden));
   w.key("title");
   w.text(e.title);
   w.key("usage");
@@ -948,6 +965,8 @@ std::string to_json_text(const StaleReport& r) {
   w.number(r.listed);
   w.key("files_checked");
   w.boolean(r.files_checked);
+  w.key("hidden");
+  w.number(r.hidden);
   w.key("limit");
   if (r.limit)
     w.number(r.limit);
@@ -1043,6 +1062,9 @@ std::string to_text(const StaleReport& r) {
         << (r.usage_since ? "starts " + *r.usage_since : std::string("is empty")) << ", it needs "
         << r.usage_days << " days of history.\n";
   if (!r.files_checked) out << "Note: local files not checked (no articles folder).\n";
+  if (r.hidden)
+    out << "Left out: " << plural(static_cast<std::int64_t>(r.hidden), "article", "articles")
+        << " snoozed or dismissed by the leads.\n";
   if (r.articles.size() < r.listed)
     out << "Showing the first " << r.articles.size() << " (limit); the counts are over all " << r.listed
         << ".\n";
@@ -1059,6 +1081,8 @@ std::string to_text(const StaleReport& r) {
           << "     impact " << format_number(e.impact) << " = (1 + reliance " << format_number(e.reliance)
           << ": " << e.usage.views << " views, " << e.usage.suggested << " suggested, " << e.usage.resolved
           << " resolved) x staleness " << format_number(e.staleness) << "\n";
+      if (!e.state.assigned_to.empty()) out << "     assigned to " << e.state.assigned_to << "\n";
+      if (e.hidden) out << "     (snoozed or dismissed)\n";
       for (const auto& reason : e.reasons)
         out << "     - " << reason.summary << "  [" << reason.code << "]\n";
     }
@@ -1356,6 +1380,7 @@ GapReport gap_report(const std::vector<ArticleFacts>& articles, std::vector<GapE
       if (best) g.nearest = NearestArticle{best->meta.slug, best->meta.title, "terms", round2(best_score)};
     }
 
+    g.id = gap_id(core);
     std::string subject = g.examples.empty() ? g.label : g.examples.front();
     subject = text::truncate_words(subject, 120);
     g.draft = {{"subject", subject},
@@ -1382,7 +1407,9 @@ nlohmann::json to_json(const GapReport& r) {
                  {"title", c.nearest->title},
                  {"via", c.nearest->via},
                  {"score", c.nearest->score}};
-    clusters.push_back({{"label", c.label},
+    clusters.push_back({{"id", c.id},
+                        {"state", to_json(c.state, c.hidden)},
+                        {"label", c.label},
                         {"terms", c.terms},
                         {"count", c.count},
                         {"kinds", kinds},
@@ -1395,9 +1422,47 @@ nlohmann::json to_json(const GapReport& r) {
                         {"nearest", nearest},
                         {"draft", c.draft}});
   }
-  return {{"since", day_of(r.since).iso()},  {"until", day_of(r.until - 1).iso()},
-          {"time_zone", team_zone().name()}, {"events", r.events},
-          {"count", r.clusters.size()},      {"clusters", clusters}};
+  return {{"since", day_of(r.since).iso()},
+          {"until", day_of(r.until - 1).iso()},
+          {"time_zone", team_zone().name()},
+          {"events", r.events},
+          {"count", r.clusters.size()},
+          {"hidden", r.hidden},
+          {"clusters", clusters}};
+}
+
+std::string gap_id(const std::vector<std::string>& core) {
+  std::string key;
+  for (const auto& stem : core) key += stem + '\n';
+  return "g" + sha256_hex(key).substr(0, 16);
+}
+
+void apply_gap_states(GapReport& report, const std::unordered_map<std::string, ItemState>& states,
+                      const Date& day, bool include_hidden) {
+  for (auto& c : report.clusters)
+    if (const auto it = states.find(c.id); it != states.end()) {
+      c.state = it->second;
+      c.hidden = c.state.hidden_on(day);
+    }
+  if (include_hidden) return;
+  const auto before = report.clusters.size();
+  std::erase_if(report.clusters, [](const GapCluster& c) { return c.hidden; });
+  report.hidden += before - report.clusters.size();
+}
+
+nlohmann::json to_json(const ItemState& state, bool hidden) {
+  nlohmann::json last;
+  if (state.last)
+    last = {{"action", state.last->action},
+            {"by", state.last->by},
+            {"at", iso_time(state.last->at)},
+            {"note", state.last->note}};
+  return {
+      {"assigned_to", state.assigned_to.empty() ? nlohmann::json() : nlohmann::json(state.assigned_to)},
+      {"snoozed_until", state.snoozed_until ? nlohmann::json(state.snoozed_until->iso()) : nlohmann::json()},
+      {"dismissed", state.dismissed},
+      {"hidden", hidden},
+      {"last", last}};
 }
 
 std::string to_csv(const GapReport& r) {

@@ -98,6 +98,29 @@ inline constexpr std::array<GapEvent::Kind, 4> all_gap_kinds{
     GapEvent::Kind::not_helpful};
 std::string_view to_string(GapEvent::Kind kind);
 
+/// The last action a lead or editor took on a report item (lead_actions.hpp).
+struct ItemAction {
+  std::string action;   ///< reviewed, assign, snooze, dismiss, reopen
+  std::string by;       ///< the token's name
+  std::int64_t at = 0;  ///< Unix seconds
+  std::string note;
+};
+
+/// What the leads' actions made of a report item (a stale article or a gap): folded from its actions
+/// in order (lead_actions.hpp).
+struct ItemState {
+  std::string assigned_to;            ///< "" when nobody is
+  std::optional<Date> snoozed_until;  ///< hidden from the report before this day
+  bool dismissed = false;             ///< hidden until reopened
+  std::optional<ItemAction> last;     ///< nullopt: no action yet
+  /// True when a report as of @p day hides the item: dismissed, or snoozed until a later day.
+  bool hidden_on(const Date& day) const { return dismissed || (snoozed_until && day < *snoozed_until); }
+};
+
+/// {"assigned_to", "snoozed_until", "dismissed", "hidden", "last": {"action", "by", "at", "note"} | null}
+/// (assigned_to and snoozed_until null when unset), @p hidden as given.
+nlohmann::json to_json(const ItemState& state, bool hidden);
+
 /// What the stale report reads from events.db.
 struct EventHistory {
   std::unordered_map<std::string, ArticleUsage> usage;  ///< by slug, in the usage window
@@ -107,6 +130,8 @@ struct EventHistory {
   std::vector<GapEvent> gaps;
   /// When the usage log's oldest kept search or view happened (Unix seconds); nullopt: none yet.
   std::optional<std::int64_t> first_usage_at;
+  /// The leads' actions on articles (assigned, snoozed, dismissed), by slug; absent: none.
+  std::unordered_map<std::string, ItemState> states;
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -130,6 +155,9 @@ struct StaleOptions {
   size_t limit = 0;
   /// True when a local file (relative to the articles folder) exists; unset: files are not checked.
   std::function<bool(const std::string& path)> file_exists;
+  /// Also list the articles the leads snoozed (until after as_of) or dismissed (EventHistory::states);
+  /// false: they are left out of the rows and the counts (StaleReport::hidden counts them).
+  bool include_hidden = false;
 };
 
 /// Rows of the stale report that GET /v1/reports/stale and `solusi stale` return unless asked for
@@ -162,6 +190,8 @@ struct StaleEntry {
   double staleness = 0;  ///< sum of the reasons' weights
   double impact = 0;     ///< (1 + reliance) × staleness
   std::vector<Reason> reasons;
+  ItemState state;      ///< the leads' actions on it
+  bool hidden = false;  ///< snoozed or dismissed as of the report's day (listed with include_hidden)
 };
 
 struct OwnerQueue {
@@ -180,8 +210,9 @@ struct StaleReport {
   bool unused_checked = false;
   std::optional<std::string> usage_since;  ///< day of the oldest search or view kept
   bool files_checked = false;
-  size_t listed = 0;                 ///< articles that need attention (all of them, whatever the limit)
-  size_t limit = 0;                  ///< StaleOptions::limit (0: none)
+  size_t listed = 0;  ///< articles that need attention (all of them, whatever the limit)
+  size_t hidden = 0;  ///< of the articles that need attention, those snoozed or dismissed and left out
+  size_t limit = 0;   ///< StaleOptions::limit (0: none)
   std::vector<StaleEntry> articles;  ///< most impact first: the first `limit` of the listed articles
   std::vector<OwnerQueue> owners;    ///< the owner of the first article first
 };
@@ -271,13 +302,28 @@ struct GapCluster {
   std::optional<NearestArticle> nearest;
   /// The body POST /v1/drafts/from-ticket takes: {"subject", "body"} made from the examples.
   nlohmann::json draft;
+  /// Its id for the leads' actions: gap_id() of its core stems, the same in every report while the
+  /// cluster's core words stay the same.
+  std::string id;
+  ItemState state;      ///< the leads' actions on it (apply_gap_states)
+  bool hidden = false;  ///< snoozed or dismissed as of the report's day (kept with include_hidden)
 };
 
 struct GapReport {
   std::int64_t since = 0, until = 0;
   size_t events = 0;                 ///< events read (with at least one term)
   std::vector<GapCluster> clusters;  ///< largest first
+  size_t hidden = 0;                 ///< clusters left out: snoozed or dismissed (apply_gap_states)
 };
+
+/// The id of a gap cluster with the core stems @p core (sorted, unique): "g" and 16 hex digits of
+/// their SHA-256.
+std::string gap_id(const std::vector<std::string>& core);
+
+/// Gives each cluster its state from @p states (by gap id) as of @p day, and leaves out those hidden
+/// (snoozed until after @p day, or dismissed) unless @p include_hidden; report.hidden counts them.
+void apply_gap_states(GapReport& report, const std::unordered_map<std::string, ItemState>& states,
+                      const Date& day, bool include_hidden);
 
 GapReport gap_report(const std::vector<ArticleFacts>& articles, std::vector<GapEvent> events,
                      const GapOptions& options);

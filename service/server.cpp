@@ -24,6 +24,7 @@
 #include "guard.hpp"
 #include "index_writer.hpp"
 #include "integration.hpp"
+#include "lead_actions.hpp"
 #include "metrics.hpp"
 #include "openapi.hpp"
 #include "publisher.hpp"
@@ -1376,7 +1377,7 @@ struct Server::Impl {
     auto can = nlohmann::json::array();
     for (const auto& route : routes)
       if (route.access != Access::open && route.name != "whoami" &&
-          (open ? route.access != Access::write : allowed(route.access, r.principal.role)) &&
+          (open ? !needs_tokens(route.access) : allowed(route.access, r.principal.role)) &&
           std::find(can.begin(), can.end(), route.name) == can.end())
         can.push_back(route.name);
     return ApiResponse::json({{"name", open ? "anonymous" : r.principal.name},
@@ -1469,6 +1470,14 @@ struct Server::Impl {
     return static_cast<size_t>(std::stoul(text));
   }
 
+  /// The reports' 'include_hidden' parameter: also list what the leads snoozed or dismissed.
+  static Result<bool> include_hidden_param(const ApiRequest& r) {
+    auto v = r.single("include_hidden");
+    if (!v) return tl::unexpected(v.error());
+    if (!*v || (*v)->empty()) return false;
+    return parse_flag("include_hidden", **v);
+  }
+
   static ApiResponse csv_response(std::string body, const std::string& filename) {
     ApiResponse res;
     res.content_type = "text/csv; charset=utf-8";
@@ -1492,6 +1501,9 @@ struct Server::Impl {
     auto limit = report_limit(r);
     if (!limit) return tl::unexpected(limit.error());
     o.limit = *limit;
+    auto include_hidden = include_hidden_param(r);
+    if (!include_hidden) return tl::unexpected(include_hidden.error());
+    o.include_hidden = *include_hidden;
     if (!config.articles_dir.empty()) {
       const std::filesystem::path dir = config.articles_dir;
       o.file_exists = [dir](const std::string& path) {
@@ -1537,7 +1549,19 @@ struct Server::Impl {
     auto searcher = reader();
     if (!searcher) return tl::unexpected(searcher.error());
     count_stem_articles((*searcher)->database(), *gaps, o);
-    const GapReport report = gap_report(**articles, std::move(*gaps), o);
+    GapReport report = gap_report(**articles, std::move(*gaps), o);
+    auto include_hidden = include_hidden_param(r);
+    if (!include_hidden) return tl::unexpected(include_hidden.error());
+    std::unordered_map<std::string, ItemState> states;  // the leads' actions on gaps (lead_actions.hpp)
+    if (auto ok = events->with_connection([&](sqlite3* db) -> Result<void> {
+          auto read = read_item_states(db, "gap:");
+          if (!read) return tl::unexpected(read.error());
+          states = std::move(*read);
+          return {};
+        });
+        !ok)
+      return tl::unexpected(ok.error());
+    apply_gap_states(report, states, until_day, *include_hidden);
     if (*csv) return csv_response(to_csv(report), "solusi-gaps-" + until_day.iso() + ".csv");
     nlohmann::json j = to_json(report);
     j["sources"] = sources_json(*sources);
@@ -1579,6 +1603,12 @@ struct Server::Impl {
                               {"unanswered", t.unanswered},
                               {"unanswered_share", std::round(t.unanswered_share * 1000) / 1000},
                               {"sources", sources_json(*sources)}});
+  }
+
+  /// The leads' actions on an item (@p article: a stale article, else a gap): @p post takes one.
+  Result<ApiResponse> lead_action(const ApiRequest& r, bool article, bool post) {
+    LeadActionContext c{*events, *publisher, team_zone().date_of(events->now())};
+    return post ? post_item_action(c, r, article) : get_item_actions(c, r, article);
   }
 
   /// Ready when the index opens and answers a query (a damaged table fails here, 503), not merely opens.
@@ -1788,13 +1818,13 @@ struct Server::Impl {
          R"(/v1/reports/stale)",
          "reports_stale",
          Access::report,
-         {"owner", "category", "as_of", "format", "limit", "sources"},
+         {"owner", "category", "as_of", "format", "limit", "sources", "include_hidden"},
          bind(&Impl::stale_report_handler)},
         {"GET",
          R"(/v1/reports/gaps)",
          "reports_gaps",
          Access::report,
-         {"since", "as_of", "format", "sources"},
+         {"since", "as_of", "format", "sources", "include_hidden"},
          bind(&Impl::gap_report_handler)},
         {"GET",
          R"(/v1/reports/searches)",
@@ -1802,6 +1832,33 @@ struct Server::Impl {
          Access::report,
          {"since", "as_of", "sources"},
          bind(&Impl::search_days_handler)},
+        // ---- The leads' actions on the reports' items (lead_actions.hpp): lead and editor, never
+        // without tokens. POST takes an action, GET reads the item's audited history.
+        {"GET",
+         R"(/v1/reports/stale/(.+)/actions)",
+         "report_item_actions",
+         Access::act,
+         {},
+         [this](const ApiRequest& r) { return lead_action(r, true, false); }},
+        {"POST",
+         R"(/v1/reports/stale/(.+)/actions)",
+         "report_item_action",
+         Access::act,
+         {},
+         [this](const ApiRequest& r) { return lead_action(r, true, true); }},
+        {"GET",
+         R"(/v1/reports/gaps/([^/]+)/actions)",
+         "report_item_actions",
+         Access::act,
+         {},
+         [this](const ApiRequest& r) { return lead_action(r, false, false); }},
+        {"POST",
+         R"(/v1/reports/gaps/([^/]+)/actions)",
+         "report_item_action",
+         Access::act,
+         {},
+         [this](const ApiRequest& r) { return lead_action(r, false, true); }},
+        // ---- end of the leads' actions
     };
     openapi_text = openapi_document(routes).dump();
   }
@@ -1927,10 +1984,13 @@ struct Server::Impl {
         }
         r.params.emplace_back(k, v);
       }
-      if (route.access == Access::write && config.tokens.empty()) {
-        respond_error(
-            req, res, 403, "forbidden",
-            "article writes need an editor token: configure tokens (see `solusi token --role editor`)");
+      if (needs_tokens(route.access) && config.tokens.empty()) {
+        respond_error(req, res, 403, "forbidden",
+                      route.access == Access::write
+                          ? "article writes need an editor token: configure tokens (see `solusi token "
+                            "--role editor`)"
+                          : "the leads' actions need a lead or editor token: configure tokens (see `solusi "
+                            "token --role lead`)");
         return;
       }
       if (route.access != Access::open && !config.tokens.empty()) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before } from 'node:test';
 import { formatDate, formatNumber } from '../../web/assets/format.js';
-import { api, fitsWidth, launchBrowser, pageTest, signIn, startServer } from './harness.mjs';
+import { api, axeViolations, fitsWidth, launchBrowser, pageTest, signIn, startServer } from './harness.mjs';
 
 const agent = { name: 'rina', role: 'agent', token: 'sol_browser-agent-rina-0123456789' };
 const lead = { name: 'sari', role: 'lead', token: 'sol_browser-lead-sari-0123456789' };
@@ -323,4 +323,66 @@ pageTest('the public role sees neither the dashboard nor the editor', state, asy
   const list = await api(s, visitor.token, '/v1/articles?limit=200');
   assert.ok(list.data.articles.length > 0);
   assert.deepEqual(list.data.articles.filter((a) => a.audience !== 'public'), []);
+});
+
+// Last: it changes articles (a new revision) and hides one from the report.
+pageTest('the lead marks an article reviewed and snoozes another from their cards', state, async ({ page, server: s }) => {
+  await openLead(page, s, lead);
+  const slugs = await page.locator('#stale .stale-row').evaluateAll((rows) => rows.map((r) => r.dataset.slug));
+  const [reviewed, snoozed] = slugs.filter((slug) => slug !== voted);
+  assert.ok(reviewed && snoozed, `two articles besides ${voted} needed: ${slugs.join(', ')}`);
+  const row = page.locator(`#stale .stale-row[data-slug="${reviewed}"]`);
+  // The title opens the article in the editor; the evidence is labelled in words, not keys.
+  assert.equal(await row.locator('.stale-title').getAttribute('href'), `/edit/${reviewed}`);
+  assert.equal(await page.locator('#stale .evidence dt code').count(), 0);
+  assert.deepEqual(await axeViolations(page), []);
+
+  // Mark reviewed, from the keyboard: a revision by the lead, said on the card.
+  await row.locator('.action-reviewed').focus();
+  await page.keyboard.press('Enter');
+  await row.locator('.action-message').getByText(/^Ditandai sudah ditinjau: tanggal tinjauan kini .+ \(revisi \d+\)\.$/).waitFor();
+  assert.match(await row.locator('.item-state').textContent(), /Terakhir ditandai sudah ditinjau oleh sari/);
+  const history = await api(s, lead.token, `/v1/articles/${reviewed}/revisions`);
+  assert.equal(history.data.revisions.at(-1).author, 'sari');
+
+  // Snooze with a note: the card says until when and offers to bring it back.
+  const other = page.locator(`#stale .stale-row[data-slug="${snoozed}"]`);
+  await other.locator('.action-snooze').click();
+  assert.equal(await other.locator('.action-form').isVisible(), true);
+  await other.locator('.action-note').fill('setelah rilis Januari');
+  await other.locator('.action-confirm').click();
+  await other.locator('.state-snoozed').waitFor();
+  assert.equal(await other.getAttribute('data-state'), 'hidden');
+  assert.equal(await other.locator('.state-note').textContent(), 'setelah rilis Januari');
+  assert.ok(await other.locator('.action-reopen').isVisible());
+  assert.equal(await other.locator('.action-form').isVisible(), false);
+  assert.deepEqual(await axeViolations(page), []);
+
+  // Loaded again: the snoozed article is out of the report until its day.
+  await page.reload();
+  await page.waitForSelector(`#stale .stale-row[data-slug="${reviewed}"]`);
+  assert.equal(await page.locator(`#stale .stale-row[data-slug="${snoozed}"]`).count(), 0);
+  assert.equal(await page.locator('#stale-status .hidden-count').textContent(), '1 artikel ditunda atau diabaikan tidak ditampilkan.');
+  // Shown again on request, it can be brought back.
+  await page.locator('#f-hidden').check();
+  const back = page.locator(`#stale .stale-row[data-slug="${snoozed}"]`);
+  await back.waitFor();
+  assert.equal(await back.locator('.action-snooze').isVisible(), false);
+  await back.locator('.action-reopen').click();
+  await back.locator('.action-message').getByText('Kembali ke laporan.').waitFor();
+  assert.ok(await back.locator('.action-snooze').isVisible());
+  assert.equal(await back.locator('.state-snoozed').count(), 0);
+  await page.locator('#f-hidden').uncheck();
+  await page.waitForFunction(() => !document.querySelector('#stale-status .hidden-count'));
+  assert.equal(await back.count(), 1);
+
+  // A gap card takes the same actions (no "mark reviewed"): assigned, it says to whom.
+  const gap = page.locator('#gaps .gap[data-label="kripto"]');
+  await gap.waitFor();
+  assert.equal(await gap.locator('.action-reviewed').count(), 0);
+  await gap.locator('.action-assign').click();
+  await gap.locator('.action-assignee').fill('Dewi');
+  await gap.locator('.action-confirm').click();
+  await gap.locator('.state-assigned').getByText('Ditugaskan kepada Dewi.').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
 });

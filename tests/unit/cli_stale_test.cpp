@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "events.hpp"
 #include "report_fixture.hpp"
 #include "test_support.hpp"
 #include "webhook_receiver.hpp"
@@ -224,6 +225,69 @@ TEST_F(CliStale, NotifyUsesTheConfiguredWebhook) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].path, "/from-config");
   EXPECT_EQ(nlohmann::json::parse(got[0].body)["count"], 2);
+}
+
+}  // namespace
+}  // namespace solusi
+
+namespace solusi {
+namespace {
+
+// The leads' actions (lead_actions.hpp) recorded in events.db reach `solusi stale --notify`: the
+// assignee is named in the owner's message, a dismissed article is not sent.
+TEST(CliStaleActions, NotifyNamesTheAssigneeAndLeavesOutWhatWasDismissed) {
+  TempDir dir;
+  testing::write_report_articles(dir);
+  const auto indexed = run_solusi(
+      {"index", "--articles", (dir / "articles").string(), "--index", (dir / "index").string()}, dir);
+  ASSERT_EQ(indexed.exit_code, 0) << output(indexed);
+  {
+    auto store = service::EventStore::open(dir / "events.db");
+    ASSERT_TRUE(store) << store.error().describe();
+    testing::record_report_history(**store);
+    service::LeadAction assign;
+    assign.item = "article:pembayaran/refund-saldo";
+    assign.action = "assign";
+    assign.by = "sari";
+    assign.assignee = "dewi";
+    ASSERT_TRUE((*store)->add_lead_action(assign));
+  }
+  auto stale = [&](const std::string& url) {
+    return run_solusi({"stale", "--articles", (dir / "articles").string(), "--index",
+                       (dir / "index").string(), "--events", (dir / "events.db").string(), "--as-of",
+                       testing::report_as_of, "--owner", "tim-pembayaran", "--notify", "--webhook", url},
+                      dir);
+  };
+  WebhookReceiver receiver;
+  auto r = stale(receiver.url("/hook"));
+  ASSERT_EQ(r.exit_code, 0) << output(r);
+  auto got = receiver.received();
+  ASSERT_EQ(got.size(), 1u);
+  auto j = nlohmann::json::parse(got[0].body);
+  EXPECT_EQ(j["count"], 2);
+  EXPECT_EQ(j["assignees"], nlohmann::json::array({"dewi"}));
+  EXPECT_EQ(j["articles"][0]["slug"], "pembayaran/refund-saldo");
+  EXPECT_EQ(j["articles"][0]["state"]["assigned_to"], "dewi");
+  EXPECT_THAT(j["text"].get<std::string>(), HasSubstr("(pembayaran/refund-saldo)\n    assigned to dewi\n"));
+
+  {
+    auto store = service::EventStore::open(dir / "events.db");
+    ASSERT_TRUE(store) << store.error().describe();
+    service::LeadAction dismiss;
+    dismiss.item = "article:pembayaran/refund-saldo";
+    dismiss.action = "dismiss";
+    dismiss.by = "sari";
+    ASSERT_TRUE((*store)->add_lead_action(dismiss));
+  }
+  WebhookReceiver again;
+  r = stale(again.url("/hook"));
+  ASSERT_EQ(r.exit_code, 0) << output(r);
+  got = again.received();
+  ASSERT_EQ(got.size(), 1u);
+  j = nlohmann::json::parse(got[0].body);
+  EXPECT_EQ(j["count"], 1);
+  EXPECT_NE(j["articles"][0]["slug"], "pembayaran/refund-saldo");
+  EXPECT_EQ(j["assignees"], nlohmann::json::array());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "lead_actions.hpp"
 #include "report_fixture.hpp"
 #include "report_sources.hpp"
 #include "search_days.hpp"
@@ -100,6 +101,63 @@ TEST(Events, CreatesAndMigratesTheDatabaseInWalMode) {
   auto again = EventStore::open(path);
   ASSERT_TRUE(again) << again.error().describe();
   EXPECT_EQ(user_version(path), EventStore::schema_version);
+}
+
+TEST(Events, TheLeadsActionsAreAuditedAndFoldIntoEachItemsState) {
+  TempDir dir;
+  std::int64_t now = 1780000000;
+  auto store = EventStore::open(dir / "events.db", false, [&now] { return now; });
+  ASSERT_TRUE(store) << store.error().describe();
+  auto add = [&](const std::string& item, const std::string& action, const std::string& by,
+                 const std::string& assignee = "", const std::string& until = "") {
+    LeadAction a;
+    a.item = item;
+    a.action = action;
+    a.by = by;
+    a.note = action + " note";
+    a.assignee = assignee;
+    a.until = until;
+    auto r = (*store)->add_lead_action(a);
+    EXPECT_TRUE(r) << r.error().describe();
+    now += 60;
+    return r ? *r : LeadAction{};
+  };
+  const LeadAction first = add("article:akun/otp", "assign", "sari", "dewi");
+  EXPECT_GT(first.id, 0);
+  EXPECT_EQ(first.at, 1780000000);
+  add("article:akun/otp", "snooze", "budi", "", "2026-07-01");
+  add("gap:g0123456789abcdef", "dismiss", "sari");
+  add("article:akun/otp-lama", "dismiss", "sari");
+  add("article:akun/otp-lama", "reopen", "budi");
+
+  auto history = (*store)->lead_actions("article:akun/otp");
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[1].by, "budi");
+  EXPECT_EQ((*history)[1].until, "2026-07-01");
+  EXPECT_EQ((*history)[1].note, "snooze note");
+
+  std::unordered_map<std::string, ItemState> articles, gaps;
+  ASSERT_TRUE((*store)->with_connection([&](sqlite3* db) -> Result<void> {
+    auto a = read_item_states(db, "article:");
+    auto g = read_item_states(db, "gap:");
+    if (!a || !g) return fail(ErrorCode::io_error, "read");
+    articles = *a;
+    gaps = *g;
+    return {};
+  }));
+  ASSERT_EQ(articles.size(), 2u);
+  const ItemState& otp = articles.at("akun/otp");
+  EXPECT_EQ(otp.assigned_to, "dewi");
+  EXPECT_EQ(otp.snoozed_until, Date::parse("2026-07-01").value());
+  EXPECT_TRUE(otp.hidden_on(*Date::parse("2026-06-30")));
+  EXPECT_FALSE(otp.hidden_on(*Date::parse("2026-07-01")));
+  ASSERT_TRUE(otp.last);
+  EXPECT_EQ(otp.last->action, "snooze");
+  EXPECT_FALSE(articles.at("akun/otp-lama").dismissed);  // reopened
+  EXPECT_FALSE(articles.at("akun/otp-lama").hidden_on(*Date::parse("2030-01-01")));
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_TRUE(gaps.at("g0123456789abcdef").dismissed);
 }
 
 TEST(Events, RefusesADatabaseFromANewerBuild) {

@@ -73,6 +73,49 @@ TEST(Notify, OneMessagePerOwnerWithASlackText) {
   EXPECT_EQ(messages[1].owner, "tim-logistik");
 }
 
+TEST(Notify, TheAssigneeTheLeadsChoseIsInTheMessageAndDismissedArticlesAreNot) {
+  TermExtractor terms;
+  std::vector<ArticleFacts> facts;
+  for (auto [slug, title] :
+       {std::pair{"akun/otp", "Kode OTP tidak masuk"}, std::pair{"akun/sandi", "Reset kata sandi"}}) {
+    StoredArticle a;
+    a.slug = slug;
+    a.title = title;
+    a.owner = "tim-akun";
+    a.lang = "id";
+    a.status = "published";
+    facts.push_back(article_facts(a, terms));
+  }
+  EventHistory events;
+  ItemState assigned;
+  assigned.assigned_to = "dewi";
+  assigned.last = ItemAction{"assign", "sari", 1780000000, "tolong cek minggu ini"};
+  events.states["akun/sandi"] = assigned;
+  StaleOptions o;
+  o.as_of = *Date::parse("2026-06-30");
+  const auto messages = owner_messages(stale_report(facts, events, o));
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].payload["assignees"], nlohmann::json::array({"dewi"}));
+  EXPECT_EQ(messages[0].payload["articles"][1]["state"]["assigned_to"], "dewi");
+  EXPECT_EQ(messages[0].payload["articles"][0]["state"]["assigned_to"], nullptr);
+  EXPECT_EQ(
+      messages[0].payload["text"],
+      "Solusi stale report for tim-akun as of 2026-06-30: 2 articles need attention, most impact first.\n"
+      "1. Kode OTP tidak masuk (akun/otp)\n"
+      "    - never reviewed: the article has no reviewed date\n"
+      "2. Reset kata sandi (akun/sandi)\n"
+      "    assigned to dewi\n"
+      "    - never reviewed: the article has no reviewed date");
+
+  // A dismissed article is no one's to do: left out of the queue that is sent.
+  events.states["akun/otp"].dismissed = true;
+  const auto fewer = owner_messages(stale_report(facts, events, o));
+  ASSERT_EQ(fewer.size(), 1u);
+  EXPECT_EQ(fewer[0].payload["count"], 1);
+  EXPECT_EQ(fewer[0].payload["articles"][0]["slug"], "akun/sandi");
+  EXPECT_EQ(fewer[0].payload["assignees"], nlohmann::json::array({"dewi"}));
+}
+
 TEST(Notify, PostsOneJsonMessagePerOwner) {
   WebhookReceiver receiver;
   NotifyOptions o;

@@ -332,6 +332,92 @@ TEST_F(StaleReportTest, JsonTextIsTheJsonDocumentDumped) {
   r.articles.push_back(e);
   r.owners.push_back(OwnerQueue{"", {0}, {{"unused", 1}, {"expired", 2}}, 1});
   EXPECT_EQ(to_json_text(r), to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // With the leads' actions on it (lead_actions.hpp).
+  r.articles[0].state.assigned_to = "dewi \"d\"";
+  r.articles[0].state.snoozed_until = Date::parse("2026-07-15").value();
+  r.articles[0].state.last = ItemAction{"snooze", "sari", 1780000000, "after\nthe release"};
+  r.articles[0].hidden = true;
+  r.hidden = 2;
+  EXPECT_EQ(to_json_text(r), to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  EXPECT_EQ(to_json(r)["articles"][0]["state"]["snoozed_until"], "2026-07-15");
+}
+
+TEST(GapReport, AClusterIdDependsOnItsCoreStemsOnly) {
+  EXPECT_EQ(gap_id({"kripto"}), gap_id({"kripto"}));
+  EXPECT_NE(gap_id({"kripto"}), gap_id({"kripto", "aktivasi"}));
+  EXPECT_THAT(gap_id({"kripto"}), ::testing::MatchesRegex("g[0-9a-f]{16}"));
+
+  GapReport r;
+  for (const char* label : {"a", "b", "c"}) {
+    GapCluster c;
+    c.label = label;
+    c.id = gap_id({label});
+    r.clusters.push_back(c);
+  }
+  std::unordered_map<std::string, ItemState> states;
+  states[gap_id({"a"})].snoozed_until = Date::parse("2026-07-10").value();
+  states[gap_id({"b"})].assigned_to = "dewi";
+  GapReport hidden = r;
+  apply_gap_states(hidden, states, *Date::parse("2026-07-01"), false);
+  ASSERT_EQ(hidden.clusters.size(), 2u);
+  EXPECT_EQ(hidden.hidden, 1u);
+  EXPECT_EQ(hidden.clusters[0].state.assigned_to, "dewi");
+  EXPECT_EQ(to_json(hidden)["hidden"], 1);
+  EXPECT_EQ(to_json(hidden)["clusters"][0]["state"]["assigned_to"], "dewi");
+  GapReport shown = r;
+  apply_gap_states(shown, states, *Date::parse("2026-07-01"), true);
+  ASSERT_EQ(shown.clusters.size(), 3u);
+  EXPECT_TRUE(shown.clusters[0].hidden);
+  GapReport back = r;
+  apply_gap_states(back, states, *Date::parse("2026-07-10"), false);
+  EXPECT_EQ(back.clusters.size(), 3u);
+}
+
+TEST_F(StaleReportTest, SnoozedAndDismissedArticlesAreLeftOutUnlessAskedFor) {
+  const StaleReport all = run(options());
+  ASSERT_GE(all.articles.size(), 3u);
+  const std::string snoozed = all.articles[0].slug, dismissed = all.articles[1].slug;
+  auto loaded = load_stale_history(*dir_ / "events.db", options());
+  ASSERT_TRUE(loaded) << loaded.error().describe();
+  EventHistory events = *loaded;
+  ItemState s;
+  s.snoozed_until = options().as_of.plus_days(5);
+  events.states[snoozed] = s;
+  ItemState d;
+  d.dismissed = true;
+  d.assigned_to = "dewi";
+  events.states[dismissed] = d;
+  ItemState assigned;
+  assigned.assigned_to = "budi";
+  events.states[all.articles[2].slug] = assigned;
+
+  StaleOptions o = options();
+  StaleReport r = stale_report(*facts_, events, o);
+  EXPECT_EQ(r.listed, all.listed - 2);
+  EXPECT_EQ(r.hidden, 2u);
+  for (const auto& e : r.articles) EXPECT_TRUE(e.slug != snoozed && e.slug != dismissed) << e.slug;
+  EXPECT_EQ(r.articles[0].slug, all.articles[2].slug);
+  EXPECT_EQ(r.articles[0].rank, 1u);
+  EXPECT_EQ(r.articles[0].state.assigned_to, "budi");
+
+  o.include_hidden = true;
+  r = stale_report(*facts_, events, o);
+  EXPECT_EQ(r.listed, all.listed);
+  EXPECT_EQ(r.hidden, 0u);
+  EXPECT_TRUE(r.articles[0].hidden);
+  EXPECT_TRUE(r.articles[1].hidden);
+  EXPECT_FALSE(r.articles[2].hidden);
+
+  // The snooze's day: back; the dismissal has no end.
+  o = options();
+  o.as_of = o.as_of.plus_days(5);
+  r = stale_report(*facts_, events, o);
+  const auto listed = [&](const std::string& slug) {
+    return std::any_of(r.articles.begin(), r.articles.end(),
+                       [&](const StaleEntry& e) { return e.slug == slug; });
+  };
+  EXPECT_TRUE(listed(snoozed));
+  EXPECT_FALSE(listed(dismissed));
 }
 
 TEST_F(StaleReportTest, GroupsByOwnerWithCounts) {

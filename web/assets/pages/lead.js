@@ -9,7 +9,6 @@
 import { ApiError, download, request } from '../api.js';
 import { h, saveBlob, svg } from '../dom.js';
 import {
-  articleHref,
   chartGeometry,
   daysOverdue,
   editHref,
@@ -36,6 +35,43 @@ const reasonLabels = {
   unused: 'reason.unused',
   losing_to_gap: 'reason.losing_to_gap',
   duplicate_suspect: 'reason.duplicate_suspect',
+};
+
+/// The leads' actions on an item: the button, the confirm button of its form, what is said once done,
+/// and the state line of the last one.
+const actionLabels = {
+  reviewed: { button: 'action.reviewed', done: 'action.done_reviewed', last: 'state.last_reviewed' },
+  assign: { button: 'action.assign', confirm: 'action.confirm_assign', done: 'action.done_assign', last: 'state.last_assign' },
+  snooze: { button: 'action.snooze', confirm: 'action.confirm_snooze', done: 'action.done_snooze', last: 'state.last_snooze' },
+  dismiss: { button: 'action.dismiss', confirm: 'action.confirm_dismiss', done: 'action.done_dismiss', last: 'state.last_dismiss' },
+  reopen: { button: 'action.reopen', done: 'action.done_reopen', last: 'state.last_reopen' },
+};
+
+/// The labels of the evidence figures of the stale report's reasons (service/reports.cpp).
+const evidenceLabels = {
+  days_overdue: 'evidence.days_overdue',
+  reviewed: 'evidence.reviewed',
+  review_every_days: 'evidence.review_every_days',
+  review_due: 'evidence.review_due',
+  days_ago: 'evidence.days_ago',
+  valid_to: 'evidence.valid_to',
+  days_left: 'evidence.days_left',
+  not_helpful: 'evidence.not_helpful',
+  helpful: 'evidence.helpful',
+  votes: 'evidence.votes',
+  share: 'evidence.share',
+  since: 'evidence.since',
+  flags: 'evidence.flags',
+  last_flagged: 'evidence.last_flagged',
+  links: 'evidence.links',
+  files: 'evidence.files',
+  days: 'evidence.days',
+  events: 'evidence.events',
+  terms: 'evidence.terms',
+  examples: 'evidence.examples',
+  articles: 'evidence.articles',
+  zero_result_searches: 'evidence.zero_result_searches',
+  no_confident_suggestions: 'evidence.no_confident_suggestions',
 };
 
 const sortLabels = [
@@ -82,6 +118,8 @@ class LeadPage {
       { id: 'f-sort' },
       sortLabels.map((s) => h('option', { value: s.value, i18n: s.label })),
     );
+    // Also the articles the leads snoozed or dismissed (include_hidden), to bring one back.
+    this.showHidden = h('input', { id: 'f-hidden', type: 'checkbox' });
     this.csv = h('button', { id: 'stale-csv', class: 'button', type: 'button', i18n: 'lead.csv', on: { click: () => this.downloadCsv() } });
     this.staleStatus = h('div', { id: 'stale-status', class: 'status', role: 'status', 'aria-live': 'polite' });
     this.ownerList = h('ul', { id: 'owners', class: 'owner-list', i18nAttrs: { 'aria-label': 'lead.owners' } });
@@ -93,8 +131,10 @@ class LeadPage {
       h('label', { class: 'filter' }, h('span', { i18n: 'lead.category' }), this.category),
       h('label', { class: 'filter' }, h('span', { i18n: 'lead.as_of' }), this.asOf),
       h('label', { class: 'filter' }, h('span', { i18n: 'lead.sort' }), this.sort),
+      h('label', { class: 'filter filter-check' }, this.showHidden, h('span', { i18n: 'lead.show_hidden' })),
       h('div', { class: 'filter filter-action' }, this.csv),
     );
+    this.showHidden.addEventListener('change', () => this.loadStale(false));
     for (const control of [this.owner, this.category]) control.addEventListener('change', () => this.staleChanged(true));
     this.asOf.addEventListener('change', () => this.loadStale(false));
     this.sort.addEventListener('change', () => this.staleChanged(false));
@@ -168,7 +208,12 @@ class LeadPage {
   }
 
   params() {
-    return { owner: this.owner.value, category: this.category.value, as_of: this.asOf.value };
+    return {
+      owner: this.owner.value,
+      category: this.category.value,
+      as_of: this.asOf.value,
+      include_hidden: this.showHidden.checked ? 'true' : '',
+    };
   }
 
   showError(where, error) {
@@ -226,6 +271,7 @@ class LeadPage {
         class: 'count',
         i18n: ['lead.stale_count', { n: data.count, checked: data.articles_checked, date: dateArg(data.as_of) }],
       }),
+      ...(data.hidden ? [h('p', { class: 'hint hidden-count', i18n: ['lead.hidden_count', { n: data.hidden }] })] : []),
     );
     this.ownerList.replaceChildren(
       ...data.owners.map((o) =>
@@ -278,14 +324,14 @@ class LeadPage {
 
   staleRow(entry) {
     const overdue = daysOverdue(entry);
-    return h(
+    const card = h(
       'li',
       { class: 'stale-row', dataset: { slug: entry.slug, owner: entry.owner } },
       h(
         'div',
         { class: 'stale-head' },
         h('span', { class: 'rank' }, `#${entry.rank}`),
-        h('a', { class: 'stale-title', href: articleHref(entry.slug) }, entry.title || entry.slug),
+        h('a', { class: 'stale-title', href: editHref(entry.slug) }, entry.title || entry.slug),
       ),
       h(
         'dl',
@@ -310,13 +356,111 @@ class LeadPage {
               'dl',
               { class: 'evidence' },
               Object.entries(reason.evidence ?? {}).map(([key, value]) =>
-                h('div', { dataset: { key } }, h('dt', {}, h('code', {}, key)), h('dd', {}, evidenceText(value))),
+                h('div', { dataset: { key } }, evidenceLabel(key), h('dd', {}, evidenceText(value))),
               ),
             ),
           ),
         ),
       ),
     );
+    this.addActions(card, `/v1/reports/stale/${entry.slug.split('/').map(encodeURIComponent).join('/')}/actions`, entry.title || entry.slug, entry.state, true);
+    return card;
+  }
+
+  // ---- the leads' actions on a card (POST /v1/reports/{stale/slug,gaps/id}/actions) ----------------
+
+  /// The state line of @p card and, for who may act, its buttons: mark reviewed (articles), assign,
+  /// snooze and dismiss (each through a small form with a note), reopen once hidden.
+  addActions(card, path, title, state, article) {
+    const stateLine = h('p', { class: 'item-state', role: 'status' });
+    card.append(stateLine);
+    showState(stateLine, state);
+    if (!this.can.has('report_item_action')) return;
+    const message = h('p', { class: 'message action-message', 'aria-live': 'polite' });
+    const assignee = h('input', { type: 'text', class: 'action-assignee', maxlength: 100, autocomplete: 'off' });
+    const until = h('input', { type: 'date', class: 'action-until' });
+    const note = h('input', { type: 'text', class: 'action-note', maxlength: 500, autocomplete: 'off' });
+    const fieldAssignee = h('label', { class: 'filter' }, h('span', { i18n: 'action.assignee' }), assignee);
+    const fieldUntil = h('label', { class: 'filter' }, h('span', { i18n: 'action.until' }), until);
+    const confirm = h('button', { type: 'submit', class: 'button primary action-confirm' });
+    const form = h(
+      'form',
+      { class: 'filters action-form', i18nAttrs: { 'aria-label': ['action.form', { title }] } },
+      fieldAssignee,
+      fieldUntil,
+      h('label', { class: 'filter' }, h('span', { i18n: 'action.note' }), note),
+      h(
+        'div',
+        { class: 'filter filter-action' },
+        h('div', { class: 'inline' }, confirm, h('button', { type: 'button', class: 'button', i18n: 'action.cancel', on: { click: () => close() } })),
+      ),
+    );
+    form.hidden = true;
+    let pending = null;
+    let opener = null;
+    const close = () => {
+      form.hidden = true;
+      pending = null;
+      opener?.focus();
+    };
+    const open = (action, button) => {
+      pending = action;
+      opener = button;
+      fieldAssignee.hidden = action !== 'assign';
+      fieldUntil.hidden = action !== 'snooze';
+      assignee.required = action === 'assign';
+      until.required = action === 'snooze';
+      if (action === 'snooze' && !until.value) until.value = isoDay(7);
+      label(confirm, actionLabels[action].confirm);
+      form.hidden = false;
+      (action === 'assign' ? assignee : action === 'snooze' ? until : note).focus();
+    };
+    const send = async (action, body, button) => {
+      if (button) button.disabled = true;
+      message.replaceChildren();
+      delete message.dataset.i18n;
+      try {
+        const { data } = await request(path, { method: 'POST', body: { action, ...body }, signal: this.controller.signal });
+        showState(stateLine, data.state);
+        card.dataset.state = data.state.hidden ? 'hidden' : data.state.assigned_to ? 'assigned' : '';
+        card.classList.toggle('acted-hidden', data.state.hidden);
+        if (action === 'reviewed') {
+          card.dataset.reviewed = data.reviewed;
+          label(message, actionLabels.reviewed.done, { date: dateArg(data.reviewed), revision: data.action.revision });
+        } else {
+          label(message, actionLabels[action].done);
+        }
+        form.hidden = true;
+        note.value = '';
+        buttons.hidden = data.state.hidden;
+        reopen.hidden = !data.state.hidden;
+        (data.state.hidden ? reopen : buttons.querySelector('button'))?.focus();
+      } catch (error) {
+        this.showError(message, error);
+      } finally {
+        if (button) button.disabled = false;
+      }
+    };
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (!pending) return;
+      const body = { note: note.value.trim() || undefined };
+      if (pending === 'assign') body.assignee = assignee.value.trim();
+      if (pending === 'snooze') body.until = until.value;
+      send(pending, body, confirm);
+    });
+    const button = (action, onClick) =>
+      h('button', { type: 'button', class: `button action-${action}`, dataset: { action }, i18n: actionLabels[action].button, on: { click: onClick } });
+    const buttons = h(
+      'div',
+      { class: 'inline item-actions', role: 'group', i18nAttrs: { 'aria-label': ['action.group', { title }] } },
+      article ? button('reviewed', (e) => send('reviewed', {}, e.currentTarget)) : null,
+      ['assign', 'snooze', 'dismiss'].map((action) => button(action, (e) => open(action, e.currentTarget))),
+    );
+    const reopen = button('reopen', (e) => send('reopen', {}, e.currentTarget));
+    buttons.hidden = Boolean(state?.hidden);
+    reopen.hidden = !state?.hidden;
+    card.append(buttons, reopen, form, message);
   }
 
   async downloadCsv() {
@@ -422,9 +566,9 @@ class LeadPage {
           on: { click: (e) => this.createDraft(cluster, e.currentTarget, status) },
         })
       : null;
-    return h(
+    const card = h(
       'li',
-      { class: 'gap', dataset: { label: cluster.label } },
+      { class: 'gap', dataset: { label: cluster.label, id: cluster.id ?? '' } },
       h('h3', {}, h('span', { class: 'gap-label' }, cluster.label), ' ', h('span', { class: 'badge', i18n: ['lead.times', { n: cluster.count }] })),
       h(
         'dl',
@@ -432,13 +576,16 @@ class LeadPage {
         // Days of the team's zone (first_day, last_day), in the page's language like every date.
         item('lead.first_seen', null, null, ['date', dateArg(cluster.first_day ?? cluster.first_seen.slice(0, 10))]),
         item('lead.last_seen', null, null, ['date', dateArg(cluster.last_day ?? cluster.last_seen.slice(0, 10))]),
-        item('lead.nearest', null, null, null, cluster.nearest ? h('a', { href: articleHref(cluster.nearest.slug), class: 'nearest' }, cluster.nearest.title || cluster.nearest.slug) : h('span', { i18n: 'lead.nearest_none' })),
+        item('lead.nearest', null, null, null, cluster.nearest ? h('a', { href: editHref(cluster.nearest.slug), class: 'nearest' }, cluster.nearest.title || cluster.nearest.slug) : h('span', { i18n: 'lead.nearest_none' })),
       ),
+      h('p', { class: 'gap-kinds', i18n: ['gap_text.kinds', gapKinds(cluster.kinds)] }),
       h('p', { class: 'examples-title', i18n: 'lead.examples' }),
       h('ul', { class: 'examples' }, cluster.examples.map((e) => h('li', {}, h('q', {}, e)))),
       create,
       status,
     );
+    if (cluster.id) this.addActions(card, `/v1/reports/gaps/${encodeURIComponent(cluster.id)}/actions`, cluster.label, cluster.state, false);
+    return card;
   }
 
   async createDraft(cluster, button, status) {
@@ -525,6 +672,45 @@ class LeadPage {
       h('details', {}, h('summary', { i18n: 'lead.chart_table' }), table),
     );
   }
+}
+
+/// The state the leads' actions left an item in, as sentences in the page's language (empty: none).
+function showState(line, state) {
+  const parts = [];
+  if (state?.assigned_to) parts.push(h('span', { class: 'state-assigned', i18n: ['state.assigned', { who: state.assigned_to }] }));
+  if (state?.snoozed_until) parts.push(h('span', { class: 'state-snoozed', i18n: ['state.snoozed', { date: dateArg(state.snoozed_until) }] }));
+  if (state?.dismissed) parts.push(h('span', { class: 'state-dismissed', i18n: 'state.dismissed' }));
+  if (state?.last) {
+    const key = actionLabels[state.last.action]?.last;
+    if (key) parts.push(h('span', { class: 'state-last', i18n: [key, { by: state.last.by, date: dateArg(state.last.at.slice(0, 10)) }] }));
+    if (state.last.note) parts.push(h('q', { class: 'state-note' }, state.last.note));
+  }
+  line.replaceChildren(...parts.flatMap((p, i) => (i ? [' ', p] : [p])));
+  line.hidden = parts.length === 0;
+}
+
+/// The day @p days after today in the browser's zone (YYYY-MM-DD).
+function isoDay(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/// The label of an evidence figure in the page's language (its key, made readable, for one the page
+/// does not know).
+function evidenceLabel(key) {
+  const known = evidenceLabels[key];
+  return h('dt', { i18n: known ?? null }, known ? null : key.replaceAll('_', ' '));
+}
+
+/// The counts of a gap by kind, for its sentence.
+function gapKinds(kinds = {}) {
+  return {
+    zero: kinds.zero_result ?? 0,
+    no_click: kinds.no_click ?? 0,
+    tickets: kinds.no_confident_suggestion ?? 0,
+    votes: kinds.not_helpful ?? 0,
+  };
 }
 
 /// A reason as a sentence in the page's language (relabelled on a language switch), or the server's
