@@ -4,6 +4,8 @@
 #include <map>
 #include <regex>
 
+#include "webhooks.hpp"
+
 namespace solusi::service {
 namespace {
 
@@ -109,6 +111,7 @@ json components() {
               {"changed_by",
                object({{"author", str()}, {"at", integer()}, {"revision", integer()}, {"note", str()}})}},
              {"changed_by", "current_draft_etag"}, "412: who changed the article since the client's ETag");
+  add_webhook_schemas(s);  // webhooks.cpp
   s["RequestWarning"] =
       object({{"code", {{"type", "string"}, {"enum", {"unknown_field", "unknown_fields_not_listed"}}}},
               {"field", str()},
@@ -995,6 +998,8 @@ const std::vector<RouteDoc>& route_docs() {
            nullptr,
            json_type,
            {}});
+    // Outgoing webhooks: the delivery log, a test ping, redelivery (webhooks.cpp).
+    for (auto& w : webhook_route_docs()) add(std::move(w));
     return d;
   }();
   return docs;
