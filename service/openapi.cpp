@@ -436,6 +436,8 @@ json parameter_schema(const std::string& name) {
       {"as_of", {{"type", "string"}, {"description", "the report's day (YYYY-MM-DD)"}}},
       {"since", {{"type", "string"}, {"description", "first day (YYYY-MM-DD)"}}},
       {"format", {{"type", "string"}, {"enum", {"json", "csv"}}}},
+      {"state", {{"type", "string"}, {"enum", {"pending", "delivered", "failed"}}}},
+      {"subscription", {{"type", "string"}, {"description", "a configured webhook's id"}}},
   };
   const auto it = known.find(name);
   return it == known.end() ? str() : it->second;

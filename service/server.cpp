@@ -1606,6 +1606,7 @@ struct Server::Impl {
             static_cast<double>(st.features));
       gauge("solusi_case_model_train_seconds", "How long the last training took.", st.train_ms / 1000);
     }
+    if (webhooks) gauges += webhooks->metrics();  // webhooks.cpp
     gauges +=
         "# HELP solusi_background_errors_total Errors caught in background threads (reported on "
         "stderr; the thread goes on).\n# TYPE solusi_background_errors_total counter\n"

@@ -729,6 +729,32 @@ Result<ApiResponse> Webhooks::redeliver(const ApiRequest& r) {
   return impl_->redeliver(r);
 }
 
+std::string Webhooks::metrics() {
+  std::int64_t by_state[3] = {0, 0, 0};
+  const char* states[3] = {"pending", "delivered", "failed"};
+  auto ok = impl_->events.with_connection([&](sqlite3* db) -> Result<void> {
+    Stmt st(db, "SELECT state, count(*) FROM webhook_queue GROUP BY state");
+    if (!st.ok()) return tl::unexpected(sql::error(db, "cannot count webhook deliveries"));
+    while (st.step() == SQLITE_ROW)
+      for (int i = 0; i < 3; ++i)
+        if (st.view(0) == states[i]) by_state[i] = st.integer(1);
+    return {};
+  });
+  if (!ok) return {};
+  std::string out =
+      "# HELP solusi_webhook_deliveries Outgoing webhook deliveries in events.db by state (finished ones "
+      "are kept up to a limit).\n# TYPE solusi_webhook_deliveries gauge\n";
+  for (int i = 0; i < 3; ++i)
+    out += std::string("solusi_webhook_deliveries{state=\"") + states[i] + "\"} " +
+           std::to_string(by_state[i]) + "\n";
+  out +=
+      "# HELP solusi_webhook_events_dropped_total Webhook events not queued (the queue was full or the body "
+      "too large).\n# TYPE solusi_webhook_events_dropped_total "
+      "counter\nsolusi_webhook_events_dropped_total " +
+      std::to_string(webhook_events_dropped()) + "\n";
+  return out;
+}
+
 // ------------------------------------------------------------------------------------------------
 // Routes and their description
 

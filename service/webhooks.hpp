@@ -114,6 +114,10 @@ class Webhooks {
   /// POST /v1/webhooks/deliveries/{id}/redeliver: queues a delivery again, from its first attempt.
   Result<ApiResponse> redeliver(const ApiRequest& r);
 
+  /// Prometheus text for /metrics: deliveries by state (solusi_webhook_deliveries{state=…}) and the
+  /// events dropped on a full queue (solusi_webhook_events_dropped_total). Empty when unreadable.
+  std::string metrics();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -273,6 +273,12 @@ TEST_F(Webhooks, TheTestRouteSendsAPingAndSaysHowItWent) {
   EXPECT_EQ(got[1].body["type"], "ping");
   EXPECT_EQ(got[1].body["data"]["subscription"], "helpdesk");
 
+  // /metrics counts the deliveries by state.
+  const Reply metrics = get("/metrics");
+  EXPECT_THAT(metrics.body, HasSubstr("solusi_webhook_deliveries{state=\"failed\"} 1\n"));
+  EXPECT_THAT(metrics.body, HasSubstr("solusi_webhook_deliveries{state=\"delivered\"} 1\n"));
+  EXPECT_THAT(metrics.body, HasSubstr("solusi_webhook_deliveries{state=\"pending\"} 0\n"));
+
   const Reply unknown =
       testing::to_reply(client_->Post("/v1/webhooks/nobody/test", as("sari"), "", "application/json"));
   EXPECT_EQ(unknown.status, 404) << unknown.describe();
