@@ -355,11 +355,25 @@ struct Webhooks::Impl {
         {"X-Solusi-Delivery", std::to_string(d.id)},
         {"X-Solusi-Attempt", std::to_string(d.attempts + 1)},
         {"X-Solusi-Signature", webhook_signature(o.at_ms / 1000, d.body, sub.secrets)}};
+    httplib::Request req;
+    req.method = "POST";
+    req.path = url->path;
+    req.headers = headers;
+    req.set_header("Content-Type", "application/json");
+    req.body = d.body;
+    // The answer's body is not kept; reading it stops past max_webhook_response_bytes.
+    size_t answered = 0;
+    req.content_receiver = [&answered](const char*, size_t n, std::uint64_t, std::uint64_t) {
+      answered += n;
+      return answered <= max_webhook_response_bytes;
+    };
     const auto sent_at = std::chrono::steady_clock::now();
-    auto res = client.Post(url->path, headers, d.body, "application/json");
+    auto res = client.send(req);
     o.duration_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent_at).count();
-    if (!res) {
+    if (answered > max_webhook_response_bytes) {
+      o.error = "the answer's body is over " + std::to_string(max_webhook_response_bytes) + " bytes";
+    } else if (!res) {
       o.error = "no response: " + httplib::to_string(res.error());
     } else {
       o.status = res->status;

@@ -45,6 +45,9 @@ inline constexpr int max_webhook_attempts = static_cast<int>(webhook_retry_steps
 /// Connecting to a receiver, and sending to or reading from it, each give up after this long.
 inline constexpr std::chrono::seconds webhook_connect_timeout{5};
 inline constexpr std::chrono::seconds webhook_io_timeout{10};
+/// Bytes of a receiver's answer read at most (its body is not kept); a longer answer is a failed
+/// attempt.
+inline constexpr size_t max_webhook_response_bytes = 64 * 1024;
 /// Pending deliveries at most; an event that would queue more is not queued (reported on stderr and
 /// counted: webhook_events_dropped()).
 inline constexpr std::int64_t max_pending_webhook_deliveries = 10'000;

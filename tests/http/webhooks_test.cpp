@@ -273,9 +273,30 @@ TEST_F(Webhooks, TheTestRouteSendsAPingAndSaysHowItWent) {
   EXPECT_EQ(got[1].body["type"], "ping");
   EXPECT_EQ(got[1].body["data"]["subscription"], "helpdesk");
 
+  // A receiver whose answer never ends is cut off: a failed attempt, not a stuck thread.
+  httplib::Server chatty;
+  chatty.Post(".*", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(service::max_webhook_response_bytes + 1, 'x'), "text/plain");
+  });
+  const int chatty_port = chatty.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(chatty_port, 0);
+  std::thread chatty_thread([&] { chatty.listen_after_bind(); });
+  server_->stop();
+  server_.reset();  // a second server on the same folders, with one more webhook
+  auto c = config_for(receiver);
+  c.webhooks.push_back({"chatty", "http://127.0.0.1:" + std::to_string(chatty_port) + "/", {}, {new_secret}});
+  start(c);
+  const Reply cut =
+      testing::to_reply(client_->Post("/v1/webhooks/chatty/test", as("sari"), "", "application/json"));
+  chatty.stop();
+  chatty_thread.join();
+  ASSERT_EQ(cut.status, 200) << cut.describe();
+  EXPECT_EQ(cut.json["delivery"]["state"], "failed");
+  EXPECT_THAT(cut.json["delivery"]["last_error"].get<std::string>(), HasSubstr("over"));
+
   // /metrics counts the deliveries by state.
   const Reply metrics = get("/metrics");
-  EXPECT_THAT(metrics.body, HasSubstr("solusi_webhook_deliveries{state=\"failed\"} 1\n"));
+  EXPECT_THAT(metrics.body, HasSubstr("solusi_webhook_deliveries{state=\"failed\"} 2\n"));
   EXPECT_THAT(metrics.body, HasSubstr("solusi_webhook_deliveries{state=\"delivered\"} 1\n"));
   EXPECT_THAT(metrics.body, HasSubstr("solusi_webhook_deliveries{state=\"pending\"} 0\n"));
 
