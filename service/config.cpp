@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "notify.hpp"
 #include "text.hpp"
 #include "time_zone.hpp"
 
@@ -191,6 +192,54 @@ Result<Config> load_config(const std::filesystem::path& path, Config c) {
         }
       } else if (key == "notify_webhook") {
         c.notify_webhook = v.as<std::string>();
+      } else if (key == "webhooks") {
+        if (!v.IsSequence()) return bad(v, "webhooks must be a list");
+        if (v.size() > max_webhook_subscriptions)
+          return bad(v, "at most " + std::to_string(max_webhook_subscriptions) + " webhooks");
+        c.webhooks.clear();
+        for (const auto& w : v) {
+          if (!w.IsMap()) return bad(w, "each webhook needs id, url and secrets");
+          WebhookSubscription sub;
+          for (const auto& field : w) {
+            const std::string name = field.first.as<std::string>();
+            if (name == "id") {
+              sub.id = field.second.as<std::string>();
+            } else if (name == "url") {
+              sub.url = field.second.as<std::string>();
+            } else if (name == "events") {
+              sub.events = field.second.as<std::vector<std::string>>();
+            } else if (name == "secrets") {
+              sub.secrets = field.second.as<std::vector<std::string>>();
+            } else {
+              return bad(field.first, "unknown webhook key '" + name + "' (id, url, events, secrets)");
+            }
+          }
+          if (sub.id.empty() || sub.id.size() > 64 ||
+              sub.id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                  std::string::npos)
+            return bad(w, "webhook id must be 1 to 64 letters, digits, '_' or '-'");
+          for (const auto& other : c.webhooks)
+            if (other.id == sub.id) return bad(w, "webhook id '" + sub.id + "' is used twice");
+          if (auto url = parse_webhook_url(sub.url); !url) return bad(w, url.error().message);
+          for (const auto& e : sub.events)
+            if (std::find(std::begin(webhook_event_types), std::end(webhook_event_types), e) ==
+                std::end(webhook_event_types))
+              return bad(w, "webhook '" + sub.id + "': unknown event '" + e +
+                                "' (article.published, article.changed, article.archived, article.restored, "
+                                "article.deleted, gap.created)");
+          if (sub.secrets.empty() || sub.secrets.size() > max_webhook_secrets)
+            return bad(
+                w, "webhook '" + sub.id + "' needs 1 to " + std::to_string(max_webhook_secrets) + " secrets");
+          for (const auto& secret : sub.secrets)
+            if (secret.size() < min_webhook_secret_bytes)
+              return bad(w, "webhook '" + sub.id + "': each secret must be at least " +
+                                std::to_string(min_webhook_secret_bytes) + " bytes");
+          c.webhooks.push_back(std::move(sub));
+        }
+      } else if (key == "webhook_retry_first_ms") {
+        c.webhook_retry_first_ms = v.as<std::int64_t>();
+        if (c.webhook_retry_first_ms < 1 || c.webhook_retry_first_ms > 3600000)
+          return bad(v, "webhook_retry_first_ms must be between 1 and 3600000");
       } else if (key == "tokens") {
         if (!v.IsSequence()) return bad(v, "tokens must be a list");
         c.tokens.clear();

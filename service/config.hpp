@@ -1,6 +1,7 @@
 // Configuration of `solusi serve`: a YAML file, every field optional.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -23,6 +24,26 @@ struct TokenEntry {
   Role role = Role::agent;
   std::string sha256;  ///< lowercase hex of SHA-256(token)
 };
+
+/// An outgoing webhook (webhooks.hpp): where events are POSTed, which ones, and the secrets they are
+/// signed with (every one of them: a receiver rotating its key accepts either signature).
+struct WebhookSubscription {
+  std::string id;                    ///< [A-Za-z0-9_-], unique: names it in the delivery log and the routes
+  std::string url;                   ///< http:// or https://
+  std::vector<std::string> events;   ///< event types it wants (webhook_event_types); empty: all
+  std::vector<std::string> secrets;  ///< at least one; each at least min_webhook_secret_bytes
+};
+
+/// Webhook subscriptions configured at most.
+inline constexpr size_t max_webhook_subscriptions = 32;
+/// Secrets of one subscription at most (the current key and the ones being rotated out).
+inline constexpr size_t max_webhook_secrets = 4;
+/// Shortest webhook secret accepted (bytes).
+inline constexpr size_t min_webhook_secret_bytes = 16;
+/// The event types a subscription may ask for.
+inline constexpr std::string_view webhook_event_types[] = {"article.published", "article.changed",
+                                                           "article.archived",  "article.restored",
+                                                           "article.deleted",   "gap.created"};
 
 struct Config {
   std::string host = "127.0.0.1";
@@ -75,6 +96,11 @@ struct Config {
   std::string public_url_base;
   /// Where `solusi stale --notify` posts each owner's queue (http:// or https://); empty: none.
   std::string notify_webhook;
+  /// Outgoing webhooks for article and gap events (webhooks.hpp); empty: none.
+  std::vector<WebhookSubscription> webhooks;
+  /// The first retry of a failed webhook delivery waits this long; the later ones wait multiples of
+  /// it (webhook_retry_steps: 10 s, 1 min, 5 min, 30 min, 2 h, 6 h by default) (milliseconds).
+  std::int64_t webhook_retry_first_ms = 10'000;
   /// The team's time zone (IANA name): the reports' days, their since / as_of and the per-day
   /// counters of events.db are days of this zone (time_zone.hpp). Checked when the config is read.
   std::string time_zone = "Asia/Jakarta";

@@ -343,6 +343,40 @@ CREATE TABLE IF NOT EXISTS lead_actions (
 );
 CREATE INDEX IF NOT EXISTS lead_actions_item ON lead_actions(item, id);
 )sql"},
+    // 13: outgoing webhooks (webhooks.hpp). webhook_queue: one row per event and subscription, queued in
+    // the transaction that records the revision or the suggestion, with the JSON body as sent, its
+    // state (pending, delivered, failed), the number of attempts and when the next one is due (Unix
+    // milliseconds). webhook_attempts: the delivery log, one row per attempt: when, the HTTP status
+    // (NULL: no response) or the error, and how long it took. Idempotent (IF NOT EXISTS), so the step
+    // is safe whichever order it is merged in with other steps.
+    {R"sql(
+CREATE TABLE IF NOT EXISTS webhook_queue (
+  id           INTEGER PRIMARY KEY,
+  event_id     TEXT NOT NULL,
+  subscription TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_at_ms   INTEGER NOT NULL,
+  last_status  INTEGER,
+  last_error   TEXT NOT NULL DEFAULT '',
+  finished_at  INTEGER
+);
+CREATE INDEX IF NOT EXISTS webhook_queue_due ON webhook_queue(next_at_ms, id) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS webhook_queue_subscription ON webhook_queue(subscription, id);
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+  id          INTEGER PRIMARY KEY,
+  delivery    INTEGER NOT NULL,
+  attempt     INTEGER NOT NULL,
+  at_ms       INTEGER NOT NULL,
+  status      INTEGER,
+  error       TEXT NOT NULL DEFAULT '',
+  duration_ms REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts(delivery, id);
+)sql"},
 };
 
 /// Moves the per-day counters from the zone store_meta's counters_zone names to @p to: each raw row
@@ -814,8 +848,16 @@ Result<std::optional<TicketRecord>> EventStore::ticket(const std::string& ticket
 
 Result<void> EventStore::log_suggestion(const SuggestionLog& s) {
   std::lock_guard lk(mu_);
-  return in_transaction(db_, "cannot log suggestion",
-                        [&]() -> Result<void> { return insert_suggestion(db_, s, clock_()); });
+  return in_transaction(db_, "cannot log suggestion", [&]() -> Result<void> {
+    if (hooks_.suggestion)
+      if (auto ok = hooks_.suggestion(db_, s); !ok) return ok;
+    return insert_suggestion(db_, s, clock_());
+  });
+}
+
+void EventStore::set_hooks(EventHooks hooks) {
+  std::lock_guard lk(mu_);
+  hooks_ = std::move(hooks);
 }
 
 Result<void> insert_suggestion(sqlite3* db, const SuggestionLog& s, std::int64_t now) {
@@ -1234,17 +1276,21 @@ Result<RevisionInfo> EventStore::add_revision(const std::string& slug, const std
                                               const std::string& hash) {
   std::lock_guard lk(mu_);
   RevisionInfo r{slug, 0, author, clock_(), action, status, note, hash};
-  Stmt st(
-      db_,
-      "INSERT INTO revisions(slug, revision, author, at, action, status, note, text, hash) "
-      "VALUES (?1, (SELECT coalesce(max(revision), 0) + 1 FROM revisions WHERE slug = ?1), ?2, ?3, ?4, ?5, "
-      "?6, ?7, ?8) RETURNING revision");
-  if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot record revision"));
-  st.bind(1, slug).bind(2, author).bind(3, r.at).bind(4, action).bind(5, status).bind(6, note).bind(7, text);
-  st.bind(8, hash);
-  if (st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot record revision"));
-  r.revision = static_cast<int>(st.integer(0));
-  if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot record revision"));
+  auto ok = in_transaction(db_, "cannot record revision", [&]() -> Result<void> {
+    Stmt st(db_,
+            "INSERT INTO revisions(slug, revision, author, at, action, status, note, text, hash) "
+            "VALUES (?1, (SELECT coalesce(max(revision), 0) + 1 FROM revisions WHERE slug = ?1), ?2, ?3, ?4, "
+            "?5, ?6, ?7, ?8) RETURNING revision");
+    if (!st.ok()) return tl::unexpected(sql_error(db_, "cannot record revision"));
+    st.bind(1, slug).bind(2, author).bind(3, r.at).bind(4, action).bind(5, status).bind(6, note);
+    st.bind(7, text).bind(8, hash);
+    if (st.step() != SQLITE_ROW) return tl::unexpected(sql_error(db_, "cannot record revision"));
+    r.revision = static_cast<int>(st.integer(0));
+    if (st.step() != SQLITE_DONE) return tl::unexpected(sql_error(db_, "cannot record revision"));
+    if (hooks_.revision) return hooks_.revision(db_, r, text);
+    return {};
+  });
+  if (!ok) return tl::unexpected(ok.error());
   return r;
 }
 

@@ -156,6 +156,16 @@ struct LeadAction {
   int revision = 0;      ///< reviewed: the article's revision it wrote (0: none)
 };
 
+/// What the outgoing webhooks (webhooks.hpp) are told inside the transaction that records a revision
+/// or a suggestion, so that what they queue commits or rolls back with it. They get the connection
+/// (the store's lock is held: they must not call the store) and may fail the write (a full disk).
+struct EventHooks {
+  /// After @p added is inserted (its number known); @p text is the version's whole file.
+  std::function<Result<void>(sqlite3*, const RevisionInfo& added, const std::string& text)> revision;
+  /// Before @p log is inserted (the store's earlier suggestions of the ticket are all there is).
+  std::function<Result<void>(sqlite3*, const SuggestionLog& log)> suggestion;
+};
+
 class EventStore {
  public:
   /// Opens (creating and migrating) the database. @p read_only opens an existing file without
@@ -167,7 +177,7 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   /// Schema version this build writes.
-  static constexpr int schema_version = 12;
+  static constexpr int schema_version = 13;
 
   /// The store's identity: a random 128-bit id in hex, made with the store and kept for its life
   /// (the index records it: stored_state.hpp). Empty for the in-memory stand-in of a missing file.
@@ -257,6 +267,9 @@ class EventStore {
   /// the retention purge (usage_log.cpp), which keep one writer without blocking anyone for long.
   Result<void> with_connection(const std::function<Result<void>(sqlite3*)>& work);
 
+  /// Installs the hooks (before the store is shared between threads).
+  void set_hooks(EventHooks hooks);
+
  private:
   EventStore(std::filesystem::path path, sqlite3* db, WallClock clock);
   Result<void> migrate();
@@ -273,6 +286,7 @@ class EventStore {
   mutable std::mutex mu_;  ///< one user of the connection at a time: the single writer
   std::unordered_map<std::string, std::vector<NegativeVote>> negatives_;
   std::string id_;
+  EventHooks hooks_;
 };
 
 /// What is at an events store's path, read without creating, migrating or changing anything.

@@ -5,6 +5,8 @@
 #include <regex>
 #include <tuple>
 
+#include "webhooks.hpp"
+
 namespace solusi::service {
 namespace {
 
@@ -110,6 +112,7 @@ json components() {
               {"changed_by",
                object({{"author", str()}, {"at", integer()}, {"revision", integer()}, {"note", str()}})}},
              {"changed_by", "current_draft_etag"}, "412: who changed the article since the client's ETag");
+  add_webhook_schemas(s);  // webhooks.cpp
   s["RequestWarning"] =
       object({{"code", {{"type", "string"}, {"enum", {"unknown_field", "unknown_fields_not_listed"}}}},
               {"field", str()},
@@ -479,6 +482,8 @@ json parameter_schema(const std::string& name) {
       {"format", {{"type", "string"}, {"enum", {"json", "csv"}}}},
       {"include_hidden",
        {{"type", "boolean"}, {"description", "also list the items the leads snoozed or dismissed"}}},
+      {"state", {{"type", "string"}, {"enum", {"pending", "delivered", "failed"}}}},
+      {"subscription", {{"type", "string"}, {"description", "a configured webhook's id"}}},
   };
   const auto it = known.find(name);
   return it == known.end() ? str() : it->second;
@@ -1078,6 +1083,8 @@ const std::vector<RouteDoc>& route_docs() {
            nullptr,
            json_type,
            {}});
+    // Outgoing webhooks: the delivery log, a test ping, redelivery (webhooks.cpp).
+    for (auto& w : webhook_route_docs()) add(std::move(w));
     return d;
   }();
   return docs;

@@ -39,6 +39,7 @@
 #include "time_zone.hpp"
 #include "usage_log.hpp"
 #include "web.hpp"
+#include "webhooks.hpp"
 
 namespace solusi::service {
 namespace {
@@ -175,6 +176,8 @@ struct Server::Impl {
   std::unique_ptr<Publisher> publisher;
   /// Searches and article views, written to events.db off the request path.
   std::unique_ptr<UsageLog> usage;
+  /// Outgoing webhooks: queued with each revision and gap, delivered by a thread of its own.
+  std::unique_ptr<Webhooks> webhooks;
   /// The case index's writer (cases.hpp) and the thread that keeps it in line with events.db: woken by
   /// every resolution and withdrawal, so the next suggestion sees it.
   std::unique_ptr<CaseWriter> case_writer;
@@ -1679,6 +1682,7 @@ struct Server::Impl {
             static_cast<double>(st.features));
       gauge("solusi_case_model_train_seconds", "How long the last training took.", st.train_ms / 1000);
     }
+    if (webhooks) gauges += webhooks->metrics();  // webhooks.cpp
     gauges +=
         "# HELP solusi_background_errors_total Errors caught in background threads (reported on "
         "stderr; the thread goes on).\n# TYPE solusi_background_errors_total counter\n"
@@ -1860,6 +1864,8 @@ struct Server::Impl {
          [this](const ApiRequest& r) { return lead_action(r, false, true); }},
         // ---- end of the leads' actions
     };
+    // Outgoing webhooks (webhooks.cpp): the delivery log, a test ping, redelivery.
+    for (auto& route : webhook_routes(webhooks)) routes.push_back(std::move(route));
     openapi_text = openapi_document(routes).dump();
   }
 
@@ -2245,6 +2251,7 @@ Result<int> Server::start() {
     u.retention_days = s.config.retention_days;
     s.usage = std::make_unique<UsageLog>(*s.events, u);
   }
+  if (!s.webhooks) s.webhooks = std::make_unique<Webhooks>(s.config, *s.events);  // before any writer
   s.configure();
   s.cases_path = case_index_path(s.events->path());
   // The writer first: no request may find it missing.
@@ -2281,6 +2288,7 @@ Result<int> Server::start() {
   s.case_learner = std::thread([&s] { s.learn_cases(); });
   s.model_trainer = std::thread([&s] { s.train_models(); });
   s.usage->start();
+  s.webhooks->start();
   return *port;
 }
 
@@ -2299,6 +2307,7 @@ void Server::stop() {
   if (s.model_trainer.joinable()) s.model_trainer.join();
   if (s.publisher) s.publisher->stop();
   if (s.usage) s.usage->stop();  // writes what the last requests logged
+  if (s.webhooks) s.webhooks->stop();
 }
 
 }  // namespace solusi::service

@@ -1,6 +1,6 @@
 // A loopback webhook receiver for the notification tests: an httplib::Server on 127.0.0.1 and a free
 // port, answering POST /hook with the statuses it is told to (200 once those run out) and keeping
-// every request it received. No network beyond loopback.
+// every request it received (with its headers). No network beyond loopback.
 #pragma once
 
 #include <httplib.h>
@@ -21,14 +21,15 @@ class WebhookReceiver {
     std::string path;
     std::string content_type;
     std::string body;
+    httplib::Headers headers;
   };
 
   /// @p statuses: the answers to the first requests, in order.
   explicit WebhookReceiver(std::deque<int> statuses = {}) : statuses_(std::move(statuses)) {
     server_.Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lk(mu_);
-      received_.push_back({req.path, req.get_header_value("Content-Type"), req.body});
-      res.status = 200;
+      received_.push_back({req.path, req.get_header_value("Content-Type"), req.body, req.headers});
+      res.status = default_status_;
       if (!statuses_.empty()) {
         res.status = statuses_.front();
         statuses_.pop_front();
@@ -51,6 +52,11 @@ class WebhookReceiver {
   std::string url(const std::string& path = "/hook") const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
+  /// The answer once the statuses given to the constructor have run out (200 unless set).
+  void set_default_status(int status) {
+    std::lock_guard lk(mu_);
+    default_status_ = status;
+  }
   std::vector<Received> received() const {
     std::lock_guard lk(mu_);
     return received_;
@@ -62,6 +68,7 @@ class WebhookReceiver {
   int port_ = 0;
   mutable std::mutex mu_;
   std::deque<int> statuses_;
+  int default_status_ = 200;
   std::vector<Received> received_;
 };
 
