@@ -134,6 +134,47 @@ Result<void> validate_write_slug(std::string_view slug) {
   return check_slug(slug);
 }
 
+std::string draft_title(std::string_view words) {
+  // Written in capitals (a customer in a panic): lower case, like the rest of the knowledge base.
+  size_t upper = 0, lower = 0;
+  for (char c : words) {
+    upper += c >= 'A' && c <= 'Z';
+    lower += c >= 'a' && c <= 'z';
+  }
+  const bool shouting = upper > lower;
+  std::string out;
+  size_t n = 0;
+  size_t at = 0;
+  while (at < words.size() && n < max_draft_title_words) {
+    const size_t end = std::min(words.find_first_of(" \t\r\n", at), words.size());
+    std::string_view w = words.substr(at, end - at);
+    at = end + 1;
+    // A word keeps its letters and digits and the joiners inside it ("e-wallet", "1.500", "H+1"); the
+    // customer's punctuation around it and every '!', '?' and quote go.
+    auto edge = [](char c) {
+      return std::string_view("-./+',;:!?\"()[]*_~").find(c) != std::string_view::npos;
+    };
+    constexpr std::string_view ellipsis = "\xE2\x80\xA6";
+    for (bool cut = true; cut;) {
+      cut = false;
+      while (!w.empty() && edge(w.front())) w.remove_prefix(1), cut = true;
+      while (!w.empty() && edge(w.back())) w.remove_suffix(1), cut = true;
+      if (w.ends_with(ellipsis)) w.remove_suffix(ellipsis.size()), cut = true;
+      if (w.starts_with(ellipsis)) w.remove_prefix(ellipsis.size()), cut = true;
+    }
+    std::string kept;
+    for (char c : w)
+      if (c != '!' && c != '?' && c != '"')
+        kept += shouting && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    if (kept.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += kept;
+    ++n;
+  }
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
 std::string slugify(std::string_view title, size_t max_bytes) {
   std::string out;
   bool dash = false;

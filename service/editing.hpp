@@ -40,6 +40,16 @@ Result<std::string> set_front_matter_field(std::string_view text, std::string_vi
 /// An error names the member that is not usable.
 Result<std::string> article_from_json(const nlohmann::json& front_matter, std::string_view body);
 
+/// Longest title made for a draft from a customer's words, in words.
+inline constexpr size_t max_draft_title_words = 10;
+/// Longest slug made for such a draft (after "draft/"), in bytes.
+inline constexpr size_t max_draft_slug_bytes = 48;
+
+/// A title for a draft made from a customer's @p words (already in standard spelling): at most
+/// max_draft_title_words of its words, without the customer's punctuation ("!!!", "??", quotes, an
+/// ellipsis), the first letter upper case. Empty when @p words has no word.
+std::string draft_title(std::string_view words);
+
 /// A draft in the Knowledge-Centered Service shape (Masalah / Penyebab / Solusi, or Problem / Cause /
 /// Resolution) from a ticket, with the customer's own words kept in a section of their own.
 std::string kcs_draft(std::string_view title, std::string_view customer_words, Lang lang,

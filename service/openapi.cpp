@@ -517,18 +517,30 @@ json components() {
        {"warnings", ref("Warnings")}},
       {"warnings"});
   s["PreviewBody"] = object({{"front_matter", {{"type", "object"}}}, {"body", str()}}, {"front_matter"});
-  s["DraftFromTicketRequest"] = object({{"subject", str()},
-                                        {"body", str()},
-                                        {"lang", {{"type", "string"}, {"enum", {"id", "en", ""}}}},
-                                        {"slug", str()},
-                                        {"tags", strings()},
-                                        {"owner", str()}},
-                                       {"subject", "body", "lang", "slug", "tags", "owner"});
+  s["DraftFromTicketRequest"] =
+      object({{"subject", str()},
+              {"body", str()},
+              {"lang", {{"type", "string"}, {"enum", {"id", "en", ""}}}},
+              {"slug", str()},
+              {"tags", strings()},
+              {"owner", str()},
+              {"save",
+               {{"type", "boolean"},
+                {"description", "false: the draft is only proposed (200, nothing written); default true"}}}},
+             {"subject", "body", "lang", "slug", "tags", "owner", "save"});
   json from_ticket = s["WriteResult"]["properties"];
   from_ticket.update(
       json{{"markdown", str()},
            {"existing", array_of(object({{"slug", str()}, {"title", str()}, {"confidence", number()}}))}});
   s["DraftFromTicket"] = object(from_ticket, {"draft_etag", "reviewed"});
+  s["DraftProposal"] = object(
+      {{"slug", {{"type", "string"}, {"description", "a free slug under draft/ (or the one asked for)"}}},
+       {"saved", {{"type", "boolean"}, {"const", false}}},
+       {"markdown", str()},
+       {"article",
+        {{"anyOf", {object(draft_article, draft_optional), {{"type", "null"}}}},
+         {"description", "the proposal read like GET /v1/articles/{slug}"}}},
+       {"existing", array_of(object({{"slug", str()}, {"title", str()}, {"confidence", number()}}))}});
   s["Reindex"] =
       object({{"added", integer()},
               {"updated", integer()},
@@ -935,7 +947,7 @@ const std::vector<RouteDoc>& route_docs() {
          "application/json",
          ref("DraftFromTicketRequest"),
          {{"subject", "Refund ke kartu kredit belum masuk"}, {"body", "Sudah dua minggu."}},
-         {{201, ref("DraftFromTicket")}},
+         {{201, ref("DraftFromTicket")}, {200, ref("DraftProposal")}},
          nullptr,
          json_type,
          {409, 412, 415, 422, 507}});

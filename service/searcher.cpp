@@ -310,6 +310,11 @@ std::optional<Lang> Searcher::guess_language(const std::string& q) const {
   return std::nullopt;
 }
 
+std::string Searcher::standard_words(const std::string& text) const {
+  WordRepairBudget budget;
+  return normalize_chat(text, budget);
+}
+
 std::string Searcher::normalize_chat(const std::string& q, WordRepairBudget& budget, bool keep_last) const {
   // Whitespace tokens; a "plain" one is a single word as written (no quotes, operators or fields).
   std::vector<std::string> tokens;

@@ -127,6 +127,10 @@ class Searcher {
   Xapian::rev revision() const;
   const Xapian::Database& database() const { return db_; }
 
+  /// @p text in the spelling the articles use: chat words ("blm", "sy") rewritten, glued words split
+  /// and split words joined, as search and suggest read them (lower case).
+  std::string standard_words(const std::string& text) const;
+
  private:
   Searcher(std::filesystem::path index_dir, Xapian::Database db, std::string generation);
   Result<SearchResult> run(const SearchRequest& request);

@@ -923,8 +923,13 @@ struct Server::Impl {
   }
 
   Result<ApiResponse> draft_from_ticket(const ApiRequest& r) {
-    auto j = json_object_body(r, {"subject", "body", "lang", "slug", "tags", "owner"});
+    auto j = json_object_body(r, {"subject", "body", "lang", "slug", "tags", "owner", "save"});
     if (!j) return tl::unexpected(j.error());
+    bool save = true;  // false: the draft is proposed, not written (the editor writes it when saved)
+    if (auto v = j->find("save"); v != j->end()) {
+      if (!v->is_boolean()) return fail(ErrorCode::invalid_argument, "'save' must be true or false");
+      save = v->get<bool>();
+    }
     SuggestRequest s;
     s.threshold = config.suggest_threshold;
     if (auto ok = read_ticket(*j, s); !ok) return tl::unexpected(ok.error());
@@ -933,8 +938,13 @@ struct Server::Impl {
     auto analysis = (*searcher)->analyse_ticket(s);
     if (!analysis) return tl::unexpected(analysis.error());
     const Lang lang = analysis->language;
-    std::string title = text::truncate_words(text::collapse_whitespace(analysis->cleaned_subject), 100);
-    if (title.empty()) title = text::truncate_words(text::collapse_whitespace(analysis->cleaned_body), 80);
+    // The title without the customer's "!!!" (first: a word with punctuation is not a chat word), in
+    // the articles' spelling ("blm" → "belum").
+    auto titled = [&](const std::string& words) {
+      return draft_title((*searcher)->standard_words(draft_title(words)));
+    };
+    std::string title = titled(analysis->cleaned_subject);
+    if (title.empty()) title = titled(analysis->cleaned_body);
     if (title.empty())
       return fail(ErrorCode::invalid_argument, "the ticket has no words to make a draft from");
     std::vector<std::string> tags;
@@ -945,7 +955,7 @@ struct Server::Impl {
     if (!owner) return tl::unexpected(owner.error());
     auto slug = string_member(*j, "slug", 150);
     if (!slug) return tl::unexpected(slug.error());
-    std::string base = slugify(title);
+    std::string base = slugify(title, max_draft_slug_bytes);
     if (!validate_write_slug("draft/" + base)) base += "-1";  // "restore", "diff": names of sub-resources
     std::string chosen = *slug && !(*slug)->empty() ? **slug : "draft/" + base;
     if (!*slug || (*slug)->empty())  // a free slug: draft/x, draft/x-2, …
@@ -961,21 +971,30 @@ struct Server::Impl {
     w.author = author_of(r);
     w.note = "draft from a ticket";
     w.must_not_exist = true;
+    // Articles that may already cover it: the suggester's ranking, without a threshold.
+    auto existing = [&] {
+      s.threshold = 0;
+      auto similar = (*searcher)->suggest(s);
+      auto dup = nlohmann::json::array();
+      if (similar)
+        for (const auto& x : similar->suggestions)
+          if (x.slug != chosen && dup.size() < 5)
+            dup.push_back({{"slug", x.slug}, {"title", x.title}, {"confidence", x.confidence}});
+      return dup;
+    };
+    if (!save)
+      return ApiResponse::json({{"slug", chosen},
+                                {"saved", false},
+                                {"markdown", w.text},
+                                {"article", article_fields(chosen, w.text)},
+                                {"existing", existing()}});
     Conflict conflict;
     auto result = publisher->write(w, &conflict);
     if (!result) return write_error(result.error(), conflict);
-    // Articles that may already cover it: the suggester's ranking, without a threshold.
-    s.threshold = 0;
-    auto similar = (*searcher)->suggest(s);
-    auto dup = nlohmann::json::array();
-    if (similar)
-      for (const auto& x : similar->suggestions)
-        if (x.slug != chosen && dup.size() < 5)
-          dup.push_back({{"slug", x.slug}, {"title", x.title}, {"confidence", x.confidence}});
     ApiResponse res = write_response(*result, 201);
     nlohmann::json body = nlohmann::json::parse(res.body);
     body["markdown"] = w.text;
-    body["existing"] = dup;
+    body["existing"] = existing();
     ApiResponse out = ApiResponse::json(body, 201);
     out.headers = res.headers;
     return out;

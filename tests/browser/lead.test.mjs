@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before } from 'node:test';
 import { formatDate, formatNumber } from '../../web/assets/format.js';
-import { api, axeViolations, fitsWidth, launchBrowser, pageTest, signIn, startServer } from './harness.mjs';
+import { api, axeViolations, eventually, fitsWidth, launchBrowser, pageTest, signIn, startServer } from './harness.mjs';
 
 const agent = { name: 'rina', role: 'agent', token: 'sol_browser-agent-rina-0123456789' };
 const lead = { name: 'sari', role: 'lead', token: 'sol_browser-lead-sari-0123456789' };
@@ -155,11 +155,20 @@ pageTest('the gap inbox shows the searches no article answers, and "create draft
   assert.ok(examples.some((e) => /ditolak/.test(e)), examples.join(' | '));
 
   await gap.locator('.create-draft').click();
-  await page.waitForURL(/\/edit\/draft\//);
+  await page.waitForURL(/\/edit\/draft\/[a-z0-9-]+$/);
   await page.waitForFunction(() => document.querySelector('#md')?.value.includes('kripto'));
   assert.equal(await page.locator('#fm-status').inputValue(), 'draft');
-  assert.match(await page.locator('#fm-title').inputValue(), /kripto/);
-  assert.equal(await page.locator('#history li').count(), 1);
+  const title = await page.locator('#fm-title').inputValue();
+  assert.match(title, /kripto/i);
+  assert.equal(title[0], title[0].toUpperCase(), title);
+  assert.doesNotMatch(title, /[!?]/);
+  // Proposed, not written: nothing on the server until the editor saves it.
+  const slug = decodeURIComponent(new URL(page.url()).pathname.replace(/^\/edit\//, ''));
+  assert.equal((await api(s, editor.token, `/v1/articles/${slug}`)).status, 404);
+  assert.match(await page.locator('#edit-message').textContent(), /belum disimpan/);
+  await page.locator('#save-draft').click();
+  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 1);
+  await eventually(async () => (await api(s, editor.token, `/v1/articles/${slug}`)).status === 200);
 });
 
 pageTest('the lead (without write access) gets no "create draft" and no editor link', state, async ({ page, server: s }) => {

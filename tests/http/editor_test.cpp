@@ -1369,6 +1369,31 @@ TEST_F(Editor, DraftFromAnIndonesianTicket) {
   EXPECT_EQ(history["revisions"][0]["status"], "draft");
 }
 
+TEST_F(Editor, ADraftFromAGapIsProposedCleanAndWrittenOnlyWhenSaved) {
+  // The lead's "Create draft": the customer's chat words and "!!!" stay out of the title and slug,
+  // and nothing is written until the editor saves.
+  const json ticket = {{"subject", "UANG BLM BALIK SY UDH NUNGGU!!!"},
+                       {"body", "tolong dong refund sy blm masuk ke rek bca, udh 5 hari!!!"},
+                       {"save", false}};
+  const Reply r = post("/v1/drafts/from-ticket", ticket.dump());
+  ASSERT_EQ(r.status, 200) << r.describe();
+  EXPECT_EQ(r.json["saved"], false);
+  const std::string slug = r.json["slug"].get<std::string>();
+  EXPECT_EQ(slug, "draft/uang-belum-balik-saya-sudah-menunggu") << slug;
+  EXPECT_EQ(r.json["article"]["title"], "Uang belum balik saya sudah menunggu") << r.json["article"].dump(2);
+  EXPECT_EQ(r.json["article"]["status"], "draft");
+  EXPECT_THAT(r.json["markdown"].get<std::string>(), HasSubstr("title: Uang belum balik saya sudah menunggu"));
+  EXPECT_FALSE(fs::exists(file_of(slug))) << "a proposal is not written";
+  EXPECT_EQ(get("/v1/articles/" + slug + "/revisions", as("budi")).status, 404);
+  EXPECT_FALSE(r.json["existing"].empty());
+
+  // Saved as proposed, it is an ordinary new article; "save" must be a boolean.
+  const Reply saved = put(slug, r.json["markdown"].get<std::string>());
+  ASSERT_EQ(saved.status, 201) << saved.describe();
+  EXPECT_TRUE(fs::exists(file_of(slug)));
+  EXPECT_EQ(post("/v1/drafts/from-ticket", json{{"subject", "x y"}, {"save", "no"}}.dump()).status, 400);
+}
+
 TEST_F(Editor, DraftFromAnEnglishTicket) {
   const json ticket = {{"subject", "Refund not received in my wallet"},
                        {"body",

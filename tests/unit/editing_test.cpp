@@ -86,6 +86,19 @@ TEST(WriteSlug, RefusesControlAndNulBytes) {
 }
 
 // ------------------------------------------------------------------------------------------------
+// draft_title
+
+TEST(DraftTitle, KeepsTheWordsWithoutTheCustomersPunctuation) {
+  EXPECT_EQ(draft_title("uang belum kembali!!! tolong dong???"), "Uang belum kembali tolong dong");
+  EXPECT_EQ(draft_title("\"refund\"... belum masuk ke BCA (5 hari)"), "Refund belum masuk ke BCA 5 hari");
+  EXPECT_EQ(draft_title("AKUN SAYA DIHACK TOLONG!!!"), "Akun saya dihack tolong");
+  EXPECT_EQ(draft_title("top-up e-wallet Rp1.500 gagal\xE2\x80\xA6"), "Top-up e-wallet Rp1.500 gagal");
+  EXPECT_EQ(draft_title("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas"),
+            "Satu dua tiga empat lima enam tujuh delapan sembilan sepuluh");
+  EXPECT_EQ(draft_title("!!! ??? ..."), "");
+  EXPECT_EQ(draft_title(""), "");
+}
+
 // slugify
 
 TEST(Slugify, TitlesBecomeLowercaseDashedAscii) {

@@ -145,3 +145,27 @@ export function sessionTicketId() {
     return unsaved;
   }
 }
+
+/// A proposed new article (a draft from a content gap, not written yet) handed to the editor: kept in
+/// this tab (sessionStorage) under its slug until the editor opens it.
+const proposalKey = (slug) => `solusi.proposal:${slug}`;
+
+export function keepProposal(slug, article) {
+  try {
+    sessionStorage.setItem(proposalKey(slug), JSON.stringify(article));
+  } catch {
+    // Storage refused: the editor opens an empty new article under the same slug.
+  }
+}
+
+/// The proposal kept for @p slug (the article's fields and "markdown"), taken out of storage; null
+/// when there is none.
+export function takeProposal(slug) {
+  try {
+    const article = JSON.parse(sessionStorage.getItem(proposalKey(slug)) ?? 'null');
+    sessionStorage.removeItem(proposalKey(slug));
+    return article && typeof article === 'object' ? article : null;
+  } catch {
+    return null;
+  }
+}

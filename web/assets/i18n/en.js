@@ -309,6 +309,7 @@ export default {
   'edit.saved_draft_copy': 'Draft saved beside the published text (revision {revision}); the published text stays live.',
   'edit.archived': 'Archived (revision {revision}).',
   'edit.title_required': 'The article needs a title.',
+  'edit.proposal': 'A draft proposed from a content gap: it is not saved yet. Check it, then save it as a draft or publish it.',
   'edit.new_article': 'New article: nothing is saved yet.',
   'edit.draft_banner': "You are editing this article's pending draft. The published text stays live for agents until you publish the draft.",
   'edit.draft_unreadable': 'The pending draft cannot be read (its front matter has an error); the published text is shown. Save draft replaces it.',

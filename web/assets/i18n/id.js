@@ -289,6 +289,7 @@ export default {
   'edit.saved_draft_copy': 'Draf disimpan di samping teks terbit (revisi {revision}); teks terbit tetap berlaku.',
   'edit.archived': 'Diarsipkan (revisi {revision}).',
   'edit.title_required': 'Artikel perlu judul.',
+  'edit.proposal': 'Draf usulan dari celah konten: belum disimpan. Periksa, lalu simpan sebagai draf atau terbitkan.',
   'edit.new_article': 'Artikel baru: belum ada yang disimpan.',
   'edit.draft_banner': 'Anda menyunting draf artikel ini yang menunggu terbit. Teks terbit tetap tampil untuk agen sampai draf ini diterbitkan.',
   'edit.draft_unreadable': 'Draf yang menunggu tidak bisa dibaca (front matter-nya salah); yang tampil adalah teks terbit. Simpan draf akan menggantinya.',

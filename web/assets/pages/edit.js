@@ -8,10 +8,10 @@
 // published text stays live until the draft is published; draft writes carry the draft's ETag.
 // Nothing typed is lost: unsaved changes are warned about on leaving and kept in localStorage per slug
 // (offered back on reopening, cleared after a save). Archive asks first; archived articles offer Restore.
-import { ApiError, articlePath, request } from '../api.js';
+import { ApiError, articlePath, request, takeProposal } from '../api.js';
 import { articleContent, h } from '../dom.js';
 import { articleHref, editHref, formatTime, formValues, frontMatter } from '../format.js';
-import { dictionaries, label, t } from '../i18n.js';
+import { label, t } from '../i18n.js';
 
 /// Quiet time after the last keystroke before the preview is asked for (ms).
 export const previewDebounceMs = 300;
@@ -96,10 +96,21 @@ function findingPlace(f) {
   return [];
 }
 
+/// The check findings the page words itself, by code (the server's English message for the others).
+const findingLabels = {
+  missing_title: 'finding.missing_title',
+  missing_owner: 'finding.missing_owner',
+  missing_review_date: 'finding.missing_review_date',
+  unknown_audience: 'finding.unknown_audience',
+  broken_link: 'finding.broken_link',
+  empty_body: 'finding.empty_body',
+  headings_only: 'finding.headings_only',
+};
+
 /// The finding in the page's language when its code is known, else the server's (English) message.
 function findingText(f) {
-  const key = `finding.${f.code}`;
-  return f.code && key in dictionaries.en ? h('span', { i18n: [key, f.args ?? {}] }) : h('span', { text: f.message });
+  const key = Object.hasOwn(findingLabels, f.code) ? findingLabels[f.code] : null;
+  return key ? h('span', { i18n: [key, f.args ?? {}] }) : h('span', { text: f.message });
 }
 
 class ArticleList {
@@ -501,6 +512,7 @@ class Editor {
   /// Loads the article as it is now (form, text, ETag) and its history: its pending draft when it has
   /// one. A slug with no article yet is a new one (written with If-None-Match: *).
   async load() {
+    let unsavedBase = null; // set when a proposed draft fills the form
     this.conflict.hidden = true;
     this.baseRevision = null;
     this.draftEtag = null; // the pending draft's ETag: a draft write replacing it is checked against it
@@ -544,7 +556,19 @@ class Editor {
         this.inputs.audience.value = 'internal';
         this.baseBody = '';
         this.baseValues = this.values();
-        this.say('edit.new_article');
+        // A draft proposed from a content gap (the lead's "Create draft"): filled in, not saved yet.
+        const proposal = takeProposal(this.slug);
+        if (proposal) {
+          unsavedBase = this.snapshot(); // what is on the server: nothing
+          this.extra = proposal.extra && typeof proposal.extra === 'object' ? proposal.extra : {};
+          const values = formValues(proposal);
+          for (const [name, input] of Object.entries(this.inputs)) input.value = values[name];
+          this.body.value = proposal.markdown ?? '';
+          this.title.textContent = proposal.title || this.slug;
+          this.say('edit.proposal');
+        } else {
+          this.say('edit.new_article');
+        }
       } else {
         this.sayText(errorText(error));
         return;
@@ -553,6 +577,11 @@ class Editor {
     this.archiveButton.disabled = this.isNew;
     this.showArchived();
     this.markSaved();
+    if (unsavedBase !== null) {
+      // A proposal is unsaved text: warned about on leaving and kept locally like typing.
+      this.saved = unsavedBase;
+      this.keepLocal();
+    }
     this.offerLocal();
     this.schedulePreview(0);
     this.loadHistory();

@@ -6,7 +6,7 @@
 // the chart (since, as_of; the server's default: the 30 days up to today) and the stale report's owner,
 // category and sort are kept in the query string, so the view can be shared. Each reason reads as a sentence in the page's language, built from its
 // code and evidence (the server's English summary for a code the page does not know).
-import { ApiError, download, request } from '../api.js';
+import { ApiError, download, keepProposal, request } from '../api.js';
 import { h, saveBlob, svg } from '../dom.js';
 import {
   chartGeometry,
@@ -592,11 +592,13 @@ class LeadPage {
     button.disabled = true;
     label(status, 'lead.creating');
     try {
+      // Proposed, not written: the editor opens it as a new article, written when the editor saves it.
       const { data } = await request('/v1/drafts/from-ticket', {
         method: 'POST',
-        body: { subject: cluster.draft.subject, body: cluster.draft.body, lang: cluster.lang || undefined },
+        body: { subject: cluster.draft.subject, body: cluster.draft.body, lang: cluster.lang || undefined, save: false },
         signal: this.controller.signal,
       });
+      keepProposal(data.slug, data.article);
       location.assign(editHref(data.slug));
     } catch (error) {
       button.disabled = false;
