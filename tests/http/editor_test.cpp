@@ -1382,7 +1382,8 @@ TEST_F(Editor, ADraftFromAGapIsProposedCleanAndWrittenOnlyWhenSaved) {
   EXPECT_EQ(slug, "draft/uang-belum-balik-saya-sudah-menunggu") << slug;
   EXPECT_EQ(r.json["article"]["title"], "Uang belum balik saya sudah menunggu") << r.json["article"].dump(2);
   EXPECT_EQ(r.json["article"]["status"], "draft");
-  EXPECT_THAT(r.json["markdown"].get<std::string>(), HasSubstr("title: Uang belum balik saya sudah menunggu"));
+  EXPECT_THAT(r.json["markdown"].get<std::string>(),
+              HasSubstr("title: Uang belum balik saya sudah menunggu"));
   EXPECT_FALSE(fs::exists(file_of(slug))) << "a proposal is not written";
   EXPECT_EQ(get("/v1/articles/" + slug + "/revisions", as("budi")).status, 404);
   EXPECT_FALSE(r.json["existing"].empty());
