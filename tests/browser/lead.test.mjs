@@ -171,6 +171,26 @@ pageTest('the gap inbox shows the searches no article answers, and "create draft
   await eventually(async () => (await api(s, editor.token, `/v1/articles/${slug}`)).status === 200);
 });
 
+pageTest('at 1366×768 the gap inbox\'s first row is on screen after one click', state, async ({ page, server: s }) => {
+  await openLead(page, s, lead);
+  await page.locator('#gaps .gap').first().waitFor();
+  const first = page.locator('#gaps .gap').first();
+  const inView = async () =>
+    first.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight - 40;
+    });
+  assert.equal(await inView(), false, 'the inbox starts below the first screen (else the test proves nothing)');
+  assert.match(await page.locator('#jump-gaps').textContent(), /^Celah konten \(\d+\)$/);
+  await page.locator('#jump-gaps').click();
+  await page.waitForFunction(() => {
+    const r = document.querySelector('#gaps .gap')?.getBoundingClientRect();
+    return r && r.top >= 0 && r.top < window.innerHeight - 40;
+  });
+  assert.equal(await inView(), true);
+  assert.deepEqual(await axeViolations(page), []);
+}, { viewport: { width: 1366, height: 768 } });
+
 pageTest('the lead (without write access) gets no "create draft" and no editor link', state, async ({ page, server: s }) => {
   await openLead(page, s, lead);
   await page.locator('#gaps .gap').first().waitFor();

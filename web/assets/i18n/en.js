@@ -135,6 +135,7 @@ export default {
   'lead.period_bad_date': 'Dates must be YYYY-MM-DD and exist in the calendar.',
   'lead.period_order': 'The “from” date must not be after the “to” date.',
   'lead.period_too_long': 'At most {max} days at once.',
+  'lead.jump_label': 'Parts of the dashboard',
   'lead.chart_title': 'Searches per day',
   'lead.chart_summary': '{searches} searches from {since} to {until}; {share}% went unanswered (found nothing, or no result was opened).',
   'lead.chart_table': 'The figures by day',

@@ -128,6 +128,7 @@ export default {
   'lead.period_bad_date': 'Tanggal harus berbentuk YYYY-MM-DD dan ada di kalender.',
   'lead.period_order': 'Tanggal “dari” tidak boleh setelah tanggal “sampai”.',
   'lead.period_too_long': 'Paling lama {max} hari sekaligus.',
+  'lead.jump_label': 'Bagian dasbor',
   'lead.chart_title': 'Pencarian per hari',
   'lead.chart_summary': '{searches} pencarian dari {since} sampai {until}; {share}% tidak terjawab (tanpa hasil, atau tidak ada hasil yang dibuka).',
   'lead.chart_table': 'Angka per hari',

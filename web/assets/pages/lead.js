@@ -166,11 +166,22 @@ class LeadPage {
       ),
     );
 
+    // One click to each part of the page: the gap inbox is reachable without scrolling past the cards.
+    this.gapJumpCount = h('span', { class: 'jump-count' });
+    this.staleJumpCount = h('span', { class: 'jump-count' });
+    const jump = h(
+      'nav',
+      { class: 'jump', i18nAttrs: { 'aria-label': 'lead.jump_label' } },
+      h('a', { href: '#gaps-section', id: 'jump-gaps' }, h('span', { i18n: 'lead.gaps_title' }), this.gapJumpCount),
+      h('a', { href: '#stale-section', id: 'jump-stale' }, h('span', { i18n: 'lead.stale_title' }), this.staleJumpCount),
+      h('a', { href: '#chart-section', id: 'jump-chart' }, h('span', { i18n: 'lead.chart_title' })),
+    );
     this.main.replaceChildren(
       h(
         'div',
         { class: 'dashboard' },
         h('h1', { i18n: 'lead.heading' }),
+        jump,
         h(
           'section',
           { class: 'card', 'aria-labelledby': 'period-title' },
@@ -181,13 +192,13 @@ class LeadPage {
         ),
         h(
           'section',
-          { class: 'card', 'aria-labelledby': 'chart-title' },
+          { class: 'card', id: 'chart-section', 'aria-labelledby': 'chart-title' },
           h('h2', { id: 'chart-title', i18n: 'lead.chart_title' }),
           this.chart,
         ),
         h(
           'section',
-          { class: 'card', 'aria-labelledby': 'stale-title' },
+          { class: 'card', id: 'stale-section', 'aria-labelledby': 'stale-title' },
           h('h2', { id: 'stale-title', i18n: 'lead.stale_title' }),
           h('p', { class: 'hint', i18n: 'lead.stale_hint' }),
           filters,
@@ -197,7 +208,7 @@ class LeadPage {
         ),
         h(
           'section',
-          { class: 'card', 'aria-labelledby': 'gaps-title' },
+          { class: 'card', id: 'gaps-section', 'aria-labelledby': 'gaps-title' },
           h('h2', { id: 'gaps-title', i18n: 'lead.gaps_title' }),
           h('p', { class: 'hint', i18n: 'lead.gaps_hint' }),
           this.gapStatus,
@@ -266,6 +277,7 @@ class LeadPage {
   showStale() {
     const data = this.report;
     if (!data) return;
+    this.staleJumpCount.textContent = ` (${data.count})`;
     this.staleStatus.replaceChildren(
       h('p', {
         class: 'count',
@@ -538,6 +550,7 @@ class LeadPage {
       if (seq !== this.periodSeq) return;
       this.since.value = data.since;
       this.until.value = data.until;
+      this.gapJumpCount.textContent = ` (${data.count})`;
       this.gapStatus.replaceChildren(
         h('p', {
           class: 'count',
