@@ -12,6 +12,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 
 #include "auth.hpp"
 #include "cases.hpp"
@@ -500,14 +501,17 @@ int run_serve(const ServeOptions& o, const std::string& default_articles, const 
   auto port = server.start();
   if (!port) return report_error(port.error());
   const std::string base = "http://" + config.host + ":" + std::to_string(*port);
-  std::cerr << "solusi: serving on " << base << " (" << config.threads << " threads"
-            << (config.tokens.empty() ? ", no tokens: open reads on loopback" : "") << ")\n"
-            << "  try: curl '" << base << "/v1/search?q=refund+belum+masuk'\n";
+  // One write: whoever waits for the address (a script, a test) reads the whole message with it.
+  std::ostringstream hello;
+  hello << "solusi: serving on " << base << " (" << config.threads << " threads"
+        << (config.tokens.empty() ? ", no tokens: open reads on loopback" : "") << ")\n"
+        << "  try: curl '" << base << "/v1/search?q=refund+belum+masuk'\n";
   std::error_code ec;
   if (fs::exists(config.web_dir / "index.html", ec))
-    std::cerr << "  web page: open " << base << "/ in a browser\n";
+    hello << "  web page: open " << base << "/ in a browser\n";
   else
-    std::cerr << "solusi: warning: no web page in '" << config.web_dir.string() << "' (config key web_dir)\n";
+    hello << "solusi: warning: no web page in '" << config.web_dir.string() << "' (config key web_dir)\n";
+  std::cerr << hello.str() << std::flush;
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::cerr << "solusi: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": finishing requests in flight\n";
